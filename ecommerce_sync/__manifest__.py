@@ -1,0 +1,23 @@
+{
+    "name": "E-commerce Sync",
+    "summary": "Online stores and Odoo in step: orders, payments, fees, refunds, payouts and stock",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "author": "ecommerce_sync developers",
+    "website": "https://github.com/ecommerce-sync/ecommerce_sync",
+    "license": "LGPL-3",
+    "depends": ["account", "sale_stock", "mail"],
+    "external_dependencies": {"python": ["requests", "phonenumbers"]},
+    "data": [
+        "security/ecommerce_sync_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "views/ecommerce_sync_log_views.xml",
+        "views/ecommerce_store_views.xml",
+        "views/ecommerce_mapping_views.xml",
+        "views/ecommerce_webhook_event_views.xml",
+        "views/ecommerce_sync_menus.xml",
+    ],
+    "application": True,
+    "installable": True,
+}

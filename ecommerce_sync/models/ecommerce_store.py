@@ -1,0 +1,331 @@
+import logging
+import secrets
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..connector import AuthenticationError, ConnectorError, get_connector_class, registered_platforms
+from ..connector.records import FLOWS
+
+_logger = logging.getLogger(__name__)
+
+MANAGER = "ecommerce_sync.group_ecommerce_manager"
+
+
+class EcommerceStore(models.Model):
+    _name = "ecommerce.store"
+    _description = "Online Store"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    platform = fields.Selection(
+        selection="_selection_platform",
+        required=True,
+        tracking=True,
+        help="The platform of the store: each installed connector addon adds its own.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True, tracking=True
+    )
+    company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    state = fields.Selection(
+        [("draft", "Not connected"), ("connected", "Connected"), ("error", "Error")],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    state_message = fields.Text(readonly=True, copy=False)
+    shop_name = fields.Char(readonly=True, copy=False, help="The shop's name, as the platform reports it.")
+    shop_currency = fields.Char(readonly=True, copy=False, help="The shop's currency code, as the platform reports it.")
+
+    # --- webhooks -------------------------------------------------------
+    webhook_secret = fields.Char(
+        groups=MANAGER,
+        copy=False,
+        help="Shared secret the platform signs its webhooks with. Webhooks are refused while it is empty.",
+    )
+    webhook_token = fields.Char(
+        groups=MANAGER,
+        copy=False,
+        readonly=True,
+        default=lambda self: secrets.token_urlsafe(24),
+        help="Unguessable part of this store's webhook address.",
+    )
+    webhook_url = fields.Char(compute="_compute_webhook_url", groups=MANAGER)
+
+    # --- flows and schedule ---------------------------------------------
+    sync_orders = fields.Boolean("Orders", default=True)
+    sync_refunds = fields.Boolean("Refunds", default=True)
+    sync_payouts = fields.Boolean("Payouts", default=True)
+    sync_products = fields.Boolean("Products", default=True)
+    sync_stock = fields.Boolean("Stock", default=True)
+    sync_interval = fields.Integer(
+        "Sync Every (minutes)", default=15, help="How often the scheduled sync pulls this store."
+    )
+    next_sync_at = fields.Datetime(copy=False, readonly=True)
+    last_sync_at = fields.Datetime(copy=False, readonly=True)
+    last_sync_result = fields.Selection(
+        [("ok", "Success"), ("partial", "Partial"), ("failed", "Failed"), ("skipped", "Skipped")],
+        copy=False,
+        readonly=True,
+    )
+    last_sync_message = fields.Text(copy=False, readonly=True)
+    cursor_orders = fields.Char("Orders Cursor", copy=False, groups=MANAGER)
+    cursor_refunds = fields.Char("Refunds Cursor", copy=False, groups=MANAGER)
+    cursor_payouts = fields.Char("Payouts Cursor", copy=False, groups=MANAGER)
+    cursor_products = fields.Char("Products Cursor", copy=False, groups=MANAGER)
+    cursor_stock = fields.Char("Stock Cursor", copy=False, groups=MANAGER)
+    page_budget = fields.Integer(
+        "Pages per Run",
+        default=20,
+        help="Pages fetched per flow in one transaction; the scheduled sync carries on in new "
+        "transactions until the store is caught up.",
+    )
+
+    # --- products -------------------------------------------------------
+    create_unknown_products = fields.Boolean(
+        help="Create a storable product in Odoo for store variants that match no product "
+        "(by SKU, barcode or SKU override). When off, they are only listed as not linked.",
+    )
+    product_link_ids = fields.One2many("ecommerce.product.link", "store_id", "Store Variants")
+
+    # --- dashboard -------------------------------------------------------
+    sync_log_ids = fields.One2many("ecommerce.sync.log", "store_id")
+    binding_ids = fields.One2many("ecommerce.binding", "store_id")
+    failed_line_count = fields.Integer(compute="_compute_dashboard")
+    error_count_24h = fields.Integer("Errors (24 h)", compute="_compute_dashboard")
+    orders_imported = fields.Integer(compute="_compute_dashboard")
+    health = fields.Selection(
+        [("good", "Healthy"), ("warning", "Needs attention"), ("error", "Failing"), ("idle", "Not connected")],
+        compute="_compute_dashboard",
+    )
+
+    _sql_constraints = [
+        ("sync_interval_positive", "CHECK(sync_interval > 0)", "The sync interval must be positive."),
+        ("page_budget_positive", "CHECK(page_budget > 0)", "The pages per run must be positive."),
+    ]
+
+    # ------------------------------------------------------------------
+    @api.model
+    def _selection_platform(self):
+        """Every registered connector whose addon is installed in this database."""
+        installed = self.env.registry._init_modules
+        choices = []
+        for key, label in registered_platforms().items():
+            module = get_connector_class(key).__module__
+            addon = module.split(".")[2] if module.startswith("odoo.addons.") else ""
+            if not addon or addon in installed:
+                choices.append((key, label))
+        return choices
+
+    def _compute_webhook_url(self):
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for store in self:
+            store.webhook_url = (
+                f"{base_url}/ecommerce_sync/webhook/{store.webhook_token}" if store.webhook_token else False
+            )
+
+    def _compute_dashboard(self):
+        since = fields.Datetime.now() - timedelta(hours=24)
+        Line = self.env["ecommerce.sync.log.line"]
+        Binding = self.env["ecommerce.binding"]
+        failed = dict(
+            Line._read_group([("store_id", "in", self.ids), ("state", "=", "failed")], ["store_id"], ["__count"])
+        )
+        recent = dict(
+            Line._read_group([("store_id", "in", self.ids), ("create_date", ">=", since)], ["store_id"], ["__count"])
+        )
+        orders = dict(
+            Binding._read_group([("store_id", "in", self.ids), ("kind", "=", "order")], ["store_id"], ["__count"])
+        )
+        for store in self:
+            store.failed_line_count = failed.get(store, 0)
+            store.error_count_24h = recent.get(store, 0)
+            store.orders_imported = orders.get(store, 0)
+            if store.state == "draft":
+                store.health = "idle"
+            elif store.state == "error" or store.last_sync_result == "failed":
+                store.health = "error"
+            elif store.error_count_24h or store.last_sync_result == "partial":
+                store.health = "warning"
+            else:
+                store.health = "good"
+
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        stores = super().create(vals_list)
+        stores.filtered(lambda s: not s.next_sync_at).write({"next_sync_at": fields.Datetime.now()})
+        return stores
+
+    # ------------------------------------------------------------------
+    def _connector_config(self):
+        """Settings and credentials handed to the connector.
+
+        Connector addons extend this with their platform's fields; the base
+        gives what every platform shares.
+
+        :rtype: dict
+        """
+        self.ensure_one()
+        store = self.sudo()
+        return {
+            "store_name": store.name,
+            "webhook_secret": store.webhook_secret or "",
+        }
+
+    def _get_connector(self):
+        """A connector instance for this store.
+
+        :raise UserError: when no installed addon provides the platform
+        """
+        self.ensure_one()
+        try:
+            connector_class = get_connector_class(self.platform)
+        except KeyError as exc:
+            raise UserError(
+                _("No installed connector handles the platform %(platform)s.", platform=self.platform)
+            ) from exc
+        return connector_class(self._connector_config())
+
+    def _match_product(self, sku, barcode=""):
+        """The Odoo product a store SKU/barcode designates: by internal reference,
+        then barcode, then this store's SKU overrides.
+
+        :return: ``(product.product, method)`` with method "sku", "barcode",
+            "override", or an empty recordset and False
+        """
+        self.ensure_one()
+        Product = self.env["product.product"].with_context(active_test=True)
+        company_domain = [("company_id", "in", (False, self.company_id.id))]
+        if sku:
+            product = Product.search([("default_code", "=", sku)] + company_domain, limit=1)
+            if product:
+                return product, "sku"
+        if barcode:
+            product = Product.search([("barcode", "=", barcode)] + company_domain, limit=1)
+            if product:
+                return product, "barcode"
+        if sku:
+            product = self.env["ecommerce.sku.mapping"]._lookup(self, sku)
+            if product:
+                return product, "override"
+        return Product, False
+
+    def _enabled_flows(self):
+        """The flows to pull for this store, in the connector's order."""
+        self.ensure_one()
+        connector_class = get_connector_class(self.platform)
+        return [flow for flow in connector_class.flows if flow in FLOWS and self[f"sync_{flow}"]]
+
+    def _get_cursor(self, flow):
+        self.ensure_one()
+        return self.sudo()[f"cursor_{flow}"] or None
+
+    def _set_cursor(self, flow, cursor):
+        self.ensure_one()
+        self.sudo()[f"cursor_{flow}"] = cursor
+
+    def _set_error(self, message):
+        self.sudo().write({"state": "error", "state_message": message})
+
+    # ------------------------------------------------------------------
+    def action_test_connection(self):
+        """Read the shop through the connector and show its name and currency."""
+        self.ensure_one()
+        connector = self._get_connector()
+        try:
+            info = connector.test_connection()
+        except AuthenticationError as exc:
+            self._set_error(_("The platform refused the credentials: %(error)s", error=exc))
+            raise UserError(_("Connection refused: %(error)s", error=exc)) from exc
+        except ConnectorError as exc:
+            self._set_error(str(exc))
+            raise UserError(_("Connection failed: %(error)s", error=exc)) from exc
+        self.write(
+            {
+                "state": "connected",
+                "state_message": False,
+                "shop_name": info.name,
+                "shop_currency": info.currency,
+            }
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": _("Connection successful"),
+                "message": _("Connected to %(name)s (currency %(currency)s).", name=info.name, currency=info.currency),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_sync_now(self):
+        """Run every enabled flow now (within the page budget), then let the scheduler finish."""
+        self.ensure_one()
+        logs = self.env["ecommerce.sync.engine"].sync_store(self, trigger="manual")
+        if any(log.more_pending for log in logs):
+            self.env.ref("ecommerce_sync.ir_cron_ecommerce_sync")._trigger()
+        counts = {
+            "created": sum(logs.mapped("created_count")),
+            "updated": sum(logs.mapped("updated_count")),
+            "failed": sum(logs.mapped("failed_count")),
+        }
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if counts["failed"] else "success",
+                "title": _("Sync finished"),
+                "message": _(
+                    "%(created)s created, %(updated)s updated, %(failed)s failed.",
+                    **counts,
+                ),
+                "sticky": bool(counts["failed"]),
+            },
+        }
+
+    def action_view_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("ecommerce_sync.ecommerce_sync_log_action")
+        action["domain"] = [("store_id", "=", self.id)]
+        action["context"] = {"default_store_id": self.id}
+        return action
+
+    def action_view_failed_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("ecommerce_sync.ecommerce_sync_log_line_action")
+        action["domain"] = [("store_id", "=", self.id), ("state", "=", "failed")]
+        return action
+
+    def action_regenerate_webhook_token(self):
+        for store in self:
+            store.webhook_token = secrets.token_urlsafe(24)
+
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_sync(self):
+        """Pull every active store whose interval has elapsed.
+
+        Works within each store's page budget per transaction and tells the
+        scheduler how much is left, so that a large backlog is processed in
+        several committed batches.
+        """
+        now = fields.Datetime.now()
+        stores = self.search([("state", "!=", "draft"), ("next_sync_at", "<=", now)])
+        engine = self.env["ecommerce.sync.engine"]
+        pending = 0
+        for store in stores:
+            logs = engine.sync_store(store, trigger="cron")
+            if any(log.more_pending for log in logs):
+                pending += 1
+            else:
+                store.next_sync_at = now + timedelta(minutes=store.sync_interval)
+        self.env["ir.cron"]._notify_progress(done=len(stores) - pending, remaining=pending)

@@ -1,0 +1,69 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import EcommerceSyncCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCrons(EcommerceSyncCommon):
+    def test_scheduled_actions_exist_and_are_active(self):
+        expected = {
+            "ecommerce_sync.ir_cron_ecommerce_sync": ("ecommerce.store", "model._cron_sync()"),
+            "ecommerce_sync.ir_cron_ecommerce_webhook_process": ("ecommerce.webhook.event", "model._cron_process()"),
+            "ecommerce_sync.ir_cron_ecommerce_retry": ("ecommerce.sync.log.line", "model._cron_retry()"),
+            "ecommerce_sync.ir_cron_ecommerce_log_purge": ("ecommerce.sync.log", "model._cron_purge()"),
+        }
+        for xmlid, (model, code) in expected.items():
+            cron = self.env.ref(xmlid)
+            self.assertTrue(cron.active, xmlid)
+            self.assertEqual(cron.model_id.model, model)
+            self.assertEqual(cron.code, code)
+            self.assertEqual(cron.user_id, self.env.ref("base.user_root"))
+
+    def test_cron_pulls_due_stores_only_and_reschedules_them(self):
+        self.shop.add_variant("v1", "SKU-A")
+        self.store.next_sync_at = fields.Datetime.now() + timedelta(minutes=5)
+        self.env["ecommerce.store"]._cron_sync()
+        self.assertFalse(self.links(), "not due yet")
+
+        self.store.next_sync_at = fields.Datetime.now() - timedelta(minutes=1)
+        before = fields.Datetime.now()
+        self.env["ecommerce.store"]._cron_sync()
+        self.assertEqual(len(self.links()), 1)
+        log = self.store.sync_log_ids[:1]
+        self.assertEqual(log.trigger, "cron")
+        self.assertGreaterEqual(self.store.next_sync_at, before + timedelta(minutes=self.store.sync_interval))
+
+    def test_cron_skips_stores_never_connected(self):
+        draft = self.env["ecommerce.store"].create({"name": "Memory Shop", "platform": "memory"})
+        self.shop.add_variant("v1", "SKU-A")
+        self.store.next_sync_at = fields.Datetime.now() + timedelta(hours=1)
+        self.env["ecommerce.store"]._cron_sync()
+        self.assertFalse(draft.sync_log_ids)
+
+    def test_retry_cron_takes_due_lines(self):
+        self.shop.add_variant("v1", "SKU-A", price="bad")
+        line = self.engine.run_flow(self.store, "products").line_ids
+        self.shop.variants[0]["price"] = "3.00"
+        self.env["ecommerce.sync.log.line"]._cron_retry()
+        self.assertEqual(line.state, "failed", "not due before its next retry time")
+        line.next_retry_at = fields.Datetime.now() - timedelta(seconds=1)
+        self.env["ecommerce.sync.log.line"]._cron_retry()
+        self.assertEqual(line.state, "resolved")
+
+    def test_purge_keeps_recent_runs_and_unresolved_failures(self):
+        self.shop.add_variant("v1", "SKU-A", price="bad")
+        failing = self.engine.run_flow(self.store, "products")
+        self.store.cursor_products = False
+        self.shop.variants[0]["price"] = "1.00"
+        ok_old = self.engine.run_flow(self.store, "products")
+        recent = self.engine.run_flow(self.store, "products")
+        old = fields.Datetime.now() - timedelta(days=120)
+        (failing | ok_old).write({"started_at": old})
+        purged = self.env["ecommerce.sync.log"]._cron_purge()
+        self.assertEqual(purged, 1)
+        self.assertFalse(ok_old.exists())
+        self.assertTrue(failing.exists())
+        self.assertTrue(recent.exists())

@@ -1,0 +1,49 @@
+"""Entry point: ``python3 scripts/harness test|demo ...`` (see README.md)."""
+
+import argparse
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    __package__ = "harness"
+
+from harness import lint, odoo_finder, testing, ui
+from harness.venv import Venv
+
+REPO = Path(__file__).resolve().parent.parent.parent
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="harness")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    test = commands.add_parser("test", help="run every suite (without Odoo, then with Odoo when found)")
+    test.add_argument("--only", choices=("pure", "odoo"), help="run one side only")
+    test.add_argument("--keep-db", action="store_true", help="keep the test database afterwards")
+    test.add_argument("--no-download", action="store_true", help="never download Odoo")
+    test.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+
+    commands.add_parser("lint", help="ruff and pylint-odoo's mandatory checks")
+    return parser
+
+
+def main(argv=None):
+    if sys.version_info < (3, 10):  # noqa: UP036 - the harness may be started by an older python3
+        ui.warn("Python 3.10 or newer is needed (Odoo 18.0's minimum).")
+        return 2
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "test":
+            return testing.main(REPO, args)
+        if args.command == "lint":
+            return lint.main(REPO, Venv(REPO).ensure(odoo_finder.find_odoo(REPO, allow_download=False)))
+    except (RuntimeError, OSError) as exc:
+        ui.warn(str(exc))
+        print(f"SUMMARY: set-up failed: {str(exc).splitlines()[0]}", flush=True)
+        return 1
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
