@@ -16,6 +16,7 @@
         "views/ecommerce_store_views.xml",
         "views/ecommerce_mapping_views.xml",
         "views/ecommerce_webhook_event_views.xml",
+        "views/ecommerce_discrepancy_views.xml",
         "views/ecommerce_sync_menus.xml",
     ],
     "application": True,

@@ -1,5 +1,6 @@
 from . import (
     ecommerce_binding,
+    ecommerce_discrepancy,
     ecommerce_gateway_mapping,
     ecommerce_product_link,
     ecommerce_shipping_mapping,
@@ -10,4 +11,6 @@ from . import (
     ecommerce_sync_log_line,
     ecommerce_tax_mapping,
     ecommerce_webhook_event,
+    sale_order,
+    sale_order_line,
 )

@@ -88,6 +88,15 @@ class EcommerceStore(models.Model):
         "transactions until the store is caught up.",
     )
 
+    # --- alerts ----------------------------------------------------------
+    discrepancy_user_id = fields.Many2one(
+        "res.users",
+        "Responsible",
+        domain="[('share', '=', False)]",
+        help="Gets an activity for every discrepancy of this store (the store's creator when empty).",
+    )
+    discrepancy_ids = fields.One2many("ecommerce.discrepancy", "store_id")
+
     # --- products -------------------------------------------------------
     create_unknown_products = fields.Boolean(
         help="Create a storable product in Odoo for store variants that match no product "
