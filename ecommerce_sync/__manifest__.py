@@ -6,7 +6,7 @@
     "author": "ecommerce_sync developers",
     "website": "https://github.com/ecommerce-sync/ecommerce_sync",
     "license": "LGPL-3",
-    "depends": ["account", "sale_stock", "mail"],
+    "depends": ["account", "sale_stock", "stock_delivery", "mail"],
     "external_dependencies": {"python": ["requests", "phonenumbers"]},
     "data": [
         "security/ecommerce_sync_security.xml",
