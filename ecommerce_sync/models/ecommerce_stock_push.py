@@ -195,14 +195,17 @@ class EcommerceStockPush(models.Model):
         stats["fetched"] = len(rows_by_product)
         links = store._stock_links(rows.product_id)
         levels = store._stock_levels(links.product_id)
+        links_by_product = links.grouped("product_id")
         todo = []  # (link, StockUpdate)
+        todo_by_product = {}
         for product, product_rows in rows_by_product.items():
-            product_links = links.filtered(lambda link, product=product: link.product_id == product)
             retry_only = all(product_rows.mapped("attempts"))
-            for link in product_links:
+            todo_by_product[product] = []
+            for link in links_by_product.get(product, []):
                 if retry_only and not link.push_error and link.pushed_level == levels[product] and link.pushed_at:
                     continue  # accepted by an earlier flush; another variant of the product failed
                 todo.append((link, store._stock_update(link, levels[product])))
+                todo_by_product[product].append(link)
 
         accepted, errors, message = self._send(store, connector, todo)
         now = fields.Datetime.now()
@@ -214,7 +217,7 @@ class EcommerceStockPush(models.Model):
 
         failures = []
         for product, product_rows in rows_by_product.items():
-            product_todo = [link for link, _update in todo if link.product_id == product]
+            product_todo = todo_by_product[product]
             failed = [link for link in product_todo if link in errors]
             if failed:
                 stats["failed"] += 1

@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from . import memory_platform
@@ -205,6 +206,13 @@ class TestStockPush(EcommerceStockCommon):
         self.assertEqual(self.queued().product_id, delta)
         self.flush()
         self.assertEqual(self.pushed(), [("vd", 6, "", "loc-1")])
+
+    def test_changes_rolled_back_are_not_queued(self):
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            self.count_stock(self.product_a, 3)
+            raise UserError("the operation failed")
+        self.assertFalse(self.queued())
+        self.assertEqual(self.level(self.product_a), 0)
 
     def test_disabled_stock_sync_queues_nothing(self):
         self.store.sync_stock = False
