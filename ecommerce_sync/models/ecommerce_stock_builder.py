@@ -5,7 +5,7 @@ from datetime import timezone
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare
 
 from ..connector import AuthenticationError, ConnectorError
 
@@ -92,16 +92,17 @@ class EcommerceStockBuilder(models.AbstractModel):
 
     @api.model
     def _returnable_moves(self, line):
-        """``[(move, quantity)]``: delivered moves of ``line`` and what can still come back, newest first."""
+        """``[(move, quantity in the line's unit)]``: delivered moves of ``line`` and what can
+        still come back (delivered minus returned or being returned), newest first."""
         result = []
         moves = line.move_ids.filtered(lambda move: move.state == "done" and move.location_dest_id.usage == "customer")
         for move in moves.sorted(lambda move: (move.date, move.id), reverse=True):
             returned = sum(
-                returned.quantity if returned.state == "done" else returned.product_uom_qty
-                for returned in move.returned_move_ids.filtered(lambda returned: returned.state != "cancel")
+                self._to_line_uom(back, back.quantity if back.state == "done" else back.product_uom_qty, line)
+                for back in move.returned_move_ids.filtered(lambda back: back.state != "cancel")
             )
-            left = move.quantity - returned
-            if not float_is_zero(left, precision_rounding=move.product_uom.rounding) and left > 0:
+            left = self._to_line_uom(move, move.quantity, line) - returned
+            if self._is_positive(left, line):
                 result.append((move, left))
         return result
 
@@ -419,7 +420,7 @@ class EcommerceStockBuilder(models.AbstractModel):
         for line, quantity in to_return.items():
             left = quantity
             for move, returnable in self._returnable_moves(line):
-                take = min(left, self._to_line_uom(move, returnable, line))
+                take = min(left, returnable)
                 if not self._is_positive(take, line):
                     break
                 by_picking[move.picking_id][move] = line.product_uom._compute_quantity(

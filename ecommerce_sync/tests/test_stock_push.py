@@ -1,4 +1,3 @@
-from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from . import memory_platform
@@ -208,9 +207,9 @@ class TestStockPush(EcommerceStockCommon):
         self.assertEqual(self.pushed(), [("vd", 6, "", "loc-1")])
 
     def test_changes_rolled_back_are_not_queued(self):
-        with self.assertRaises(UserError), self.env.cr.savepoint():
+        with self.assertRaises(ValueError), self.env.cr.savepoint():
             self.count_stock(self.product_a, 3)
-            raise UserError("the operation failed")
+            raise ValueError("the operation failed")
         self.assertFalse(self.queued())
         self.assertEqual(self.level(self.product_a), 0)
 
