@@ -6,7 +6,7 @@
     "author": "ecommerce_sync developers",
     "website": "https://github.com/ecommerce-sync/ecommerce_sync",
     "license": "LGPL-3",
-    "depends": ["account", "sale_stock", "mail"],
+    "depends": ["account", "sale_stock", "stock_delivery", "mail"],
     "external_dependencies": {"python": ["requests", "phonenumbers"]},
     "data": [
         "security/ecommerce_sync_security.xml",
@@ -17,6 +17,7 @@
         "views/ecommerce_mapping_views.xml",
         "views/ecommerce_webhook_event_views.xml",
         "views/ecommerce_discrepancy_views.xml",
+        "views/ecommerce_stock_push_views.xml",
         "views/ecommerce_sync_menus.xml",
     ],
     "application": True,

@@ -5,6 +5,8 @@ from . import (
     ecommerce_product_link,
     ecommerce_shipping_mapping,
     ecommerce_sku_mapping,
+    ecommerce_stock_builder,
+    ecommerce_stock_push,
     ecommerce_store,
     ecommerce_sync_engine,
     ecommerce_sync_log,
@@ -13,4 +15,5 @@ from . import (
     ecommerce_webhook_event,
     sale_order,
     sale_order_line,
+    stock_quant,
 )

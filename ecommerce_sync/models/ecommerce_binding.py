@@ -7,6 +7,7 @@ KINDS = [
     ("refund", "Refund"),
     ("transaction", "Transaction"),
     ("fulfillment", "Fulfillment"),
+    ("return", "Return"),
     ("fee", "Fee"),
     ("payout", "Payout"),
 ]

@@ -41,6 +41,16 @@ class EcommerceProductLink(models.Model):
         readonly=True,
     )
     revision = fields.Char(readonly=True)
+    pushed_level = fields.Integer("Level Sent", readonly=True, help="The last level the store accepted from Odoo.")
+    pushed_at = fields.Datetime("Level Sent On", readonly=True)
+    push_error = fields.Text("Push Error", readonly=True, help="Why the store refused the last level sent.")
+    store_level = fields.Float(
+        "Store Level",
+        digits="Product Unit of Measure",
+        readonly=True,
+        help="The level the store showed when last read.",
+    )
+    store_level_at = fields.Datetime("Store Level Read On", readonly=True)
 
     _sql_constraints = [
         ("variant_unique", "UNIQUE(store_id, external_id)", "This store variant is already listed."),
@@ -51,10 +61,27 @@ class EcommerceProductLink(models.Model):
         for link in self:
             link.state = "linked" if link.product_id else "unlinked"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        links = super().create(vals_list)
+        links._queue_stock()
+        return links
+
     def write(self, vals):
         if "product_id" in vals and "match_method" not in vals:
             vals = {**vals, "match_method": "manual" if vals["product_id"] else False}
-        return super().write(vals)
+        res = super().write(vals)
+        if {"product_id", "tracked"} & vals.keys():
+            self._queue_stock()
+        return res
+
+    def _queue_stock(self):
+        """Queue the level of the products these variants are now linked to."""
+        todo = {}
+        for link in self.filtered(lambda link: link.product_id and link.tracked and link.store_id.sync_stock):
+            todo.setdefault(link.store_id.id, set()).add(link.product_id.id)
+        if todo:
+            self.env["ecommerce.stock.push"]._queue(todo)
 
     @api.model
     def _import_variant(self, store, variant):

@@ -1,4 +1,5 @@
 import logging
+import math
 import secrets
 from datetime import timedelta
 
@@ -6,11 +7,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..connector import AuthenticationError, ConnectorError, get_connector_class, registered_platforms
-from ..connector.records import FLOWS
+from ..connector.records import FLOWS, StockUpdate
 
 _logger = logging.getLogger(__name__)
 
 MANAGER = "ecommerce_sync.group_ecommerce_manager"
+STOCK_SETTINGS = {"sync_stock", "warehouse_id", "stock_location_id", "stock_buffer", "stock_platform_location_id"}
 
 
 class EcommerceStore(models.Model):
@@ -18,6 +20,7 @@ class EcommerceStore(models.Model):
     _description = "Online Store"
     _inherit = ["mail.thread"]
     _order = "sequence, name, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -64,7 +67,13 @@ class EcommerceStore(models.Model):
     sync_refunds = fields.Boolean("Refunds", default=True)
     sync_payouts = fields.Boolean("Payouts", default=True)
     sync_products = fields.Boolean("Products", default=True)
-    sync_stock = fields.Boolean("Stock", default=True)
+    sync_stock = fields.Boolean(
+        "Stock",
+        default=True,
+        help="Odoo is the reference for stock: the available quantity of every linked product is sent to "
+        "the store whenever it changes, and the store's levels are compared with Odoo's. Count the stock "
+        "in Odoo before enabling it.",
+    )
     sync_interval = fields.Integer(
         "Sync Every (minutes)", default=15, help="How often the scheduled sync pulls this store."
     )
@@ -103,6 +112,64 @@ class EcommerceStore(models.Model):
         "(by SKU, barcode or SKU override). When off, they are only listed as not linked.",
     )
     product_link_ids = fields.One2many("ecommerce.product.link", "store_id", "Store Variants")
+    product_link_count = fields.Integer("Store Variants Count", compute="_compute_product_link_count")
+
+    # --- stock ----------------------------------------------------------
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        compute="_compute_warehouse_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        tracking=True,
+        help="The warehouse this store sells from: its sale orders deliver from it, and its stock is "
+        "what the store shows.",
+    )
+    stock_location_id = fields.Many2one(
+        "stock.location",
+        "Stock Location",
+        domain="[('usage', '=', 'internal'), ('company_id', 'in', (False, company_id))]",
+        check_company=True,
+        tracking=True,
+        help="Count only the stock of this location (and its sublocations) instead of the warehouse's "
+        "whole stock location.",
+    )
+    stock_buffer = fields.Integer(
+        "Safety Buffer",
+        default=0,
+        tracking=True,
+        help="Units of every product kept back from the store: it shows the available quantity minus "
+        "this buffer (never below zero).",
+    )
+    stock_platform_location_id = fields.Char(
+        "Store Location ID",
+        help="The store's own location (e.g. a Shopify location id) whose levels Odoo sets and reads. "
+        "Empty: the platform's default location.",
+    )
+    stock_drift_correction = fields.Selection(
+        [
+            ("lower", "Lower store levels above Odoo's"),
+            ("always", "Set the store to Odoo's level"),
+            ("never", "Only record the difference"),
+        ],
+        "Drift Correction",
+        default="lower",
+        required=True,
+        help="What happens when a comparison finds a store level that differs from Odoo's. A store "
+        "showing less than Odoo usually has orders Odoo has not imported yet, so by default only levels "
+        "above Odoo's (a risk of overselling) are corrected at once; the others are recorded as "
+        "discrepancies and corrected by the next stock change or by 'Push all levels'.",
+    )
+    stock_push_ids = fields.One2many("ecommerce.stock.push", "store_id", "Stock Levels to Send")
+    stock_push_count = fields.Integer("Levels to Send", compute="_compute_stock_push_count")
+    inventory_discrepancy_rate = fields.Float(
+        readonly=True,
+        copy=False,
+        digits=(16, 4),
+        help="Share of the linked products whose store level differed from Odoo's at the last comparison.",
+    )
+    stock_compared_at = fields.Datetime("Last Stock Comparison", readonly=True, copy=False)
 
     # --- dashboard -------------------------------------------------------
     sync_log_ids = fields.One2many("ecommerce.sync.log", "store_id")
@@ -118,6 +185,7 @@ class EcommerceStore(models.Model):
     _sql_constraints = [
         ("sync_interval_positive", "CHECK(sync_interval > 0)", "The sync interval must be positive."),
         ("page_budget_positive", "CHECK(page_budget > 0)", "The pages per run must be positive."),
+        ("stock_buffer_positive", "CHECK(stock_buffer >= 0)", "The safety buffer cannot be negative."),
     ]
 
     # ------------------------------------------------------------------
@@ -132,6 +200,26 @@ class EcommerceStore(models.Model):
             if not addon or addon in installed:
                 choices.append((key, label))
         return choices
+
+    @api.depends("company_id")
+    def _compute_warehouse_id(self):
+        for store in self:
+            if store.warehouse_id.company_id == store.company_id:
+                continue
+            store.warehouse_id = self.env["stock.warehouse"].search([("company_id", "=", store.company_id.id)], limit=1)
+
+    def _compute_product_link_count(self):
+        counts = dict(
+            self.env["ecommerce.product.link"]._read_group([("store_id", "in", self.ids)], ["store_id"], ["__count"])
+        )
+        for store in self:
+            store.product_link_count = counts.get(store, 0)
+
+    def _compute_stock_push_count(self):
+        Push = self.env["ecommerce.stock.push"]
+        counts = dict(Push._read_group([("store_id", "in", self.ids)], ["store_id"], ["product_id:count_distinct"]))
+        for store in self:
+            store.stock_push_count = counts.get(store, 0)
 
     def _compute_webhook_url(self):
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
@@ -173,6 +261,14 @@ class EcommerceStore(models.Model):
         stores.filtered(lambda s: not s.next_sync_at).write({"next_sync_at": fields.Datetime.now()})
         return stores
 
+    def write(self, vals):
+        res = super().write(vals)
+        if STOCK_SETTINGS & vals.keys():
+            # what every product should show may have changed
+            for store in self.filtered("sync_stock"):
+                store._queue_all_stock()
+        return res
+
     # ------------------------------------------------------------------
     def _connector_config(self):
         """Settings and credentials handed to the connector.
@@ -187,6 +283,7 @@ class EcommerceStore(models.Model):
         return {
             "store_name": store.name,
             "webhook_secret": store.webhook_secret or "",
+            "stock_location_id": store.stock_platform_location_id or "",
         }
 
     def _get_connector(self):
@@ -226,6 +323,77 @@ class EcommerceStore(models.Model):
             if product:
                 return product, "override"
         return Product, False
+
+    # ------------------------------------------------------------------
+    # stock
+    def _stock_location(self):
+        """The location whose stock (sublocations included) the store shows."""
+        self.ensure_one()
+        return self.stock_location_id or self.warehouse_id.lot_stock_id
+
+    def _stock_links(self, products=None):
+        """The store variants whose level Odoo sets: linked to a storable product and tracked by the store.
+
+        :param products: only the variants of these products (all when None)
+        """
+        self.ensure_one()
+        domain = [
+            ("store_id", "=", self.id),
+            ("product_id", "!=", False),
+            ("product_id.is_storable", "=", True),
+            ("tracked", "=", True),
+        ]
+        if products is not None:
+            domain.append(("product_id", "in", products.ids))
+        return self.env["ecommerce.product.link"].sudo().search(domain)
+
+    def _stock_levels(self, products):
+        """The quantity each product should show in this store.
+
+        Available quantity (on hand minus reserved) in the store's stock
+        location and its sublocations, minus the safety buffer, rounded down
+        to whole units and never below zero.
+
+        :param products: product.product recordset
+        :return: ``{product: int}`` for every product given
+        :rtype: dict
+        """
+        self.ensure_one()
+        location = self._stock_location()
+        if not location or not products:
+            return dict.fromkeys(products, 0)
+        groups = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [("product_id", "in", products.ids), ("location_id", "child_of", location.id)],
+                ["product_id"],
+                ["quantity:sum", "reserved_quantity:sum"],
+            )
+        )
+        free = {product: quantity - reserved for product, quantity, reserved in groups}
+        return {
+            product: max(0, math.floor(round(free.get(product, 0.0), 6)) - self.stock_buffer) for product in products
+        }
+
+    def _stock_update(self, link, level):
+        """The StockUpdate that sets ``link``'s store variant to ``level``."""
+        self.ensure_one()
+        return StockUpdate(
+            variant_external_id=link.external_id,
+            quantity=int(level),
+            location_external_id=self.stock_platform_location_id or "",
+            inventory_item_id=link.inventory_item_id or "",
+            product_external_id=link.product_external_id or "",
+            sku=link.sku or "",
+        )
+
+    def _queue_all_stock(self):
+        """Queue the level of every product this store sells."""
+        self.ensure_one()
+        products = self._stock_links().product_id
+        self.env["ecommerce.stock.push"]._queue({self.id: products.ids})
+        return products
 
     def _enabled_flows(self):
         """The flows to pull for this store, in the connector's order."""
@@ -282,24 +450,79 @@ class EcommerceStore(models.Model):
         logs = self.env["ecommerce.sync.engine"].sync_store(self, trigger="manual")
         if any(log.more_pending for log in logs):
             self.env.ref("ecommerce_sync.ir_cron_ecommerce_sync")._trigger()
+        records = logs.filtered(lambda log: log.flow != "stock")
+        stock = logs - records
         counts = {
-            "created": sum(logs.mapped("created_count")),
-            "updated": sum(logs.mapped("updated_count")),
-            "failed": sum(logs.mapped("failed_count")),
+            "created": sum(records.mapped("created_count")),
+            "updated": sum(records.mapped("updated_count")),
+            "failed": sum(records.mapped("failed_count")),
         }
+        message = _("%(created)s created, %(updated)s updated, %(failed)s failed.", **counts)
+        if stock:
+            message += " " + _(
+                "Stock levels: %(sent)s sent, %(failed)s failed.",
+                sent=sum(stock.mapped("updated_count")),
+                failed=sum(stock.mapped("failed_count")),
+            )
+        failed = counts["failed"] or any(log.state == "failed" for log in stock) or sum(stock.mapped("failed_count"))
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "warning" if counts["failed"] else "success",
+                "type": "warning" if failed else "success",
                 "title": _("Sync finished"),
-                "message": _(
-                    "%(created)s created, %(updated)s updated, %(failed)s failed.",
-                    **counts,
-                ),
-                "sticky": bool(counts["failed"]),
+                "message": message,
+                "sticky": bool(failed),
             },
         }
+
+    def action_push_all_stock(self):
+        """Send the level of every product this store sells, now."""
+        self.ensure_one()
+        if not self.sync_stock:
+            raise UserError(_("Stock sync is disabled for the store %(store)s.", store=self.name))
+        self._queue_all_stock()
+        log = self.env["ecommerce.stock.push"]._flush_store(self, trigger="manual")
+        return self._stock_notification(_("Stock levels sent"), log)
+
+    def action_compare_stock(self):
+        """Read the store's levels and record the products whose level differs from Odoo's."""
+        self.ensure_one()
+        if not self.sync_stock:
+            raise UserError(_("Stock sync is disabled for the store %(store)s.", store=self.name))
+        log = self.env["ecommerce.stock.builder"]._compare_store_levels(self, trigger="manual")
+        return self._stock_notification(_("Stock compared"), log)
+
+    def _stock_notification(self, title, log):
+        if not log:
+            message, kind = _("Nothing to send, or another run is sending these levels."), "info"
+        else:
+            message = log.message or ""
+            kind = "warning" if log.state in ("failed", "partial") else "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": kind,
+                "title": title,
+                "message": message,
+                "sticky": kind == "warning",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_view_stock_pushes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("ecommerce_sync.ecommerce_stock_push_action")
+        action["domain"] = [("store_id", "=", self.id)]
+        return action
+
+    def action_view_product_links(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("ecommerce_sync.ecommerce_product_link_action")
+        action["domain"] = [("store_id", "=", self.id)]
+        action["context"] = {"default_store_id": self.id}
+        return action
 
     def action_view_logs(self):
         self.ensure_one()
@@ -338,3 +561,15 @@ class EcommerceStore(models.Model):
             else:
                 store.next_sync_at = now + timedelta(minutes=store.sync_interval)
         self.env["ir.cron"]._notify_progress(done=len(stores) - pending, remaining=pending)
+
+    @api.model
+    def _cron_compare_stock(self):
+        """Compare the stock levels of every connected store that syncs stock."""
+        stores = self.search([("state", "!=", "draft"), ("sync_stock", "=", True)])
+        builder = self.env["ecommerce.stock.builder"]
+        for store in stores:
+            try:
+                builder._compare_store_levels(store, trigger="cron")
+            except UserError as exc:
+                _logger.warning("Stock comparison of %s skipped: %s", store.name, exc)
+        self.env["ir.cron"]._notify_progress(done=len(stores), remaining=0)

@@ -58,6 +58,7 @@ class EcommerceSyncEngine(models.AbstractModel):
         """
         return {
             "ProductVariant": self.env["ecommerce.product.link"]._import_variant,
+            "StockLevel": self.env["ecommerce.stock.builder"]._import_stock_level,
         }
 
     @api.model
@@ -104,7 +105,7 @@ class EcommerceSyncEngine(models.AbstractModel):
 
     @api.model
     def sync_store(self, store, trigger="manual"):
-        """Run every enabled flow of ``store``; return the sync logs."""
+        """Run every enabled flow of ``store``, then send its queued stock levels; return the sync logs."""
         store = store.sudo().with_company(store.company_id)
         logs = self.env["ecommerce.sync.log"]
         connector = store._get_connector()
@@ -113,6 +114,8 @@ class EcommerceSyncEngine(models.AbstractModel):
             logs |= log
             if store.state == "error" and log.state == "failed":
                 break
+        if store.sync_stock and store.state != "error":
+            logs |= self.env["ecommerce.stock.push"]._flush_store(store, trigger=trigger, connector=connector)
         failed = logs.filtered(lambda log: log.state == "failed")
         partial = logs.filtered(lambda log: log.state == "partial")
         result = "failed" if failed else "partial" if partial else "ok"

@@ -12,6 +12,7 @@ from odoo.addons.ecommerce_sync.connector import (
     AuthenticationError,
     ConnectionInfo,
     Connector,
+    ConnectorError,
     NotFoundError,
     Page,
     ProductVariant,
@@ -31,7 +32,13 @@ from odoo.addons.ecommerce_sync.connector import (
 
 
 class MemoryShop:
-    """What a fake store holds: variants (raw dicts), stock levels and failure switches."""
+    """What a fake store holds: variants (raw dicts), stock levels and failure switches.
+
+    ``levels`` maps a variant id to its available quantity; ``push_batches``
+    keeps the updates of every push call, in order; ``fail_pushes`` makes the
+    next push calls fail with an API error; ``refuse_push_for`` lists variants
+    whose updates the store refuses (unknown item).
+    """
 
     def __init__(self, name, page_size=2):
         self.name = name
@@ -43,6 +50,9 @@ class MemoryShop:
         self.fail_on_page = None
         self.refuse_credentials = False
         self.refuse_push_for = set()
+        self.push_batches = []
+        self.fail_pushes = 0
+        self.level_reads = 0
 
     def add_variant(self, external_id, sku, price="10.00", updated_at="2025-01-01T00:00:00Z", **extra):
         payload = {
@@ -127,6 +137,10 @@ class MemoryConnector(Connector):
 
     def push_stock(self, updates):
         self._call()
+        if self.shop.fail_pushes:
+            self.shop.fail_pushes -= 1
+            raise ConnectorError("HTTP 500: inventory service unavailable", 500)
+        self.shop.push_batches.append(list(updates))
         result = PushResult()
         for update in updates:
             if update.variant_external_id in self.shop.refuse_push_for:
@@ -139,9 +153,18 @@ class MemoryConnector(Connector):
 
     def fetch_stock_levels(self, variant_external_ids=None):
         self._call()
+        self.shop.level_reads += 1
         for variant_id, level in sorted(self.shop.levels.items()):
             if variant_external_ids is None or variant_id in variant_external_ids:
                 yield StockLevel(variant_external_id=variant_id, available=level)
+
+    def parse_stock(self, payload):
+        return StockLevel(
+            variant_external_id=str(payload.get("variant_id") or ""),
+            available=to_decimal(payload["available"], "available"),
+            location_external_id=str(payload.get("location_id") or ""),
+            inventory_item_id=str(payload.get("inventory_item_id") or ""),
+        )
 
     def verify_webhook(self, headers, body):
         return verify_base64_hmac(self.config.get("webhook_secret"), body, self.header(headers, "X-Memory-Signature"))
@@ -157,6 +180,15 @@ class MemoryConnector(Connector):
             payload = json.loads(body)
         except ValueError as exc:
             raise WebhookError(f"body is not JSON: {exc}") from exc
+        if topic.startswith("inventory_levels/"):
+            return WebhookEvent(
+                delivery,
+                topic,
+                flow="stock",
+                external_id=str(payload.get("variant_id", "")),
+                revision=payload.get("updated_at", ""),
+                payload=payload,
+            )
         return WebhookEvent(
             delivery,
             topic,

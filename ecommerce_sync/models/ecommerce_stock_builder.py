@@ -1,0 +1,596 @@
+import logging
+import time
+from collections import defaultdict
+from datetime import timezone
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+from ..connector import AuthenticationError, ConnectorError
+
+_logger = logging.getLogger(__name__)
+
+
+class EcommerceStockBuilder(models.AbstractModel):
+    """Store events in, Odoo stock operations out.
+
+    * fulfilments validate the sale order's delivery, step by step, with
+      backorders for what is left (:meth:`_sync_fulfillments`);
+    * restocked refunds come back through Odoo's return wizard
+      (:meth:`_restock_refund`), and refunded or cancelled quantities that
+      were never shipped leave the delivery (:meth:`_cancel_undelivered`);
+    * the store's levels are compared with Odoo's (:meth:`_compare_store_levels`,
+      and :meth:`_import_stock_level` for the platform's level webhooks).
+
+    Every operation goes through Odoo's pickings, so valuation (and, with
+    anglo-saxon accounting, the cost of goods sold) follows as usual.
+    """
+
+    _name = "ecommerce.stock.builder"
+    _description = "Stock Builder"
+
+    # ------------------------------------------------------------------
+    # helpers on sale order lines
+    @api.model
+    def _lines_by_external_id(self, sale_order):
+        return {
+            line.ecommerce_line_external_id: line for line in sale_order.order_line if line.ecommerce_line_external_id
+        }
+
+    @api.model
+    def _line_quantities(self, store_lines, sale_lines):
+        """Sum store quantities per sale order line, keeping only lines that deliver goods.
+
+        :param store_lines: FulfillmentLine or RefundLine records
+        :param dict sale_lines: ``{store line id: sale.order.line}``
+        :return: ``{sale.order.line: float}`` in the line's unit
+        """
+        quantities = defaultdict(float)
+        for store_line in store_lines:
+            line = sale_lines.get(store_line.line_external_id)
+            if not line or line.product_id.type != "consu" or not store_line.quantity:
+                continue
+            quantities[line] += float(store_line.quantity)
+        return dict(quantities)
+
+    @api.model
+    def _to_line_uom(self, move, quantity, line):
+        return move.product_uom._compute_quantity(quantity, line.product_uom, round=False)
+
+    @api.model
+    def _is_positive(self, quantity, line):
+        return float_compare(quantity, 0.0, precision_rounding=line.product_uom.rounding) > 0
+
+    @api.model
+    def _shipped_quantity(self, line):
+        """Units of ``line`` that left for the customer (returns not deducted)."""
+        moves = line.move_ids.filtered(lambda move: move.state == "done" and move.location_dest_id.usage == "customer")
+        return sum(self._to_line_uom(move, move.quantity, line) for move in moves)
+
+    @api.model
+    def _open_ends(self, line):
+        """The open moves of ``line`` that carry goods towards the customer and have no next step yet.
+
+        One per chain: the delivery itself, or an earlier step (pick, pack)
+        whose next step Odoo creates once it is done. Upstream steps come
+        first, then newest moves (backorders) first.
+        """
+        moves = line.move_ids.filtered(
+            lambda move: (
+                move.state not in ("done", "cancel")
+                and "customer" in (move.location_dest_id.usage, move.location_final_id.usage)
+                and not move.move_dest_ids.filtered(lambda dest: dest.state != "cancel")
+            )
+        )
+        return moves.sorted(lambda move: (move.location_dest_id.usage == "customer", -move.id))
+
+    @api.model
+    def _open_quantity(self, line):
+        """Units of ``line`` still to deliver to the customer."""
+        return sum(self._to_line_uom(move, move.product_uom_qty, line) for move in self._open_ends(line))
+
+    @api.model
+    def _returnable_moves(self, line):
+        """``[(move, quantity in the line's unit)]``: delivered moves of ``line`` and what can
+        still come back (delivered minus returned or being returned), newest first."""
+        result = []
+        moves = line.move_ids.filtered(lambda move: move.state == "done" and move.location_dest_id.usage == "customer")
+        for move in moves.sorted(lambda move: (move.date, move.id), reverse=True):
+            returned = sum(
+                self._to_line_uom(back, back.quantity if back.state == "done" else back.product_uom_qty, line)
+                for back in move.returned_move_ids.filtered(lambda back: back.state != "cancel")
+            )
+            left = self._to_line_uom(move, move.quantity, line) - returned
+            if self._is_positive(left, line):
+                result.append((move, left))
+        return result
+
+    @api.model
+    def _chain_depth(self, move, seen=None):
+        """How many steps separate ``move`` from the last move of its chain (0 for the last)."""
+        seen = (seen or set()) | {move.id}
+        dests = move.move_dest_ids.filtered(lambda dest: dest.state != "cancel" and dest.id not in seen)
+        if not dests:
+            return 0
+        return 1 + max(self._chain_depth(dest, seen) for dest in dests)
+
+    @api.model
+    def _upstream_first(self, pickings):
+        """Order pickings so that each step comes before the steps it feeds (pick, pack, ship)."""
+        depth = {
+            picking.id: max((self._chain_depth(move) for move in picking.move_ids), default=0) for picking in pickings
+        }
+        return pickings.sorted(lambda picking: (-depth[picking.id], picking.id))
+
+    @api.model
+    def _validate_picking(self, picking, quantities):
+        """Validate ``quantities`` of a picking; what is left goes to a backorder.
+
+        :param dict quantities: ``{stock.move: quantity in the move's unit}``
+        :raise UserError: when Odoo asks for something a person must decide
+            (e.g. a lot number) and the picking stays open
+        """
+        if picking.state in ("confirmed", "waiting"):
+            picking.action_assign()
+        for move in picking.move_ids.filtered(lambda move: move.state not in ("done", "cancel")):
+            if move in quantities:
+                move.quantity = quantities[move]
+                move.picked = True
+            elif move.picked:
+                move.picked = False
+        picking.with_context(skip_backorder=True, skip_sms=True).button_validate()
+        if picking.state != "done":
+            raise UserError(
+                _(
+                    "The transfer %(picking)s could not be validated automatically; validate it by hand.",
+                    picking=picking.display_name,
+                )
+            )
+        return picking
+
+    # ------------------------------------------------------------------
+    # fulfilments
+    @api.model
+    def _sync_fulfillments(self, store, order, sale_order):
+        """Validate the delivery of ``sale_order`` as the store's fulfilments say.
+
+        Fulfilments are handled in the order the store made them, each once
+        (binding kind "fulfillment"): each validates the quantities it ships
+        on the open transfers of the order, step by step for multi-step
+        deliveries (pick, pack, ship), leaving backorders for the rest; its
+        tracking number lands on the delivery (``carrier_tracking_ref``).
+
+        What a fulfilment ships is counted against what already left Odoo for
+        the customer, whatever validated it: when the warehouse validated the
+        delivery in Odoo first, the store's fulfilment only adds its tracking
+        number. Fulfilments that did not succeed (cancelled, failed) are
+        ignored. Nothing happens before the sale order is confirmed.
+
+        :param store: ecommerce.store
+        :param order: canonical Order (``order.fulfillments``)
+        :param sale_order: sale.order the order became
+        :return: the transfers validated by this call
+        :rtype: stock.picking
+        :raise UserError: when a transfer needs a person (lots, serial numbers)
+        """
+        Binding = self.env["ecommerce.binding"].sudo()
+        validated = self.env["stock.picking"]
+        if sale_order.state != "sale":
+            return validated
+        sale_lines = self._lines_by_external_id(sale_order)
+        fulfilled = defaultdict(float)
+        fulfillments = sorted(
+            (fulfillment for fulfillment in order.fulfillments if fulfillment.is_done),
+            key=lambda fulfillment: (
+                fulfillment.created_at.timestamp() if fulfillment.created_at else 0,
+                fulfillment.external_id,
+            ),
+        )
+        for fulfillment in fulfillments:
+            quantities = self._line_quantities(fulfillment.lines, sale_lines)
+            for line, quantity in quantities.items():
+                fulfilled[line] += quantity
+            if Binding._find(store, "fulfillment", fulfillment.external_id):
+                continue
+            to_ship = {line: fulfilled[line] - self._shipped_quantity(line) for line in quantities}
+            to_ship = {line: quantity for line, quantity in to_ship.items() if self._is_positive(quantity, line)}
+            pickings = self._validate_deliveries(sale_order, to_ship)
+            validated |= pickings
+            deliveries = self._deliveries_of(sale_order, pickings, quantities)
+            self._note_fulfillment(deliveries, fulfillment)
+            created_at = (
+                fulfillment.created_at.astimezone(timezone.utc).replace(tzinfo=None) if fulfillment.created_at else None
+            )
+            Binding._bind(
+                store,
+                "fulfillment",
+                fulfillment.external_id,
+                deliveries[-1:] or sale_order,
+                external_name=fulfillment.tracking_number or fulfillment.external_id,
+                created_at=created_at,
+            )
+        return validated
+
+    @api.model
+    def _validate_deliveries(self, sale_order, to_ship):
+        """Validate ``to_ship`` on the open transfers of ``sale_order``, upstream steps first.
+
+        Each step (operation type) validates the quantities once; transfers
+        that a validation creates (the next step, pushed by Odoo) are taken
+        in turn, backorders are left for later fulfilments.
+
+        :param dict to_ship: ``{sale.order.line: quantity in the line's unit}``
+        :return: the validated transfers
+        """
+        validated = self.env["stock.picking"]
+        if not to_ship:
+            return validated
+        left = {}  # (operation type, line) -> quantity still to validate at that step
+        seen = set()
+        while True:
+            pickings = sale_order.picking_ids.filtered(
+                lambda picking: picking.state not in ("done", "cancel") and picking.id not in seen
+            )
+            for picking in self._upstream_first(pickings):
+                seen.add(picking.id)
+                quantities = self._step_quantities(picking, to_ship, left)
+                if quantities:
+                    validated |= self._validate_picking(picking, quantities)
+                    break  # look again: validating may have created the next step
+            else:
+                return validated
+
+    @api.model
+    def _step_quantities(self, picking, to_ship, left):
+        """``{move: quantity in the move's unit}`` of ``picking`` that the shipment covers."""
+        quantities = {}
+        moves = picking.move_ids.filtered(
+            lambda move: move.state not in ("done", "cancel") and move.sale_line_id in to_ship
+        )
+        for move in moves:
+            line = move.sale_line_id
+            key = (picking.picking_type_id.id, line.id)
+            remaining = left.setdefault(key, to_ship[line])
+            if not self._is_positive(remaining, line):
+                continue
+            quantity = min(remaining, self._to_line_uom(move, move.product_uom_qty, line))
+            left[key] = remaining - quantity
+            quantities[move] = line.product_uom._compute_quantity(quantity, move.product_uom, round=False)
+        return quantities
+
+    @api.model
+    def _deliveries_of(self, sale_order, validated, quantities):
+        """The customer deliveries a fulfilment concerns: those it validated, else the last done ones."""
+        deliveries = validated.filtered(lambda picking: picking.location_dest_id.usage == "customer")
+        if deliveries:
+            return deliveries
+        lines = self.env["sale.order.line"].union(*quantities) if quantities else self.env["sale.order.line"]
+        return lines.move_ids.filtered(
+            lambda move: move.state == "done" and move.location_dest_id.usage == "customer"
+        ).picking_id.sorted("date_done")[-1:]
+
+    @api.model
+    def _note_fulfillment(self, pickings, fulfillment):
+        """Write the fulfilment's tracking number on the deliveries and say who shipped them."""
+        number = fulfillment.tracking_number
+        for picking in pickings:
+            if number:
+                refs = [ref.strip() for ref in (picking.carrier_tracking_ref or "").split(",") if ref.strip()]
+                if number not in refs:
+                    picking.carrier_tracking_ref = ",".join([*refs, number])
+            picking.message_post(
+                body=_(
+                    "Shipped in the store (fulfilment %(fulfillment)s). Carrier: %(carrier)s. Tracking: "
+                    "%(number)s %(url)s",
+                    fulfillment=fulfillment.external_id,
+                    carrier=fulfillment.tracking_company or "-",
+                    number=number or "-",
+                    url=fulfillment.tracking_url or "",
+                ),
+            )
+
+    # ------------------------------------------------------------------
+    # refunds and cancelled quantities
+    @api.model
+    def _restock_refund(self, store, refund, sale_order):
+        """Bring back the restocked quantities of a refund, once (binding kind "return").
+
+        Per refunded line marked restock, the quantity:
+
+        1. first leaves what is still to deliver (the store refunded units it
+           never shipped, e.g. the rest of a partial shipment): the open
+           delivery moves are reduced or cancelled, freeing their reservation;
+        2. the rest comes back from the delivered goods through Odoo's return
+           wizard (``stock.return.picking``, "update quantities on SO" on),
+           validated at once, newest delivery first; never more than was
+           delivered and not yet returned.
+
+        Lines without restock move nothing (the customer keeps the goods or
+        the refund is a price adjustment), nor do refunds without any.
+
+        :param store: ecommerce.store
+        :param refund: canonical Refund
+        :param sale_order: sale.order of the refunded order
+        :return: the validated return transfers
+        :rtype: stock.picking
+        """
+        Binding = self.env["ecommerce.binding"].sudo()
+        returns = self.env["stock.picking"]
+        restock_lines = [line for line in refund.lines if line.restock and line.quantity]
+        if not restock_lines or Binding._find(store, "return", refund.external_id):
+            return returns
+        quantities = self._line_quantities(restock_lines, self._lines_by_external_id(sale_order))
+        undelivered = {}
+        to_return = {}
+        for line, quantity in quantities.items():
+            cut = min(quantity, self._open_quantity(line))
+            if self._is_positive(cut, line):
+                undelivered[line] = cut
+            back = min(quantity - cut, sum(left for _move, left in self._returnable_moves(line)))
+            if self._is_positive(back, line):
+                to_return[line] = back
+        self._reduce_open_moves(undelivered, _("Refunded in the store (refund %(refund)s).", refund=refund.external_id))
+        returns = self._create_returns(to_return)
+        Binding._bind(
+            store,
+            "return",
+            refund.external_id,
+            returns[:1] or sale_order,
+            external_name=returns[:1].name or refund.external_id,
+        )
+        return returns
+
+    @api.model
+    def _cancel_undelivered(self, store, sale_order, quantities):
+        """Take quantities that the store cancelled off the open delivery of ``sale_order``.
+
+        For order edits that remove units before they ship (the whole order's
+        cancellation is Odoo's own ``sale.order._action_cancel``, which cancels
+        the open transfers and frees their reservation).
+
+        :param dict quantities: ``{store line id: quantity cancelled}``
+        :return: the moves reduced or cancelled
+        :rtype: stock.move
+        """
+        sale_lines = self._lines_by_external_id(sale_order)
+        by_line = defaultdict(float)
+        for external_id, quantity in quantities.items():
+            line = sale_lines.get(external_id)
+            if line and line.product_id.type == "consu" and quantity:
+                by_line[line] += float(quantity)
+        wanted = {line: min(quantity, self._open_quantity(line)) for line, quantity in by_line.items()}
+        wanted = {line: quantity for line, quantity in wanted.items() if self._is_positive(quantity, line)}
+        return self._reduce_open_moves(wanted, _("Cancelled in the store (order %(order)s).", order=sale_order.name))
+
+    @api.model
+    def _reduce_open_moves(self, quantities, reason):
+        """Take quantities off what is still to deliver, with the earlier steps of the same goods.
+
+        Goods not yet picked go first, then the newest moves (backorders); a
+        move reduced to nothing is cancelled, the others keep a reservation
+        for what is left.
+
+        :param dict quantities: ``{sale.order.line: quantity in the line's unit}``
+        :return: the moves changed
+        """
+        changed = self.env["stock.move"]
+        for line, quantity in quantities.items():
+            left = quantity
+            for move in self._open_ends(line):
+                if not self._is_positive(left, line):
+                    break
+                cut = min(left, self._to_line_uom(move, move.product_uom_qty, line))
+                left -= cut
+                changed |= self._cut_chain(move, cut, line)
+        for picking in changed.picking_id:
+            picking.message_post(body=reason)
+        return changed
+
+    @api.model
+    def _cut_chain(self, move, quantity, line):
+        """Lower ``move`` and its open earlier steps by ``quantity`` (in the line's unit)."""
+        changed = move
+        origins = move.move_orig_ids.filtered(lambda origin: origin.state not in ("done", "cancel"))
+        demand = self._to_line_uom(move, move.product_uom_qty, line)
+        if float_compare(quantity, demand, precision_rounding=line.product_uom.rounding) >= 0:
+            move._action_cancel()
+        else:
+            move.product_uom_qty = line.product_uom._compute_quantity(demand - quantity, move.product_uom)
+            if move.state in ("confirmed", "partially_available"):
+                move._action_assign()
+        left = quantity
+        for origin in origins.sorted("id", reverse=True):
+            if not self._is_positive(left, line) or origin.state in ("done", "cancel"):
+                continue
+            cut = min(left, self._to_line_uom(origin, origin.product_uom_qty, line))
+            left -= cut
+            changed |= self._cut_chain(origin, cut, line)
+        return changed
+
+    @api.model
+    def _create_returns(self, to_return):
+        """Return and validate quantities of delivered goods through Odoo's return wizard.
+
+        :param dict to_return: ``{sale.order.line: quantity in the line's unit}``
+        :return: the validated return transfers
+        """
+        returns = self.env["stock.picking"]
+        by_picking = defaultdict(dict)
+        for line, quantity in to_return.items():
+            left = quantity
+            for move, returnable in self._returnable_moves(line):
+                take = min(left, returnable)
+                if not self._is_positive(take, line):
+                    break
+                by_picking[move.picking_id][move] = line.product_uom._compute_quantity(
+                    take, move.product_id.uom_id, round=False
+                )
+                left -= take
+        for picking, move_quantities in by_picking.items():
+            wizard = (
+                self.env["stock.return.picking"]
+                .with_context(active_id=picking.id, active_ids=picking.ids, active_model="stock.picking")
+                .create({"picking_id": picking.id})
+            )
+            for wizard_line in wizard.product_return_moves:
+                wizard_line.quantity = move_quantities.get(wizard_line.move_id, 0.0)
+            action = wizard.action_create_returns()
+            back = self.env["stock.picking"].browse(action["res_id"])
+            self._validate_picking(back, {move: move.product_uom_qty for move in back.move_ids})
+            returns |= back
+        return returns
+
+    # ------------------------------------------------------------------
+    # store levels against Odoo's
+    @api.model
+    def _compare_store_levels(self, store, trigger="manual", connector=None):
+        """Read every level of the store and record the products that differ from Odoo's.
+
+        Queued levels are sent first (a level on its way is no drift). Each
+        linked variant whose store level differs from the level Odoo would send
+        gets an open ``inventory_drift`` discrepancy (store level as expected,
+        Odoo's as found); those that agree again are resolved. The store's
+        inventory discrepancy rate becomes differing / linked.
+
+        :param str trigger: "cron" or "manual"
+        :return: the sync log (flow "stock"): fetched = levels compared,
+            updated = differing, skipped = agreeing
+        :rtype: ecommerce.sync.log
+        """
+        store = store.sudo().with_company(store.company_id)
+        engine = self.env["ecommerce.sync.engine"]
+        connector = connector or store._get_connector()
+        self.env["ecommerce.stock.push"]._flush_store(store, trigger=trigger, connector=connector)
+        log = engine._start_log(store, "stock", trigger)
+        started = time.monotonic()
+        stats = engine._new_stats()
+        calls_before = connector.api_calls
+        links = store._stock_links()
+        levels = store._stock_levels(links.product_id)
+        try:
+            store_levels = self._read_store_levels(store, connector, links)
+        except ConnectorError as exc:
+            if isinstance(exc, AuthenticationError):
+                store._set_error(_("The platform refused the credentials: %(error)s", error=exc))
+            _logger.warning("Stock comparison of %s stopped: %s", store.name, exc)
+            return engine._finish_log(log, stats, started, connector, calls_before, state="failed", message=str(exc))
+        missing = 0
+        for link in links:
+            found = store_levels.get(link.external_id)
+            if found is None:
+                missing += 1
+                continue
+            stats["fetched"] += 1
+            differs = self._check_level(store, link, found, levels[link.product_id])
+            stats["updated" if differs else "skipped"] += 1
+        rate = stats["updated"] / len(links) if links else 0.0
+        store.write({"inventory_discrepancy_rate": rate, "stock_compared_at": fields.Datetime.now()})
+        message = _(
+            "%(differing)s of %(linked)s linked variants differ from Odoo (%(rate)s %%).",
+            differing=stats["updated"],
+            linked=len(links),
+            rate=round(rate * 100, 1),
+        )
+        if missing:
+            message += " " + _("%(missing)s have no level in the store.", missing=missing)
+        return engine._finish_log(log, stats, started, connector, calls_before, message=message)
+
+    @api.model
+    def _read_store_levels(self, store, connector, links):
+        """``{variant id: Decimal}``: the store's levels of ``links`` at the store's location (all when unset)."""
+        by_variant = {link.external_id: link for link in links}
+        by_item = {link.inventory_item_id: link for link in links if link.inventory_item_id}
+        location = store.stock_platform_location_id
+        result = {}
+        if not links:
+            return result
+        for level in connector.fetch_stock_levels(list(by_variant)):
+            if location and level.location_external_id and level.location_external_id != location:
+                continue
+            link = by_variant.get(level.variant_external_id) or by_item.get(level.inventory_item_id)
+            if link:
+                result[link.external_id] = result.get(link.external_id, 0) + level.available
+        return result
+
+    @api.model
+    def _check_level(self, store, link, store_level, odoo_level):
+        """Compare one variant's store level with Odoo's; flag or resolve its drift.
+
+        A differing level is corrected (queued) per the store's drift
+        correction setting.
+
+        :return: True when the levels differ
+        """
+        link.write({"store_level": float(store_level), "store_level_at": fields.Datetime.now()})
+        Discrepancy = self.env["ecommerce.discrepancy"].sudo()
+        if store_level == odoo_level:
+            Discrepancy._resolve(store, "inventory_drift", link.external_id)
+            return False
+        Discrepancy._flag(
+            store,
+            "inventory_drift",
+            _(
+                "The store shows %(store_level)s of %(name)s (SKU %(sku)s) where Odoo would show %(odoo_level)s.",
+                store_level=store_level,
+                name=link.name,
+                sku=link.sku or "-",
+                odoo_level=odoo_level,
+            ),
+            external_id=link.external_id,
+            record=link.product_id,
+            expected=store_level,
+            found=odoo_level,
+        )
+        correction = store.stock_drift_correction
+        if correction == "always" or (correction == "lower" and store_level > odoo_level):
+            self.env["ecommerce.stock.push"]._queue({store.id: [link.product_id.id]})
+        return True
+
+    @api.model
+    def _import_stock_level(self, store, level):
+        """Engine handler of canonical StockLevel records (pulled, or from a level webhook).
+
+        Compares that variant's level with Odoo's: see :meth:`_check_level`.
+        Levels of other store locations, of variants not linked or not
+        tracked, and of products with a level already on its way are skipped.
+
+        :return: "updated" when the level differs, else "skipped"
+        """
+        location = store.stock_platform_location_id
+        if not store.sync_stock or (location and level.location_external_id and level.location_external_id != location):
+            return "skipped"
+        keys = [("external_id", "=", level.variant_external_id)] if level.variant_external_id else []
+        if level.inventory_item_id:
+            keys = [*(["|"] if keys else []), *keys, ("inventory_item_id", "=", level.inventory_item_id)]
+        if not keys:
+            return "skipped"
+        links = (
+            self.env["ecommerce.product.link"]
+            .sudo()
+            .search(
+                [
+                    ("store_id", "=", store.id),
+                    ("product_id", "!=", False),
+                    ("product_id.is_storable", "=", True),
+                    ("tracked", "=", True),
+                    *keys,
+                ]
+            )
+        )
+        if not links:
+            return "skipped"
+        self.env.cr.flush()
+        on_its_way = (
+            self.env["ecommerce.stock.push"]
+            .sudo()
+            .search_count([("store_id", "=", store.id), ("product_id", "in", links.product_id.ids)])
+        )
+        if on_its_way:
+            return "skipped"
+        levels = store._stock_levels(links.product_id)
+        outcome = "skipped"
+        for link in links:
+            if self._check_level(store, link, level.available, levels[link.product_id]):
+                outcome = "updated"
+        return outcome
