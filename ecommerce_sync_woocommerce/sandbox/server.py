@@ -149,7 +149,9 @@ class WooCommerceSandbox:
     # ------------------------------------------------------------------
     def start(self):
         """Serve in a background thread."""
-        self._thread = threading.Thread(target=self.server.serve_forever, name="woocommerce-sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="woocommerce-sandbox", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -263,6 +265,8 @@ class _Handler(BaseHTTPRequestHandler):
     sandbox = None
     server_version = "nginx"
     protocol_version = "HTTP/1.1"
+    # headers and body leave in two writes: without this, each answer waits for a delayed ACK
+    disable_nagle_algorithm = True
 
     def log_message(self, format, *args):
         _logger.debug("sandbox: " + format, *args)
