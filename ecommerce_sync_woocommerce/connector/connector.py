@@ -60,6 +60,7 @@ SIGNATURE_HEADER = "X-WC-Webhook-Signature"
 TOPIC_HEADER = "X-WC-Webhook-Topic"
 DELIVERY_HEADER = "X-WC-Webhook-Delivery-ID"
 PING_BODY = re.compile(rb"^webhook_id=(\d+)$")
+HOOKSHOT_AGENT = re.compile(r"^WooCommerce/\S+ Hookshot\b")
 #: webhook resources whose payload the engine can process, and their flow
 WEBHOOK_FLOWS = {"order": "orders", "product": "products"}
 
@@ -318,11 +319,22 @@ class WooCommerceConnector(Connector):
     # ------------------------------------------------------------------
     # webhooks
     def _ping_id(self, headers, body):
-        """The webhook id of WooCommerce's creation ping (unsigned ``webhook_id=<n>``), else None."""
-        if self.header(headers, TOPIC_HEADER) or body is None:
+        """The webhook id of WooCommerce's creation ping, "" when not readable, None when not a ping.
+
+        The ping is an unsigned form post ``webhook_id=<n>`` from WooCommerce's
+        "Hookshot" user agent, without any ``X-WC-Webhook-*`` header. A web
+        framework may have parsed the form already and leave an empty body:
+        then the user agent tells it.
+        """
+        if self.header(headers, TOPIC_HEADER) or self.header(headers, SIGNATURE_HEADER):
             return None
-        match = PING_BODY.match((body.encode() if isinstance(body, str) else bytes(body)).strip())
-        return match.group(1).decode() if match else None
+        raw = (body.encode() if isinstance(body, str) else bytes(body or b"")).strip()
+        match = PING_BODY.match(raw)
+        if match:
+            return match.group(1).decode()
+        if not raw and HOOKSHOT_AGENT.search(self.header(headers, "User-Agent")):
+            return ""
+        return None
 
     def verify_webhook(self, headers, body):
         """The signature of a delivery, checked in constant time.
@@ -338,7 +350,7 @@ class WooCommerceConnector(Connector):
     def parse_webhook(self, headers, body):
         ping = self._ping_id(headers, body)
         if ping is not None:
-            return WebhookEvent(delivery_id=f"ping-{ping}", topic="ping")
+            return WebhookEvent(delivery_id=f"ping-{ping}" if ping else "ping", topic="ping")
         topic = self.header(headers, TOPIC_HEADER).strip()
         delivery = self.header(headers, DELIVERY_HEADER).strip()
         if not topic or not delivery:
