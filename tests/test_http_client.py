@@ -142,6 +142,21 @@ def test_parse_retry_after_forms():
     assert parse_retry_after(later, now=now) == 30.0
 
 
+@responses.activate
+def test_transport_errors_are_logged_without_secret_query_values(caplog):
+    """requests names the URL, query string included, in its transport errors."""
+    error = requests.ConnectionError(
+        "Max retries exceeded with url: /orders?consumer_key=ck_1&consumer_secret=cs_2&page=3"
+    )
+    responses.get(f"{BASE}/orders", body=error)
+    http, _sleeps = client(max_retries=0)
+    with caplog.at_level("WARNING"), pytest.raises(TransientError) as raised:
+        http.get("orders", params={"consumer_key": "ck_1", "consumer_secret": "cs_2"})
+    assert "consumer_secret=***" in caplog.text and "page=3" in caplog.text
+    assert "cs_2" not in caplog.text and "ck_1" not in caplog.text
+    assert "cs_2" not in str(raised.value)
+
+
 def test_safe_url_masks_secret_query_values():
     url = "https://s.example/wp-json/wc/v3/orders?consumer_key=ck_1&consumer_secret=cs_2&page=2"
     masked = safe_url(url)

@@ -14,6 +14,7 @@
 
 import email.utils
 import logging
+import re
 import time
 from datetime import datetime, timezone
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -27,6 +28,7 @@ _logger = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = (10, 60)
 RETRY_STATUSES = frozenset((500, 502, 503, 504, 520, 522, 524))
 SECRET_QUERY_KEYS = frozenset(("consumer_key", "consumer_secret", "access_token", "api_key", "key", "secret", "token"))
+SECRET_QUERY_VALUE = re.compile(r"\b(%s)=[^&\s'\"]+" % "|".join(sorted(SECRET_QUERY_KEYS, key=len, reverse=True)), re.I)
 
 
 def parse_retry_after(value, now=None):
@@ -60,6 +62,11 @@ def safe_url(url):
         key, _sep, value = chunk.partition("=")
         pairs.append((key, "***" if key.lower() in SECRET_QUERY_KEYS else value))
     return parts._replace(query=urlencode(pairs, safe="*:,")).geturl()
+
+
+def mask_secrets(text):
+    """``text`` (e.g. a transport error naming the URL) with secret-looking query values masked."""
+    return SECRET_QUERY_VALUE.sub(r"\1=***", str(text))
 
 
 def response_excerpt(response, limit=300):
@@ -159,7 +166,9 @@ class HttpClient:
             except (requests.Timeout, requests.ConnectionError) as exc:
                 failures += 1
                 if failures > self.max_retries:
-                    _logger.warning("%s %s failed after %s attempts: %s", method, safe_url(url), failures, exc)
+                    _logger.warning(
+                        "%s %s failed after %s attempts: %s", method, safe_url(url), failures, mask_secrets(exc)
+                    )
                     raise TransientError(
                         f"{method} {safe_url(url)}: no answer after {failures} attempts ({type(exc).__name__})"
                     ) from exc

@@ -425,14 +425,7 @@ class EcommerceStore(models.Model):
         except ConnectorError as exc:
             self._set_error(str(exc))
             raise UserError(_("Connection failed: %(error)s", error=exc)) from exc
-        self.write(
-            {
-                "state": "connected",
-                "state_message": False,
-                "shop_name": info.name,
-                "shop_currency": info.currency,
-            }
-        )
+        self.write(self._connection_values(info))
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -442,6 +435,23 @@ class EcommerceStore(models.Model):
                 "message": _("Connected to %(name)s (currency %(currency)s).", name=info.name, currency=info.currency),
                 "next": {"type": "ir.actions.act_window_close"},
             },
+        }
+
+    def _connection_values(self, info):
+        """Values written on the store after a successful "Test connection".
+
+        Connector addons extend this to keep what their platform reports in
+        ``info.details`` (a version, a plan) in their own fields.
+
+        :param info: the connector's ConnectionInfo
+        :rtype: dict
+        """
+        self.ensure_one()
+        return {
+            "state": "connected",
+            "state_message": False,
+            "shop_name": info.name,
+            "shop_currency": info.currency,
         }
 
     def action_sync_now(self):

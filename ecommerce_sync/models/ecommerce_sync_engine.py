@@ -309,7 +309,23 @@ class EcommerceSyncEngine(models.AbstractModel):
             message = None
             for event in group:
                 stats["fetched"] += 1
-                payload = event._payload_for_processing(connector)
+                try:
+                    payload = event._payload_for_processing(connector)
+                except (AuthenticationError, TransientError) as exc:
+                    message = str(exc)
+                    break  # this event and the rest stay pending
+                except ConnectorError as exc:
+                    # the record cannot be fetched again (e.g. deleted since): the event fails, the rest go on
+                    stats["failed"] += 1
+                    try:
+                        kept = json.loads(event.sudo().payload or "{}")
+                    except ValueError:
+                        kept = {"id": event.external_id}
+                    self._log_failure(log, event.external_id, kept, exc)
+                    event.write(
+                        {"state": "failed", "error": self._error_text(exc), "processed_at": fields.Datetime.now()}
+                    )
+                    continue
                 try:
                     _outcome, error = self._process_item(store, connector, flow, payload, stats)
                 except RunAborted as exc:

@@ -113,3 +113,33 @@ class TestWebhooks(HttpCase):
         line = self.env["ecommerce.sync.log.line"].search([("store_id", "=", self.store.id)])
         self.assertEqual(line.external_id, "w5")
         self.assertEqual(line.state, "failed")
+
+    def test_an_event_whose_record_is_gone_fails_alone(self):
+        """A partial event whose record cannot be fetched again fails; the next event is still processed."""
+        payload = {
+            "id": "w6",
+            "sku": "HOOK-1",
+            "title": "Hooked",
+            "price": "5.00",
+            "updated_at": "2025-03-01T10:00:00Z",
+        }
+        self.shop.add_variant("w6", "HOOK-1", updated_at="2025-03-01T10:00:00Z")
+        gone = self.Event.create(
+            {
+                "store_id": self.store.id,
+                "delivery_id": "gone",
+                "dedupe_key": "gone",
+                "topic": "products/delete",
+                "flow": "products",
+                "external_id": "deleted-variant",
+                "refetch": True,
+                "payload": json.dumps({"id": "deleted-variant"}),
+            }
+        )
+        self.post(payload, delivery="after")
+        self.Event._cron_process()
+        self.assertEqual(gone.state, "failed")
+        self.assertIn("not found", gone.error)
+        self.assertEqual(self.events().filtered(lambda event: event.delivery_id == "after").state, "done")
+        line = self.env["ecommerce.sync.log.line"].search([("store_id", "=", self.store.id)])
+        self.assertEqual(line.external_id, "deleted-variant")

@@ -1,0 +1,1 @@
+from . import test_products, test_store, test_webhooks
