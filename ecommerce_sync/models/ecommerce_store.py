@@ -414,26 +414,42 @@ class EcommerceStore(models.Model):
 
     # ------------------------------------------------------------------
     def action_test_connection(self):
-        """Read the shop through the connector and show its name and currency."""
+        """Read the shop through the connector and show its name and currency.
+
+        A refusal or a failure puts the store in error state with the
+        platform's explanation (kept: the answer is a notification, not an
+        exception that would roll the state back).
+        """
         self.ensure_one()
         connector = self._get_connector()
         try:
             info = connector.test_connection()
         except AuthenticationError as exc:
-            self._set_error(_("The platform refused the credentials: %(error)s", error=exc))
-            raise UserError(_("Connection refused: %(error)s", error=exc)) from exc
+            message = _("The platform refused the credentials: %(error)s", error=exc)
         except ConnectorError as exc:
-            self._set_error(str(exc))
-            raise UserError(_("Connection failed: %(error)s", error=exc)) from exc
-        self.write(self._connection_values(info))
+            message = _("Connection failed: %(error)s", error=exc)
+        else:
+            self.write(self._connection_values(info))
+            return self._notification(
+                "success",
+                _("Connection successful"),
+                _("Connected to %(name)s (currency %(currency)s).", name=info.name, currency=info.currency),
+            )
+        self._set_error(message)
+        return self._notification("danger", _("Connection failed"), message, sticky=True)
+
+    @api.model
+    def _notification(self, kind, title, message, sticky=False):
+        """A client notification that also reloads the form (to show the new state)."""
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "success",
-                "title": _("Connection successful"),
-                "message": _("Connected to %(name)s (currency %(currency)s).", name=info.name, currency=info.currency),
-                "next": {"type": "ir.actions.act_window_close"},
+                "type": kind,
+                "title": title,
+                "message": message,
+                "sticky": sticky,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 
@@ -475,16 +491,7 @@ class EcommerceStore(models.Model):
                 failed=sum(stock.mapped("failed_count")),
             )
         failed = counts["failed"] or any(log.state == "failed" for log in stock) or sum(stock.mapped("failed_count"))
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "warning" if failed else "success",
-                "title": _("Sync finished"),
-                "message": message,
-                "sticky": bool(failed),
-            },
-        }
+        return self._notification("warning" if failed else "success", _("Sync finished"), message, sticky=bool(failed))
 
     def action_push_all_stock(self):
         """Send the level of every product this store sells, now."""
@@ -509,17 +516,7 @@ class EcommerceStore(models.Model):
         else:
             message = log.message or ""
             kind = "warning" if log.state in ("failed", "partial") else "success"
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": kind,
-                "title": title,
-                "message": message,
-                "sticky": kind == "warning",
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self._notification(kind, title, message, sticky=kind == "warning")
 
     def action_view_stock_pushes(self):
         self.ensure_one()

@@ -37,13 +37,6 @@ class EcommerceStore(models.Model):
         help="Send the API keys as query parameters instead of an Authorization header, "
         "for web servers that drop that header (WooCommerce answers 401 although the keys are right).",
     )
-    woocommerce_warehouse_id = fields.Many2one(
-        "stock.warehouse",
-        "Warehouse",
-        domain="[('company_id', '=', company_id)]",
-        default=lambda self: self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1),
-        help="The Odoo warehouse whose stock this site shows and sells from.",
-    )
     woocommerce_version = fields.Char("WooCommerce Version", readonly=True, copy=False)
 
     @api.constrains("platform", "woocommerce_url", "woocommerce_local_test_site")

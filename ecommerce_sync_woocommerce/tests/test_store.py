@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from ..hooks import uninstall_hook
@@ -30,9 +30,12 @@ class TestWooCommerceStore(WooCommerceCommon):
 
     def test_refused_keys_put_the_store_in_error(self):
         store = self.create_store("Woo Wrong Keys", woocommerce_consumer_secret="cs_not_the_secret")
-        with self.assertRaisesRegex(UserError, "Consumer secret is invalid"):
-            store.action_test_connection()
-        # a sync with refused keys puts the store in error state, with the site's explanation
+        action = store.action_test_connection()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn("Consumer secret is invalid", action["params"]["message"])
+        self.assertEqual(store.state, "error")
+        self.assertIn("refused the credentials", store.state_message)
+        # a sync with refused keys also puts the store in error state, with the site's explanation
         store.state = "connected"
         log = self.engine.run_flow(store, "products")
         self.assertEqual(log.state, "failed")
@@ -66,7 +69,7 @@ class TestWooCommerceStore(WooCommerceCommon):
         )
         self.assertTrue(config["local_test_site"])
         self.assertEqual(config["webhook_secret"], "whsec_woo_sandbox")
-        self.assertEqual(self.store.woocommerce_warehouse_id.company_id, self.env.company)
+        self.assertEqual(self.store.warehouse_id.company_id, self.env.company, "the site shows the store's warehouse")
 
     def test_keys_are_for_managers_only(self):
         user = self.env["res.users"].create(
