@@ -1,6 +1,6 @@
 """Shopify connector: pure Python, importable and testable without Odoo."""
 
-from .catalog import ShopifyLocation, parse_inventory_level, parse_location, parse_product
+from .catalog import ShopifyLocation, parse_inventory_level, parse_location, parse_product, parse_variant
 from .client import ShopifyClient, next_page_url, page_info, parse_call_limit
 from .connector import DEFAULT_API_VERSION, ShopifyConnector, base_url, build_client
 from .orders import computed_total, parse_order
@@ -29,4 +29,5 @@ __all__ = [
     "parse_product",
     "parse_refund",
     "parse_transaction",
+    "parse_variant",
 ]

@@ -51,14 +51,22 @@ def parse_product(payload, currency=""):
     variants = product.get("variants")
     if not isinstance(variants, list):
         raise RecordError(f"product {product['id']} has no variants list")
-    return [_variant(product, variant, items, currency) for variant in variants]
+    return [
+        parse_variant(variant, product, items.get(str(variant.get("inventory_item_id"))), currency)
+        for variant in variants
+    ]
 
 
-def _variant(product, variant, items, currency):
-    if not variant.get("id"):
-        raise RecordError(f"product {product['id']}: variant without id")
+def parse_variant(variant, product=None, item=None, currency=""):
+    """One variant (with its product for the name, its inventory item for cost and tracking).
+
+    :param dict item: the variant's inventory item, when fetched
+    """
+    variant = unwrap(variant, "variant")
+    if not isinstance(variant, dict) or not variant.get("id"):
+        raise RecordError(f"product {(product or {}).get('id')}: variant without id")
+    product = product or {"id": variant.get("product_id"), "title": ""}
     item_id = str(variant["inventory_item_id"]) if variant.get("inventory_item_id") else ""
-    item = items.get(item_id)
     if item is not None:
         tracked = bool(item.get("tracked"))
         cost = to_decimal(item["cost"], "inventory item cost") if item.get("cost") not in (None, "") else None
@@ -74,7 +82,7 @@ def _variant(product, variant, items, currency):
         name=variant_name(product, variant),
         sku=text(variant.get("sku")) or text((item or {}).get("sku")),
         barcode=text(variant.get("barcode")),
-        product_external_id=str(product["id"]),
+        product_external_id=str(product.get("id") or variant.get("product_id") or ""),
         price=to_decimal(variant.get("price"), "variant price"),
         cost=cost,
         currency=currency,

@@ -41,26 +41,29 @@ def infer_taxes_included(data, reader=None):
     """Tell from a refund's own line items whether their order is tax-included.
 
     A refund payload alone (the ``refunds/create`` webhook) does not say. Each
-    refund line embeds its order line, with its price, discount and tax lines:
-    a tax-excluded line's tax is its discounted price times the rate, a
-    tax-included line's tax is that amount divided by (1 + rate). A line votes
-    for a mode only when its tax is that mode's prediction to the cent (one
-    cent of rounding per tax line) and not the other's; lines without tax, too
-    small to tell, or matching neither do not vote.
+    refund line (and refunded shipping line) embeds its order line, with its
+    price, discount and tax lines: a tax-excluded line's tax is its discounted
+    price times the rate, a tax-included line's tax is that amount divided by
+    (1 + rate). A line votes for a mode only when its tax is that mode's
+    prediction to the cent (one cent of rounding per tax line) and not the
+    other's; lines without tax, too small to tell, or matching neither do not
+    vote.
 
     :return: True, False, or None when no line can tell
     """
     reader = reader or MoneyReader(PRESENTMENT)
     votes = {True: 0, False: 0}
-    for item in data.get("refund_line_items") or []:
-        line = item.get("line_item") or {}
-        tax_lines = line.get("tax_lines") or []
+    parts = [(item.get("line_item") or {}, "quantity") for item in data.get("refund_line_items") or []]
+    parts += [(item.get("shipping_line") or {}, None) for item in data.get("refund_shipping_lines") or []]
+    for part, quantity_key in parts:
+        tax_lines = part.get("tax_lines") or []
         rate = money_sum(to_decimal(tax.get("rate"), "tax rate") for tax in tax_lines)
         if not tax_lines or rate <= 0:
             continue
         tax = money_sum(reader.amount(tax, "price") for tax in tax_lines)
-        discount = money_sum(reader.amount(alloc, "amount") for alloc in line.get("discount_allocations") or [])
-        base = reader.amount(line, "price") * to_decimal(line.get("quantity"), "quantity") - discount
+        discount = money_sum(reader.amount(alloc, "amount") for alloc in part.get("discount_allocations") or [])
+        quantity = to_decimal(part.get(quantity_key), "quantity") if quantity_key else 1
+        base = reader.amount(part, "price") * quantity - discount
         tolerance = CENT * len(tax_lines)
         fits_excluded = abs(tax - base * rate) <= tolerance
         fits_included = abs(tax - base * rate / (1 + rate)) <= tolerance

@@ -92,6 +92,7 @@ def _variant(ids, product_id, position, sku, price, option, grams, tracked, requ
         "presentment_prices": [{"price": {"amount": price, "currency_code": "USD"}, "compare_at_price": None}],
         "admin_graphql_api_id": f"gid://shopify/ProductVariant/{variant_id}",
         "image_id": None,
+        "tax_code": None,
     }
 
 

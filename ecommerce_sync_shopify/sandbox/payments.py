@@ -58,6 +58,9 @@ def transaction(ids, draft, kind, gateway, amount, moment, status="success", par
         "amount_rounding": None,
         "admin_graphql_api_id": f"gid://shopify/OrderTransaction/{transaction_id}",
     }
+    if kind == "authorization":
+        data["authorization_expires_at"] = stamp(moment + timedelta(days=7))
+        data["extended_authorization_attributes"] = {}
     if card and kind in ("authorization", "sale"):
         data["payment_details"] = {
             "credit_card_bin": "424242",
