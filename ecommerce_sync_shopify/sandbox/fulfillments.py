@@ -40,14 +40,19 @@ def fulfill(rng, ids, draft, location_id, moment, items):
     return fulfillment
 
 
-def ship(rng, ids, draft, locations):
-    """Fulfil the order fully (often), in two shipments (sometimes) or partly (rarely), or not yet."""
+def ship(rng, ids, draft, locations, now):
+    """Fulfil the order fully (often), in two shipments (sometimes) or partly (rarely), or not yet.
+
+    Nothing ships at or after ``now``: later shipments have simply not happened yet.
+    """
     shippable = [line for line in draft.lines if line.shippable > 0]
     if not shippable:
         return
     mode = rng.choices(("none", "full", "split", "partial"), weights=(20, 55, 15, 10))[0]
     first = draft.created + timedelta(days=rng.randint(1, 3), hours=rng.randint(0, 8))
     main = locations[0]["id"]
+    if first >= now:
+        return
     if mode == "full":
         fulfill(rng, ids, draft, main, first, [(line, line.shippable) for line in shippable])
         return
@@ -63,6 +68,7 @@ def ship(rng, ids, draft, locations):
             first_items.append((line, count // 2 or 1))
             second_items.append((line, count - (count // 2 or 1)))
     fulfill(rng, ids, draft, main, first, first_items)
-    if mode == "split":
-        origin = rng.choice(locations)["id"]
-        fulfill(rng, ids, draft, origin, first + timedelta(days=rng.randint(1, 2)), second_items)
+    second = first + timedelta(days=rng.randint(1, 2))
+    if mode == "split" and second < now:
+        origin = rng.choice([location for location in locations if location["active"]])["id"]
+        fulfill(rng, ids, draft, origin, second, second_items)

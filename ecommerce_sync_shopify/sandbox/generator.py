@@ -121,7 +121,7 @@ def generate(seed=1, orders=50, name="Sandbox Outfitters", domain="sandbox-outfi
     locations = make_locations(ids)
     products, items = make_catalog(rng, ids)
     span = max(timedelta(days=7), timedelta(hours=2) * orders)
-    now = START + span + timedelta(days=1)
+    now = START + span + timedelta(hours=12)
     customers = []
     drafts = []
     for index in range(orders):
@@ -166,6 +166,8 @@ def _life(rng, ids, draft, locations, now):
     """What happens to an order after checkout, up to ``now``."""
     status = pay(rng, ids, draft, pick_method(rng))
     created = draft.created
+    if created + timedelta(days=2) >= now:
+        return  # too recent for anything else to have happened yet
     roll = rng.random()
     if status == "pending":
         if roll < 0.3:
@@ -189,7 +191,7 @@ def _life(rng, ids, draft, locations, now):
         _remove_by_edit(rng, ids, draft, created + timedelta(hours=2), money=True)
     if status != "paid":
         return
-    ship(rng, ids, draft, locations)
+    ship(rng, ids, draft, locations, now)
     _after_sale(rng, ids, draft, locations, now)
 
 

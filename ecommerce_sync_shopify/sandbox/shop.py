@@ -37,7 +37,7 @@ class SandboxShop:
         self.transactions = data.transactions
         self.payouts = {payout["id"]: payout for payout in data.payouts}
         self.balance = data.balance_transactions
-        self.clock = data.now
+        self.clock = max([data.now] + [draft.updated for draft in data.drafts.values()])
         self.webhooks = webhooks
         self.lock = threading.RLock()
         #: every stock level set through the API: {"api", "inventory_item_id", "location_id", "available"}
