@@ -22,6 +22,11 @@ GIFT_CARD = ("Gift Card", "Gift Cards", "Sandbox Outfitters", "Denomination", ("
 CREATED = "2024-11-04T09:00:00-05:00"
 
 
+def edited(position):
+    """When product number ``position`` was last edited (one minute apart, so cursors move)."""
+    return f"2024-11-05T09:{position % 60:02d}:00-05:00"
+
+
 def ean13(number):
     """A valid EAN-13 barcode from a 12-digit number."""
     digits = f"{number:012d}"[-12:]
@@ -62,7 +67,7 @@ def make_locations(ids):
     return locations
 
 
-def _variant(ids, product_id, position, sku, price, option, grams, tracked, requires_shipping, taxable):
+def _variant(ids, product_id, position, sku, price, option, grams, tracked, requires_shipping, taxable, updated):
     variant_id, item_id = ids.next("variant"), ids.next("inventory_item")
     return {
         "id": variant_id,
@@ -76,7 +81,7 @@ def _variant(ids, product_id, position, sku, price, option, grams, tracked, requ
         "option2": None,
         "option3": None,
         "created_at": CREATED,
-        "updated_at": CREATED,
+        "updated_at": updated,
         "taxable": taxable,
         "barcode": ean13(variant_id) if tracked else None,
         "fulfillment_service": "manual",
@@ -113,7 +118,7 @@ def _inventory_item(variant, cost, tracked):
     }
 
 
-def _product(ids, title, product_type, vendor, option_name, values, handle, variants):
+def _product(ids, title, product_type, vendor, option_name, values, handle, variants, updated):
     product_id = variants[0]["product_id"]
     image_id = ids.next("image")
     image = {
@@ -137,7 +142,7 @@ def _product(ids, title, product_type, vendor, option_name, values, handle, vari
         "product_type": product_type,
         "created_at": CREATED,
         "handle": handle,
-        "updated_at": CREATED,
+        "updated_at": updated,
         "published_at": CREATED,
         "template_suffix": None,
         "published_scope": "global",
@@ -162,25 +167,30 @@ def _product(ids, title, product_type, vendor, option_name, values, handle, vari
 def make_catalog(rng, ids):
     """Products (with variants) and their inventory items; the last product sells gift cards."""
     products, items = [], {}
-    for title, product_type, vendor, option_name, values, price, prefix, grams in FAMILIES:
+    for number, (title, product_type, vendor, option_name, values, price, prefix, grams) in enumerate(FAMILIES):
         product_id = ids.next("product")
+        updated = edited(number)
         variants = []
         for position, value in enumerate(values, start=1):
             suffix = "" if value == "Default Title" else "-" + value.upper().replace(" ", "")[:4]
-            variant = _variant(ids, product_id, position, f"{prefix}{suffix}", price, value, grams, True, True, True)
+            sku = f"{prefix}{suffix}"
+            variant = _variant(ids, product_id, position, sku, price, value, grams, True, True, True, updated)
             variants.append(variant)
             cost = cents(Decimal(price) * Decimal(rng.randint(32, 48)) / 100)
             items[variant["inventory_item_id"]] = _inventory_item(variant, cost, True)
         handle = title.lower().replace(" ", "-")
-        products.append(_product(ids, title, product_type, vendor, option_name, values, handle, variants))
+        products.append(_product(ids, title, product_type, vendor, option_name, values, handle, variants, updated))
     title, product_type, vendor, option_name, values = GIFT_CARD
+    updated = edited(len(FAMILIES))
     product_id = ids.next("product")
     variants = []
     for position, value in enumerate(values, start=1):
-        variant = _variant(ids, product_id, position, f"GIFT-{value[:-3]}", value, value, 0, False, False, False)
+        variant = _variant(
+            ids, product_id, position, f"GIFT-{value[:-3]}", value, value, 0, False, False, False, updated
+        )
         variants.append(variant)
         items[variant["inventory_item_id"]] = _inventory_item(variant, None, False)
-    products.append(_product(ids, title, product_type, vendor, option_name, values, "gift-card", variants))
+    products.append(_product(ids, title, product_type, vendor, option_name, values, "gift-card", variants, updated))
     return products, items
 
 
