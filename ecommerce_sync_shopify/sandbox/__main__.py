@@ -58,14 +58,13 @@ def main(argv=None):
     logging.basicConfig(level=logging.WARNING)
     server = build(args)
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_args: stop.set())
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_args: stop.set())
     server.start()
     info = {"url": server.url, "shop_domain": server.shop.domain, "token": server.token, "orders": args.orders}
     print(json.dumps(info), flush=True)
     try:
         stop.wait()
-    except KeyboardInterrupt:
-        pass
     finally:
         server.stop()
     return 0
