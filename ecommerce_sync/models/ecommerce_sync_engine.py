@@ -306,12 +306,16 @@ class EcommerceSyncEngine(models.AbstractModel):
             message = None
             for event in group:
                 stats["fetched"] += 1
-                payload = event._payload_for_processing(connector)
                 try:
+                    payload = event._payload_for_processing(connector)
                     _outcome, error = self._process_item(store, connector, flow, payload, stats)
-                except RunAborted as exc:
+                except (RunAborted, AuthenticationError, TransientError) as exc:
                     message = str(exc)
                     break  # this event and the rest stay pending
+                except ConnectorError as exc:
+                    # the record could not be fetched again (e.g. deleted in the store): this event fails alone
+                    stats["failed"] += 1
+                    payload, error = event.sudo().payload, exc
                 if error:
                     self._log_failure(log, event.external_id, payload, error)
                 event.write(
