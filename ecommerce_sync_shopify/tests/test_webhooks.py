@@ -90,3 +90,18 @@ class TestShopifyWebhooks(HttpCase):
             [{"state": "pending", "external_id": f"{level['inventory_item_id']}@{level['location_id']}",
               "refetch": False}],
         )  # fmt: skip
+
+    def test_an_order_gone_from_shopify_fails_its_event_alone(self):
+        order = dict(next(iter(self.shop.orders.values())), id=999000111)
+        sender = self.sender()
+        self.assertEqual(self.deliver(sender.build("orders/cancelled", order))[1]["status"], "accepted")
+        self.assertEqual(self.deliver(sender.build("products/update", next(iter(self.shop.products.values()))))[0], 200)
+
+        self.Event._cron_process()
+
+        gone = self.events().filtered(lambda event: event.flow == "orders")
+        self.assertEqual(gone.state, "failed")
+        self.assertIn("HTTP 404", gone.error)
+        self.assertEqual(self.events().filtered(lambda event: event.flow == "products").state, "done")
+        line = self.env["ecommerce.sync.log.line"].search([("store_id", "=", self.store.id)])
+        self.assertRecordValues(line, [{"external_id": "999000111", "state": "failed"}])
