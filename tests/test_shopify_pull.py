@@ -1,12 +1,15 @@
 """The Shopify connector against the sandbox: full pulls, cursors, faults, pushes."""
 
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from shopify_support import Sleeps, connector_for, presentment, pull, start_sandbox
+import requests
+from shopify_support import TOKEN, Sleeps, connector_for, presentment, pull, start_sandbox
 
 from odoo.addons.ecommerce_sync.connector import AuthenticationError, RecordError, StockUpdate, TransientError
 from odoo.addons.ecommerce_sync_shopify.connector import computed_total
+from odoo.addons.ecommerce_sync_shopify.sandbox import LeakyBucket
 
 ORDERS = 120
 
@@ -242,3 +245,33 @@ def test_single_records_are_fetched_again(server, connector):
     assert payout.amount == Decimal(server.shop.payouts[payout_id]["amount"])
     with pytest.raises(NotImplementedError):
         connector.fetch_record("refunds", "1")
+
+
+def test_the_sandbox_refuses_calls_beyond_its_bucket():
+    server = start_sandbox(seed=4, orders=5, bucket=LeakyBucket(size=5, leak_rate=0.5))
+    try:
+        session = requests.Session()
+        session.headers["X-Shopify-Access-Token"] = TOKEN
+        answers = [session.get(f"{server.api_url()}shop.json", timeout=5) for _ in range(6)]
+        wrong = requests.get(f"{server.api_url()}shop.json", headers={"X-Shopify-Access-Token": "x"}, timeout=5)
+    finally:
+        server.stop()
+    assert [answer.status_code for answer in answers] == [200] * 5 + [429]
+    assert [answer.headers["X-Shopify-Shop-Api-Call-Limit"] for answer in answers[:5]] == [
+        f"{n}/5" for n in range(1, 6)
+    ]
+    assert answers[5].headers["Retry-After"] == "2.000"
+    assert wrong.status_code == 401 and "Invalid API key or access token" in wrong.json()["errors"]
+
+
+def test_the_sandbox_keeps_filters_in_its_page_tokens(server):
+    session = requests.Session()
+    session.headers["X-Shopify-Access-Token"] = TOKEN
+    first = session.get(f"{server.api_url()}orders.json", params={"status": "any", "limit": 3}, timeout=5)
+    next_url = first.links["next"]["url"]
+    assert set(parse_qs(urlsplit(next_url).query)) == {"limit", "page_info"}
+    refused = session.get(next_url + "&status=any", timeout=5)
+    assert refused.status_code == 400 and "page_info" in refused.json()["errors"]
+    second = session.get(next_url, timeout=5)
+    ids = [order["id"] for order in first.json()["orders"] + second.json()["orders"]]
+    assert len(set(ids)) == 6

@@ -1,14 +1,16 @@
 """Shopify webhook signatures (Shopify's published example, forgeries) and topics."""
 
 import json
+import threading
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from shopify_support import real
 
 from odoo.addons.ecommerce_sync.connector import WebhookError
 from odoo.addons.ecommerce_sync_shopify.connector import ShopifyConnector, parse_order
-from odoo.addons.ecommerce_sync_shopify.sandbox import WebhookSender, generate
+from odoo.addons.ecommerce_sync_shopify.sandbox import SandboxShop, WebhookSender, generate
 
 SECRET = "whsec_shop"
 
@@ -122,3 +124,67 @@ def test_other_topics_are_ignored_and_bad_requests_refused(sender):
         hooks.parse_webhook(delivery.headers, json.dumps({"note": "x"}).encode())
     with pytest.raises(WebhookError, match="from shop"):
         connector(domain="another-shop.myshopify.com").parse_webhook(delivery.headers, delivery.body)
+
+
+class Receiver:
+    """A local HTTP endpoint that records what it receives (a webhook subscriber)."""
+
+    def __init__(self):
+        received = self.received = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                received.append((dict(self.headers), body))
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args):
+                return None
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def receiver():
+    receiver = Receiver()
+    yield receiver
+    receiver.stop()
+
+
+def test_shop_changes_are_delivered_signed(receiver):
+    data = generate(seed=9, orders=30)
+    sender = WebhookSender(receiver.url, SECRET, data.shop["myshopify_domain"])
+    shop = SandboxShop(data, webhooks=sender)
+    order_id = next(order["id"] for order in data.orders if order["financial_status"] == "paid")
+    item_id, location_id = next(iter(shop.levels))
+
+    refund = shop.refund_unit(order_id)
+    shop.set_available(item_id, location_id, 17, api="test")
+
+    hooks = connector(domain=data.shop["myshopify_domain"])
+    topics = []
+    for headers, body in receiver.received:
+        assert hooks.verify_webhook(headers, body)
+        topics.append(hooks.parse_webhook(headers, body))
+    assert [event.topic for event in topics] == ["refunds/create", "orders/updated", "inventory_levels/update"]
+    assert [delivery.status for delivery in sender.deliveries] == [200, 200, 200]
+    [parsed] = hooks.parse("refunds", topics[0].payload)
+    assert parsed.external_id == str(refund["id"]) and parsed.total == parsed.refunded_amount > 0
+    order = parse_order(dict(topics[1].payload, transactions=shop.transactions[order_id]))
+    assert order.financial_status == "partially_refunded"
+    assert str(refund["id"]) in {item.external_id for item in order.refunds}
+    assert hooks.parse("stock", topics[2].payload)[0].available == 17
+
+    # a redelivery carries the same webhook id
+    sender.post(sender.deliveries[0])
+    assert receiver.received[-1][0]["X-Shopify-Webhook-Id"] == sender.deliveries[0].webhook_id

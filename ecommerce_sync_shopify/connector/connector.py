@@ -11,6 +11,7 @@ from odoo.addons.ecommerce_sync.connector import (
     Page,
     PushResult,
     RawRecord,
+    RecordError,
     TransientError,
     register_connector,
     to_datetime,
@@ -50,10 +51,18 @@ def build_client(config, **kwargs):
 
 
 def cursor_of(objects, previous=None):
-    """The latest ``updated_at`` of ``objects`` (UTC ISO), never before ``previous``."""
-    stamps = [to_datetime(obj.get("updated_at")) for obj in objects if isinstance(obj, dict) and obj.get("updated_at")]
-    if previous:
-        stamps.append(to_datetime(previous))
+    """The latest ``updated_at`` of ``objects`` (UTC ISO), never before ``previous``.
+
+    An unreadable timestamp is left out (its record fails on its own when parsed).
+    """
+    stamps = []
+    for value in [previous] + [obj.get("updated_at") for obj in objects if isinstance(obj, dict)]:
+        try:
+            stamp = to_datetime(value)
+        except RecordError:
+            continue
+        if stamp is not None:
+            stamps.append(stamp)
     return max(stamps).isoformat() if stamps else previous
 
 
