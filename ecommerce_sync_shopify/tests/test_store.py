@@ -93,6 +93,9 @@ class TestShopifyStore(ShopifySandboxCommon):
         )
         store = self.store.with_user(user)
         self.assertEqual(store.shopify_shop_domain, self.shop.domain)
+        arch = store.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("shopify_access_token", arch)
+        self.assertIn("shopify_location_ids", arch)
         with self.assertRaises(AccessError):
             store.read(["shopify_access_token"])
         with self.assertRaises(AccessError):
