@@ -275,3 +275,18 @@ def test_the_sandbox_keeps_filters_in_its_page_tokens(server):
     second = session.get(next_url, timeout=5)
     ids = [order["id"] for order in first.json()["orders"] + second.json()["orders"]]
     assert len(set(ids)) == 6
+
+
+def test_a_flaky_slow_shop_still_gives_every_order(sleeps):
+    server = start_sandbox(seed=8, orders=40)
+    server.error_rate = 0.2
+    server.latency = 0.002
+    try:
+        connector = connector_for(server, sleeps, page_size=15)
+        records, _pages = pull(connector, "orders")
+        failures = server.calls(status=503)
+    finally:
+        server.stop()
+    assert {record.external_id for record in records} == {str(order_id) for order_id in server.shop.orders}
+    assert failures > 0 and connector.client.retries == failures
+    assert connector.api_calls == server.calls()

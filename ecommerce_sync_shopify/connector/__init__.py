@@ -1,7 +1,7 @@
 """Shopify connector: pure Python, importable and testable without Odoo."""
 
 from .catalog import ShopifyLocation, parse_inventory_level, parse_location, parse_product, parse_variant
-from .client import ShopifyClient, next_page_url, page_info, parse_call_limit
+from .client import ShopifyClient, next_page_url, parse_call_limit
 from .connector import DEFAULT_API_VERSION, ShopifyConnector, base_url, build_client
 from .orders import computed_total, parse_order
 from .payments import parse_fulfillment, parse_transaction
@@ -18,7 +18,6 @@ __all__ = [
     "computed_total",
     "infer_taxes_included",
     "next_page_url",
-    "page_info",
     "parse_balance_transaction",
     "parse_call_limit",
     "parse_fulfillment",

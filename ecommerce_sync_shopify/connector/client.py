@@ -16,7 +16,6 @@ shared retries and call counting:
 """
 
 import logging
-import re
 
 from odoo.addons.ecommerce_sync.connector import (
     ApiError,
@@ -33,7 +32,6 @@ BUCKET_HEADROOM = 0.2
 #: Shopify leaks a bucket of 40 at 2 calls/s, 80 at 4/s, 400 at 20/s: capacity / 20
 LEAK_DIVISOR = 20.0
 GRAPHQL_THROTTLE_RETRIES = 5
-PAGE_INFO = re.compile(r"[?&]page_info=([^&>]+)")
 
 
 def parse_call_limit(value):
@@ -54,12 +52,6 @@ def next_page_url(response):
     """The ``rel="next"`` URL of a response's Link header, or None."""
     link = response.links.get("next") if response is not None else None
     return link.get("url") if link else None
-
-
-def page_info(url):
-    """The ``page_info`` token of a pagination URL (for logs and tests)."""
-    match = PAGE_INFO.search(url or "")
-    return match.group(1) if match else None
 
 
 class ShopifyClient(HttpClient):
@@ -164,6 +156,8 @@ class ShopifyClient(HttpClient):
         for attempt in range(GRAPHQL_THROTTLE_RETRIES + 1):
             body = self.json("POST", "graphql.json", json={"query": query, "variables": variables or {}})
             errors = body.get("errors") or []
+            if not isinstance(errors, list):
+                errors = [{"message": str(errors)}]
             if errors and any((error.get("extensions") or {}).get("code") == "THROTTLED" for error in errors):
                 if attempt == GRAPHQL_THROTTLE_RETRIES:
                     raise TransientError("Shopify GraphQL: still throttled after retries", 429)

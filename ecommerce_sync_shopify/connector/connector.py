@@ -320,7 +320,9 @@ class ShopifyConnector(Connector):
             batches = [None]
         else:
             wanted = {str(variant_id) for variant_id in variant_external_ids}
-            batches = list(chunks((item for item, (variant, _sku) in index.items() if variant in wanted), 50))
+            batches = list(
+                chunks((item for item, (variant, _sku) in index.items() if variant in wanted), LEVEL_ITEM_IDS_PER_CALL)
+            )
         for batch in batches:
             params = {"location_ids": locations, "limit": PAGE_SIZE}
             if batch is not None:
