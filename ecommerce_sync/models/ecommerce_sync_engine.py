@@ -311,26 +311,14 @@ class EcommerceSyncEngine(models.AbstractModel):
                 stats["fetched"] += 1
                 try:
                     payload = event._payload_for_processing(connector)
-                except (AuthenticationError, TransientError) as exc:
+                    _outcome, error = self._process_item(store, connector, flow, payload, stats)
+                except (RunAborted, AuthenticationError, TransientError) as exc:
                     message = str(exc)
                     break  # this event and the rest stay pending
                 except ConnectorError as exc:
-                    # the record cannot be fetched again (e.g. deleted since): the event fails, the rest go on
+                    # the record could not be fetched again (e.g. deleted in the store): this event fails alone
                     stats["failed"] += 1
-                    try:
-                        kept = json.loads(event.sudo().payload or "{}")
-                    except ValueError:
-                        kept = {"id": event.external_id}
-                    self._log_failure(log, event.external_id, kept, exc)
-                    event.write(
-                        {"state": "failed", "error": self._error_text(exc), "processed_at": fields.Datetime.now()}
-                    )
-                    continue
-                try:
-                    _outcome, error = self._process_item(store, connector, flow, payload, stats)
-                except RunAborted as exc:
-                    message = str(exc)
-                    break  # this event and the rest stay pending
+                    payload, error = event.sudo().payload, exc
                 if error:
                     self._log_failure(log, event.external_id, payload, error)
                 event.write(

@@ -1,0 +1,109 @@
+"""Shopify Payments payouts and balance transactions -> canonical Payout and PayoutLine.
+
+Balance transactions are in the payout currency. ``amount`` is the gross
+(positive for charges, negative for refunds and debits), ``fee`` what Shopify
+kept (positive, a cost of the store) and ``net = amount - fee``. The payout's
+amount is the sum of the nets of the transactions it settles. The balance
+transaction of type "payout" (the transfer itself) is not a line.
+"""
+
+from datetime import datetime, time, timezone
+
+from odoo.addons.ecommerce_sync.connector import (
+    Payout,
+    PayoutLine,
+    RecordError,
+    to_datetime,
+    to_decimal,
+)
+
+from .customers import text
+
+LINE_KINDS = {
+    "charge": "charge",
+    "refund": "refund",
+    "dispute": "dispute",
+    "reserve": "reserve",
+    "adjustment": "adjustment",
+    "credit": "adjustment",
+    "debit": "adjustment",
+}
+STATUSES = {
+    "scheduled": "scheduled",
+    "in_transit": "in_transit",
+    "paid": "paid",
+    "failed": "failed",
+    "canceled": "cancelled",
+    "cancelled": "cancelled",
+}
+#: payouts whose money is settled one way or the other
+FINAL_STATUSES = frozenset(("paid", "failed", "canceled", "cancelled"))
+
+
+def payout_date(value):
+    """A payout's date ("2025-03-04") as an aware UTC datetime at midnight."""
+    if not value:
+        return None
+    text_value = str(value)
+    if "T" in text_value:
+        return to_datetime(text_value, "payout date")
+    try:
+        day = datetime.strptime(text_value, "%Y-%m-%d").date()
+    except ValueError as exc:
+        raise RecordError(f"payout date: expected YYYY-MM-DD, got {value!r}") from exc
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def parse_balance_transaction(data, currency=""):
+    if not isinstance(data, dict) or not data.get("id"):
+        raise RecordError(f"balance transaction without id: {data!r:.200}")
+    kind = text(data.get("type")).lower()
+    amount = to_decimal(data.get("amount"), f"balance transaction {data['id']} amount")
+    fee = to_decimal(data.get("fee"), f"balance transaction {data['id']} fee")
+    net = to_decimal(data.get("net"), f"balance transaction {data['id']} net") if "net" in data else amount - fee
+    description = kind
+    if data.get("adjustment_reason"):
+        description = f"{kind}: {data['adjustment_reason']}"
+    return PayoutLine(
+        external_id=str(data["id"]),
+        kind=LINE_KINDS.get(kind, "other"),
+        amount=amount,
+        fee=fee,
+        net=net,
+        currency=text(data.get("currency")) or currency,
+        order_external_id=str(data["source_order_id"]) if data.get("source_order_id") else "",
+        transaction_external_id=(
+            str(data["source_order_transaction_id"]) if data.get("source_order_transaction_id") else ""
+        ),
+        processed_at=to_datetime(data.get("processed_at"), "balance transaction processed_at"),
+        description=description,
+    )
+
+
+def parse_payout(payload):
+    """A payout with its balance transactions as a canonical :class:`Payout`.
+
+    :param payload: ``{"payout": {...}, "transactions": [...]}`` as the
+        connector fetches it, or a bare payout (no lines then)
+    """
+    if isinstance(payload, dict) and isinstance(payload.get("payout"), dict):
+        payout, transactions = payload["payout"], payload.get("transactions") or []
+    else:
+        payout, transactions = payload, []
+    if not isinstance(payout, dict) or not payout.get("id"):
+        raise RecordError(f"payout without id: {payload!r:.200}")
+    currency = text(payout.get("currency"))
+    if not currency:
+        raise RecordError(f"payout {payout['id']} has no currency")
+    return Payout(
+        external_id=str(payout["id"]),
+        currency=currency,
+        amount=to_decimal(payout.get("amount"), f"payout {payout['id']} amount"),
+        date=payout_date(payout.get("date")),
+        status=STATUSES.get(text(payout.get("status")).lower(), "scheduled"),
+        lines=[
+            parse_balance_transaction(item, currency)
+            for item in transactions
+            if text(item.get("type")).lower() != "payout"
+        ],
+    )

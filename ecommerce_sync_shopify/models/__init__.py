@@ -1,0 +1,1 @@
+from . import ecommerce_shopify_location, ecommerce_store

@@ -1,0 +1,229 @@
+"""What a generated order is made of, before it is written out as Shopify JSON.
+
+Amounts are in the order's presentment currency, exact to the cent. Every
+total is derived from the parts, so the written order adds up by
+construction: line subtotal = price x quantity - allocated discounts; tax per
+line from its rates (on the subtotal, or inside it for tax-included markets);
+order total = line subtotals + shipping subtotals (+ taxes when excluded).
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .money import ZERO, allocate, cents
+
+
+def compute_taxes(base, market, taxable=True):
+    """``[(title, rate, amount)]`` for an amount ``base`` in ``market``."""
+    if not taxable or not market.taxes or base <= 0:
+        return []
+    if market.taxes_included:
+        total_rate = sum(rate for _title, rate in market.taxes)
+        total = cents(base - base / (1 + total_rate))
+        amounts = allocate(total, [rate for _title, rate in market.taxes])
+        return [(title, rate, amount) for (title, rate), amount in zip(market.taxes, amounts, strict=True)]
+    return [(title, rate, cents(base * rate)) for title, rate in market.taxes]
+
+
+def is_payment(transaction):
+    return transaction["kind"] in ("sale", "capture") and transaction["status"] == "success"
+
+
+def is_refund(transaction):
+    return transaction["kind"] == "refund" and transaction["status"] == "success"
+
+
+@dataclass
+class LineDraft:
+    id: int
+    product: dict
+    variant: dict
+    quantity: int
+    price: Decimal
+    gift_card: bool = False
+    #: [(discount application index, amount)]
+    allocations: list = field(default_factory=list)
+    taxes: list = field(default_factory=list)
+    fulfilled: int = 0
+    #: units given back by refunds (all restock types)
+    refunded: int = 0
+    #: units given back before being shipped (restock type "cancel")
+    removed: int = 0
+    refunded_subtotal: Decimal = ZERO
+    refunded_taxes: list = field(default_factory=list)
+
+    @property
+    def taxable(self):
+        return not self.gift_card and self.variant["taxable"]
+
+    @property
+    def requires_shipping(self):
+        return self.variant["requires_shipping"]
+
+    @property
+    def gross(self):
+        return self.price * self.quantity
+
+    @property
+    def discount(self):
+        return sum((amount for _index, amount in self.allocations), ZERO)
+
+    @property
+    def subtotal(self):
+        return self.gross - self.discount
+
+    @property
+    def tax(self):
+        return sum((amount for _title, _rate, amount in self.taxes), ZERO)
+
+    @property
+    def shippable(self):
+        """Units that can still be fulfilled."""
+        return self.quantity - self.fulfilled - self.removed if self.requires_shipping else 0
+
+    def apply_taxes(self, market):
+        self.taxes = compute_taxes(self.subtotal, market, self.taxable)
+
+    def share(self, units):
+        """``(subtotal, [tax amounts])`` of ``units`` units; the last units take what is left."""
+        if units + self.refunded >= self.quantity:
+            left = self.quantity - self.refunded
+            units = left
+            subtotal = self.subtotal - self.refunded_subtotal
+            taxes = [
+                amount - (self.refunded_taxes[index] if index < len(self.refunded_taxes) else ZERO)
+                for index, (_title, _rate, amount) in enumerate(self.taxes)
+            ]
+            return units, subtotal, taxes
+        ratio = Decimal(units) / Decimal(self.quantity)
+        return units, cents(self.subtotal * ratio), [cents(amount * ratio) for _t, _r, amount in self.taxes]
+
+
+@dataclass
+class ShippingDraft:
+    id: int
+    title: str
+    code: str
+    price: Decimal
+    allocations: list = field(default_factory=list)
+    taxes: list = field(default_factory=list)
+    refunded: bool = False
+
+    @property
+    def discount(self):
+        return sum((amount for _index, amount in self.allocations), ZERO)
+
+    @property
+    def subtotal(self):
+        return self.price - self.discount
+
+    @property
+    def tax(self):
+        return sum((amount for _title, _rate, amount in self.taxes), ZERO)
+
+
+@dataclass
+class OrderDraft:
+    id: int
+    number: int
+    market: object
+    person: object
+    registered: bool
+    created: object
+    lines: list = field(default_factory=list)
+    shipping: list = field(default_factory=list)
+    applications: list = field(default_factory=list)
+    codes: list = field(default_factory=list)
+    transactions: list = field(default_factory=list)
+    refunds: list = field(default_factory=list)
+    fulfillments: list = field(default_factory=list)
+    cancelled_at: object = None
+    cancel_reason: str = ""
+    closed_at: object = None
+    updated: object = None
+    note: str = ""
+    tags: list = field(default_factory=list)
+    source_name: str = "web"
+    checkout_id: int = 0
+
+    @property
+    def currency(self):
+        return self.market.currency
+
+    @property
+    def rate(self):
+        return self.market.rate
+
+    @property
+    def taxes_included(self):
+        return self.market.taxes_included
+
+    @property
+    def line_discounts(self):
+        return sum((line.discount for line in self.lines), ZERO)
+
+    @property
+    def shipping_discounts(self):
+        return sum((line.discount for line in self.shipping), ZERO)
+
+    @property
+    def subtotal(self):
+        """Shopify's ``subtotal_price``: lines after their discounts."""
+        return sum((line.subtotal for line in self.lines), ZERO)
+
+    @property
+    def total_tax(self):
+        return sum((line.tax for line in self.lines), ZERO) + sum((line.tax for line in self.shipping), ZERO)
+
+    @property
+    def total(self):
+        total = self.subtotal + sum((line.subtotal for line in self.shipping), ZERO)
+        return total if self.taxes_included else total + self.total_tax
+
+    @property
+    def captured(self):
+        return sum((Decimal(tx["amount"]) for tx in self.transactions if is_payment(tx)), ZERO)
+
+    @property
+    def refunded(self):
+        return sum((Decimal(tx["amount"]) for tx in self.transactions if is_refund(tx)), ZERO)
+
+    def touch(self, moment):
+        if self.updated is None or moment > self.updated:
+            self.updated = moment
+
+
+@dataclass
+class RefundDraft:
+    id: int
+    created: object
+    note: str = ""
+    #: [(LineDraft, units, restock type, subtotal, [tax amounts], location id)]
+    lines: list = field(default_factory=list)
+    #: [(ShippingDraft, subtotal, [tax amounts])]
+    shipping: list = field(default_factory=list)
+    #: [(kind, amount, tax amount, reason)] as Shopify writes them (negative = money back)
+    adjustments: list = field(default_factory=list)
+    transactions: list = field(default_factory=list)
+
+    def calculated(self, taxes_included):
+        """What the refunded items and shipping are worth to the customer, taxes included."""
+        total = ZERO
+        for _line, _units, _restock, subtotal, taxes, _location in self.lines:
+            total += subtotal if taxes_included else subtotal + sum(taxes, ZERO)
+        for _shipping, subtotal, taxes in self.shipping:
+            total += subtotal if taxes_included else subtotal + sum(taxes, ZERO)
+        return total
+
+
+@dataclass
+class FulfillmentDraft:
+    id: int
+    created: object
+    location_id: int
+    #: [(LineDraft, units)]
+    items: list = field(default_factory=list)
+    tracking_company: str = ""
+    tracking_number: str = ""
+    tracking_url: str = ""
+    name: str = ""

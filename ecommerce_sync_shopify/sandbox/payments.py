@@ -1,0 +1,134 @@
+"""Order transactions: card (Shopify Payments), gift card, PayPal, manual, authorisations, failures."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from .money import ZERO, cents, fmt, stamp
+
+SHOPIFY_PAYMENTS = "shopify_payments"
+GIFT_CARD = "gift_card"
+PAYPAL = "paypal"
+MANUAL = "Cash on Delivery (COD)"
+METHODS = (
+    ("card", 60),
+    ("card_auth_capture", 10),
+    ("gift_card_split", 8),
+    ("paypal", 10),
+    ("manual", 6),
+    ("authorized", 3),
+    ("failed_then_card", 3),
+)
+
+
+def pick_method(rng):
+    return rng.choices([name for name, _w in METHODS], weights=[weight for _n, weight in METHODS])[0]
+
+
+def transaction(ids, draft, kind, gateway, amount, moment, status="success", parent=None, **extra):
+    """A transaction as ``/orders/{id}/transactions.json`` lists it."""
+    transaction_id = ids.next("transaction")
+    card = gateway == SHOPIFY_PAYMENTS
+    data = {
+        "id": transaction_id,
+        "order_id": draft.id,
+        "kind": kind,
+        "gateway": gateway,
+        "status": status,
+        "message": extra.pop("message", "Transaction approved" if status == "success" else "Card declined"),
+        "created_at": stamp(moment),
+        "test": False,
+        "authorization": f"ch_{transaction_id:x}" if card else None,
+        "location_id": None,
+        "user_id": None,
+        "parent_id": parent["id"] if parent else None,
+        "processed_at": stamp(moment),
+        "device_id": None,
+        "error_code": "card_declined" if status == "failure" else None,
+        "source_name": "web",
+        "receipt": extra.pop("receipt", {}),
+        "currency_exchange_adjustment": None,
+        "amount": fmt(amount),
+        "currency": draft.currency,
+        "payment_id": f"c{draft.checkout_id}.{len(draft.transactions) + 1}",
+        "total_unsettled_set": {
+            "presentment_money": {"amount": "0.0", "currency": draft.currency},
+            "shop_money": {"amount": "0.0", "currency": "USD"},
+        },
+        "manual_payment_gateway": gateway == MANUAL,
+        "amount_rounding": None,
+        "admin_graphql_api_id": f"gid://shopify/OrderTransaction/{transaction_id}",
+    }
+    if kind == "authorization":
+        data["authorization_expires_at"] = stamp(moment + timedelta(days=7))
+        data["extended_authorization_attributes"] = {}
+    if card and kind in ("authorization", "sale"):
+        data["payment_details"] = {
+            "credit_card_bin": "424242",
+            "avs_result_code": "Y",
+            "cvv_result_code": "M",
+            "credit_card_number": "•••• •••• •••• 4242",
+            "credit_card_company": "Visa",
+            "buyer_action_info": None,
+            "credit_card_name": f"{draft.person.first_name} {draft.person.last_name}",
+            "credit_card_wallet": None,
+            "credit_card_expiration_month": 11,
+            "credit_card_expiration_year": 2029,
+            "payment_method_name": "visa",
+        }
+    data.update(extra)
+    data["_moment"] = moment  # kept for the payouts; never served
+    draft.transactions.append(data)
+    return data
+
+
+def pay(rng, ids, draft, method):
+    """Create the order's payment transactions; return the financial status they give."""
+    total = draft.total
+    moment = draft.created + timedelta(seconds=5)
+    if method == "manual":
+        transaction(ids, draft, "sale", MANUAL, total, moment, status="pending", message="Pending payment")
+        return "pending"
+    if method == "authorized":
+        transaction(ids, draft, "authorization", SHOPIFY_PAYMENTS, total, moment)
+        return "authorized"
+    if method == "card_auth_capture":
+        auth = transaction(ids, draft, "authorization", SHOPIFY_PAYMENTS, total, moment)
+        transaction(ids, draft, "capture", SHOPIFY_PAYMENTS, total, moment + timedelta(hours=2), parent=auth)
+        return "paid"
+    if method == "failed_then_card":
+        transaction(ids, draft, "sale", SHOPIFY_PAYMENTS, total, moment, status="failure")
+        transaction(ids, draft, "sale", SHOPIFY_PAYMENTS, total, moment + timedelta(minutes=3))
+        return "paid"
+    if method == "paypal":
+        transaction(ids, draft, "sale", PAYPAL, total, moment, authorization=f"PAY-{draft.id:X}")
+        return "paid"
+    if method == "gift_card_split":
+        balance = cents(Decimal(rng.choice(("25", "50", "100"))) * draft.rate)
+        gift_amount = min(balance, total)
+        gift_id = ids.next("gift_card")
+        transaction(
+            ids,
+            draft,
+            "sale",
+            GIFT_CARD,
+            gift_amount,
+            moment,
+            receipt={"gift_card_id": gift_id, "gift_card_last_characters": f"{gift_id % 10000:04d}"},
+        )
+        if total - gift_amount > ZERO:
+            transaction(ids, draft, "sale", SHOPIFY_PAYMENTS, total - gift_amount, moment + timedelta(seconds=2))
+        return "paid"
+    transaction(ids, draft, "sale", SHOPIFY_PAYMENTS, total, moment)
+    return "paid"
+
+
+def mark_manual_paid(ids, draft, moment):
+    """A pending manual payment is received: its sale becomes a successful one."""
+    pending = next(tx for tx in draft.transactions if tx["gateway"] == MANUAL and tx["status"] == "pending")
+    transaction(ids, draft, "sale", MANUAL, Decimal(pending["amount"]), moment, message="Marked as paid")
+    draft.touch(moment)
+
+
+def void_authorization(ids, draft, moment):
+    auth = next(tx for tx in draft.transactions if tx["kind"] == "authorization" and tx["status"] == "success")
+    transaction(ids, draft, "void", auth["gateway"], Decimal(auth["amount"]), moment, parent=auth)

@@ -1,0 +1,1 @@
+from . import test_products_flow, test_store, test_uninstall, test_webhooks
