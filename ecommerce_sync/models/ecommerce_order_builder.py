@@ -552,6 +552,7 @@ class EcommerceOrderBuilder(models.AbstractModel):
         invoice = sale_order.with_context(
             ecommerce_invoice_values=self._prepare_invoice_values(store, order, sale_order)
         )._create_invoices(final=True)
+        self._apply_store_rate(store, order, invoice)
         self._absorb_rounding(store, invoice, order.total_untaxed, order.total_tax, store._tax_included(order))
         invoice.action_post()
         self._check_totals(store, order.external_id, invoice, order.total_untaxed, order.total_tax, issues)
@@ -559,15 +560,22 @@ class EcommerceOrderBuilder(models.AbstractModel):
 
     @api.model
     def _prepare_invoice_values(self, store, order, sale_order):
-        """Invoice values the sale order's ``_prepare_invoice`` does not know: date and store rate.
+        """Invoice values the sale order's ``_prepare_invoice`` does not know: the date of the order.
 
         :rtype: dict
         """
-        values = {"invoice_date": self._order_date(order.created_at)}
-        rate = self._store_rate(store, order, sale_order.currency_id)
+        return {"invoice_date": self._order_date(order.created_at)}
+
+    @api.model
+    def _apply_store_rate(self, store, order, move):
+        """Give a draft invoice the rate the store converted the order at, when the store's policy says so.
+
+        The lines' company-currency amounts follow the rate (Odoo recomputes them from it).
+        """
+        rate = self._store_rate(store, order, move.currency_id)
         if rate:
-            values["invoice_currency_rate"] = rate
-        return values
+            move.invoice_currency_rate = rate
+        return rate
 
     @api.model
     def _store_rate(self, store, order, currency):
@@ -591,6 +599,7 @@ class EcommerceOrderBuilder(models.AbstractModel):
         :return: the credit note
         """
         date = fields.Date.context_today(self)
+        invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable").remove_move_reconcile()
         reversal = invoice._reverse_moves(
             [
                 {
@@ -598,11 +607,14 @@ class EcommerceOrderBuilder(models.AbstractModel):
                     "invoice_date": max(date, invoice.invoice_date),
                     "date": max(date, invoice.date),
                     "ecommerce_store_id": store.id,
-                    "invoice_currency_rate": invoice.invoice_currency_rate,
                 }
             ],
-            cancel=True,
+            cancel=False,
         )
+        if reversal.currency_id != reversal.company_currency_id:
+            # reversed at the invoice's own rate: the reversal cancels it exactly
+            reversal.invoice_currency_rate = invoice.invoice_currency_rate
+        reversal.with_context(move_reverse_cancel=True)._post(soft=False)
         invoice.message_post(body=reason)
         return reversal
 
@@ -635,41 +647,41 @@ class EcommerceOrderBuilder(models.AbstractModel):
     def _check_totals(self, store, external_id, move, untaxed, tax, issues):
         """Compare a posted invoice or credit note with the store's amounts; collect differences.
 
-        Any difference of the total is an ``amount_mismatch`` (the total is
-        what payments settle); a tax difference beyond the currency rounding
-        is a ``tax_mismatch``.
+        A tax that differs beyond the currency rounding is a ``tax_mismatch``
+        (whether or not it moves the total); any other difference of the
+        total (untaxed amounts) is an ``amount_mismatch``, since the total is
+        what the payments settle.
         """
         currency = move.currency_id
         total = untaxed + tax
-        if not currency.is_zero(move.amount_total - float(total)):
-            issues.append(
-                (
-                    "amount_mismatch",
-                    _(
-                        "%(move)s: total %(found)s, the store says %(expected)s (untaxed %(odoo_untaxed)s / "
-                        "%(store_untaxed)s, tax %(odoo_tax)s / %(store_tax)s).",
-                        move=move.display_name,
-                        found=move.amount_total,
-                        expected=total,
-                        odoo_untaxed=move.amount_untaxed,
-                        store_untaxed=untaxed,
-                        odoo_tax=move.amount_tax,
-                        store_tax=tax,
-                    ),
-                    {"record": move, "expected": total, "found": move.amount_total, "currency": currency},
-                )
-            )
-        elif self._beyond_rounding(currency, move.amount_tax - float(tax)):
+        details = {
+            "move": move.display_name,
+            "odoo_total": move.amount_total,
+            "store_total": total,
+            "odoo_untaxed": move.amount_untaxed,
+            "store_untaxed": untaxed,
+            "odoo_tax": move.amount_tax,
+            "store_tax": tax,
+        }
+        summary = _(
+            "%(move)s: total %(odoo_total)s, the store says %(store_total)s (untaxed %(odoo_untaxed)s / "
+            "%(store_untaxed)s, tax %(odoo_tax)s / %(store_tax)s).",
+            **details,
+        )
+        if self._beyond_rounding(currency, move.amount_tax - float(tax)):
             issues.append(
                 (
                     "tax_mismatch",
-                    _(
-                        "%(move)s: tax %(found)s, the store says %(expected)s.",
-                        move=move.display_name,
-                        found=move.amount_tax,
-                        expected=tax,
-                    ),
+                    summary,
                     {"record": move, "expected": tax, "found": move.amount_tax, "currency": currency},
+                )
+            )
+        elif not currency.is_zero(move.amount_total - float(total)):
+            issues.append(
+                (
+                    "amount_mismatch",
+                    summary,
+                    {"record": move, "expected": total, "found": move.amount_total, "currency": currency},
                 )
             )
 
@@ -689,8 +701,11 @@ class EcommerceOrderBuilder(models.AbstractModel):
                 payments |= self._sync_payment(store, order, sale_order, invoice, transaction)
             elif transaction.is_failed_payment:
                 self._record_failed_payment(store, order, sale_order, transaction)
-        if invoice and payments:
-            self._reconcile(payments.move_id, invoice)
+        if invoice:
+            open_credit_notes = sale_order.invoice_ids.filtered(
+                lambda move: move.move_type == "out_refund" and move.state == "posted" and move.amount_residual
+            )
+            self._reconcile(payments.move_id | open_credit_notes, invoice)
         return payments
 
     @api.model
@@ -751,6 +766,7 @@ class EcommerceOrderBuilder(models.AbstractModel):
         if invoice:
             receivable = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
             values["destination_account_id"] = receivable.account_id[:1].id
+            values["invoice_ids"] = [Command.set(invoice.ids)]
         company_currency = store.company_id.currency_id
         if (
             store.currency_rate_policy == "store"
@@ -776,6 +792,9 @@ class EcommerceOrderBuilder(models.AbstractModel):
         payments = moves.origin_payment_id
         if payments:
             documents.matched_payment_ids |= payments
+            for payment in payments:
+                kept = payment.invoice_ids.filtered(lambda move: move.payment_state != "reversed")
+                payment.invoice_ids = kept | documents
 
     @api.model
     def _record_failed_payment(self, store, order, sale_order, transaction):

@@ -150,6 +150,8 @@ class EcommerceRefundBuilder(models.AbstractModel):
         default = self._prepare_credit_note(store, refund, sale_order, invoice)
         default["line_ids"] = line_commands
         credit_note = invoice._reverse_moves([default], cancel=False)
+        if store.currency_rate_policy == "store" and credit_note.currency_id != credit_note.company_currency_id:
+            credit_note.invoice_currency_rate = invoice.invoice_currency_rate
         self._fit_credit_note_lines(credit_note, plans)
         untaxed, tax = self._refund_amounts(refund)
         OrderBuilder._absorb_rounding(store, credit_note, untaxed, tax, tax_included)
@@ -174,8 +176,6 @@ class EcommerceRefundBuilder(models.AbstractModel):
             "invoice_origin": sale_order.name,
             "ecommerce_store_id": store.id,
         }
-        if store.currency_rate_policy == "store" and invoice.currency_id != invoice.company_currency_id:
-            values["invoice_currency_rate"] = invoice.invoice_currency_rate
         return values
 
     @api.model

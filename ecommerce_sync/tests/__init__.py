@@ -1,1 +1,1 @@
-from . import test_access, test_crons, test_discrepancy, test_engine, test_webhooks
+from . import test_access, test_crons, test_discrepancy, test_engine, test_ledger_orders, test_webhooks
