@@ -772,10 +772,12 @@ class EcommerceOrderBuilder(models.AbstractModel):
             store.currency_rate_policy == "store"
             and invoice
             and currency == invoice.currency_id != company_currency
-            and invoice.invoice_currency_rate
+            and invoice.amount_total
         ):
-            # at the rate of the document it settles: no exchange difference before the payout
-            values["force_balance"] = company_currency.round(float(transaction.amount) / invoice.invoice_currency_rate)
+            # at the rate of the document it settles (its receivable's own ratio, so that paying the whole
+            # document matches it to the cent): no exchange difference before the payout
+            ratio = abs(invoice.amount_total_signed) / invoice.amount_total
+            values["force_balance"] = company_currency.round(float(transaction.amount) * ratio)
         return values
 
     @api.model

@@ -92,6 +92,9 @@ class EcommerceRefundBuilder(models.AbstractModel):
                         {"record": sale_order, "expected": refund.total, "found": 0.0},
                     )
                 )
+        if credit_note:
+            # the credit note is linked to the invoice, not to the order lines: show it on the order now
+            sale_order.invalidate_recordset(["invoice_ids", "invoice_count"])
         self._sync_refund_payments(store, refund, sale_order, credit_note)
         self._sync_refund_stock(store, refund, sale_order, credit_note)
         self._record_issues(store, refund, sale_order, issues)

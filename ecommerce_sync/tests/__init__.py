@@ -1,1 +1,9 @@
-from . import test_access, test_crons, test_discrepancy, test_engine, test_ledger_orders, test_webhooks
+from . import (
+    test_access,
+    test_crons,
+    test_discrepancy,
+    test_engine,
+    test_ledger_orders,
+    test_ledger_refunds,
+    test_webhooks,
+)

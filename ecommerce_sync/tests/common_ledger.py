@@ -86,6 +86,21 @@ class LedgerCommon(AccountTestInvoicingCommon):
         cls.env["ecommerce.tax.mapping"].create(
             {"store_id": cls.store.id, "external_key": "US-STATE", "tax_id": cls.sales_tax.id}
         )
+        vat_group = cls.env["account.tax.group"].create({"name": "VAT 20%", "company_id": cls.company.id})
+        cls.vat = cls.env["account.tax"].create(
+            {
+                "name": "VAT 20%",
+                "amount": 20.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "tax_group_id": vat_group.id,
+                "company_id": cls.company.id,
+                "price_include_override": "tax_excluded",
+            }
+        )
+        cls.env["ecommerce.tax.mapping"].create(
+            {"store_id": cls.store.id, "external_key": "FR-VAT-20", "tax_id": cls.vat.id}
+        )
 
     # ------------------------------------------------------------------
     def handle(self, record, store=None):
@@ -185,6 +200,54 @@ class LedgerCommon(AccountTestInvoicingCommon):
                     f"t-{external_id}", "sale", "success", D("80.19"), "USD", gateway="card", processed_at=at(5, 12)
                 )
             ],
+        }
+        values.update(kwargs)
+        return Order(**values)
+
+    @staticmethod
+    def vat_lines(amount):
+        return [TaxLine("VAT", D("0.20"), D(amount), code="FR-VAT-20")]
+
+    def eu_order(self, external_id="2001", **kwargs):
+        """A French order with prices including 20 % VAT.
+
+        1 x 24.00 (VAT 4.00); 2 x 12.50 - 2.50 = 22.50 (VAT 3.75); shipping 6.00 (VAT 1.00):
+        total 52.50, VAT 8.75, untaxed 43.75.
+        """
+        address = Address(
+            name="Marie Curie",
+            street="11 rue Pierre",
+            city="Paris",
+            zip="75005",
+            country_code="FR",
+            phone="01 44 27 00 00",
+        )
+        values = {
+            "external_id": external_id,
+            "name": f"#{external_id}",
+            "currency": "USD",
+            "created_at": at(6),
+            "updated_at": at(6),
+            "taxes_included": True,
+            "lines": [
+                OrderLine("e1", "Alpha mug", D(1), D("24.00"), sku="SKU-A", tax_lines=self.vat_lines("4.00")),
+                OrderLine(
+                    "e2",
+                    "Beta poster",
+                    D(2),
+                    D("12.50"),
+                    sku="SKU-B",
+                    discount=D("2.50"),
+                    tax_lines=self.vat_lines("3.75"),
+                ),
+            ],
+            "shipping_lines": [ShippingLine("s", "Colissimo", D("6.00"), tax_lines=self.vat_lines("1.00"))],
+            "total_tax": D("8.75"),
+            "total": D("52.50"),
+            "email": "marie@example.fr",
+            "billing_address": address,
+            "shipping_address": address,
+            "transactions": [Transaction(f"t-{external_id}", "sale", "success", D("52.50"), "USD", gateway="card")],
         }
         values.update(kwargs)
         return Order(**values)

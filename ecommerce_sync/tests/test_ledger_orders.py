@@ -3,7 +3,7 @@ from datetime import timedelta, timezone
 from odoo import fields
 from odoo.tests import tagged
 
-from ..connector.records import Address, Order, OrderLine, ShippingLine, TaxLine, Transaction
+from ..connector.records import Address, Order, OrderLine, TaxLine, Transaction
 from .common_ledger import D, LedgerCommon, at
 
 
@@ -13,21 +13,6 @@ class TestLedgerOrders(LedgerCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.eur = cls.setup_other_currency("EUR", rates=[("2024-12-01", 0.8)])
-        vat_group = cls.env["account.tax.group"].create({"name": "VAT 20%", "company_id": cls.company.id})
-        cls.vat = cls.env["account.tax"].create(
-            {
-                "name": "VAT 20%",
-                "amount": 20.0,
-                "amount_type": "percent",
-                "type_tax_use": "sale",
-                "tax_group_id": vat_group.id,
-                "company_id": cls.company.id,
-                "price_include_override": "tax_excluded",
-            }
-        )
-        cls.env["ecommerce.tax.mapping"].create(
-            {"store_id": cls.store.id, "external_key": "FR-VAT-20", "tax_id": cls.vat.id}
-        )
 
     def income_account(self, product):
         return product.product_tmpl_id.get_product_accounts()["income"]
@@ -201,36 +186,7 @@ class TestLedgerOrders(LedgerCommon):
         self.assertRecordValues(grace, [{"name": "Grace Hopper", "phone": "+17035550199", "email": False}])
 
     def test_eu_vat_order_with_prices_including_taxes(self):
-        vat_lines = lambda amount: [TaxLine("VAT", D("0.20"), D(amount), code="FR-VAT-20")]  # noqa: E731
-        address = Address(
-            name="Marie Curie",
-            street="11 rue Pierre",
-            city="Paris",
-            zip="75005",
-            country_code="FR",
-            phone="01 44 27 00 00",
-        )
-        order = Order(
-            external_id="2001",
-            name="#2001",
-            currency="USD",
-            created_at=at(6),
-            updated_at=at(6),
-            taxes_included=True,
-            lines=[
-                OrderLine("e1", "Alpha mug", D(1), D("24.00"), sku="SKU-A", tax_lines=vat_lines("4.00")),
-                OrderLine(
-                    "e2", "Beta poster", D(2), D("12.50"), sku="SKU-B", discount=D("2.50"), tax_lines=vat_lines("3.75")
-                ),
-            ],
-            shipping_lines=[ShippingLine("s", "Colissimo", D("6.00"), tax_lines=vat_lines("1.00"))],
-            total_tax=D("8.75"),
-            total=D("52.50"),
-            email="marie@example.fr",
-            billing_address=address,
-            shipping_address=address,
-            transactions=[Transaction("t-2001", "sale", "success", D("52.50"), "USD", gateway="card")],
-        )
+        order = self.eu_order()
         self.handle(order)
         sale_order = self.binding("order", "2001")
         vat_included = sale_order.order_line.tax_id
