@@ -4,7 +4,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..connector.records import Transaction
-from .common_ledger import D, LedgerCommon, RefundAdjustment, RefundLine, at
+from .common_ledger import D, LedgerCommon, RefundAdjustment, RefundLine
 
 
 @tagged("post_install", "-at_install")
