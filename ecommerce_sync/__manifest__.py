@@ -17,6 +17,7 @@
         "views/ecommerce_mapping_views.xml",
         "views/ecommerce_webhook_event_views.xml",
         "views/ecommerce_discrepancy_views.xml",
+        "views/account_move_views.xml",
         "views/ecommerce_sync_menus.xml",
     ],
     "application": True,

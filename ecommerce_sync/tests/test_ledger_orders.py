@@ -587,3 +587,41 @@ class TestLedgerOrders(LedgerCommon):
         self.assertNotEqual(other.payout_journal_id, journal)
         self.assertEqual(other.team_id.name, "Second Shop")
         self.assertEqual(self.binding("transaction", "t-9001", store=other).journal_id, other.clearing_journal_id)
+
+    def test_store_income_account_analytics_fiscal_position_and_gift_cards_sold(self):
+        income = self.env["account.account"].create(
+            {"name": "Online sales", "code": "400900", "account_type": "income"}
+        )
+        gift_liability = self.env["account.account"].create(
+            {"name": "Gift cards to redeem", "code": "GIFT02", "account_type": "liability_current"}
+        )
+        plan = self.env["account.analytic.plan"].create({"name": "Channels"})
+        channel = self.env["account.analytic.account"].create({"name": "Ledger Shop", "plan_id": plan.id})
+        fiscal_position = self.env["account.fiscal.position"].create({"name": "Online customers"})
+        self.store.write(
+            {
+                "income_account_id": income.id,
+                "gift_card_account_id": gift_liability.id,
+                "analytic_account_id": channel.id,
+                "fiscal_position_id": fiscal_position.id,
+            }
+        )
+        order = self.us_order("1090", total=D("105.19"))
+        order.lines.append(OrderLine("gc", "Gift card 25", D(1), D("25.00"), gift_card=True, taxable=False))
+        order.transactions[0].amount = D("105.19")
+        self.handle(order)
+        sale_order = self.binding("order", "1090")
+        invoice = sale_order.invoice_ids
+        self.assertEqual(sale_order.fiscal_position_id, fiscal_position)
+        self.assertEqual(invoice.fiscal_position_id, fiscal_position)
+        self.assertRecordValues(invoice, [{"amount_total": 105.19, "payment_state": "paid"}])
+        gift_line = invoice.invoice_line_ids.filtered(
+            lambda line: line.sale_line_ids.ecommerce_line_kind == "gift_card"
+        )
+        self.assertRecordValues(gift_line, [{"account_id": gift_liability.id, "price_subtotal": 25.0}])
+        self.assertEqual(self.balance(income, invoice), -75.94, "items and shipping on the store's income account")
+        self.assertEqual(self.balance(gift_liability, invoice), -25.0)
+        self.assertEqual(
+            set(invoice.invoice_line_ids.mapped(lambda line: tuple(line.analytic_distribution))),
+            {(str(channel.id),)},
+        )
