@@ -25,9 +25,9 @@ class EcommercePayoutBuilder(models.AbstractModel):
        imported yet fails and is retried later;
     2. the payout's fees are booked (``ecommerce.fee.builder``), per balance
        transaction or in one entry, as the store says;
-    3. items that are neither sales, refunds nor fees (chargebacks,
-       reserves, adjustments) are booked against the store's adjustments
-       account;
+    3. the other items (chargebacks, reserves, adjustments) are booked
+       against the store's adjustments account, and fee items against the
+       fee expense account;
     4. a charge received in another currency than the payout's is converted
        at the amount the payout reports: an entry moves it out of the
        clearing account in its currency and back in the payout's currency,
@@ -67,6 +67,8 @@ class EcommercePayoutBuilder(models.AbstractModel):
         Binding = self.env["ecommerce.binding"]
         transfer = Binding._find_record(store, "payout", payout.external_id)
         revision = self._revision(payout)
+        if transfer and transfer._name != "account.payment":
+            return "skipped"  # a payout of zero: its entries are booked, there is no transfer to follow
         if transfer:
             if payout.status in CANCELLED_STATUSES and transfer.state != "canceled":
                 self._cancel_transfer(store, payout, transfer)
@@ -305,9 +307,12 @@ class EcommercePayoutBuilder(models.AbstractModel):
         if not others:
             return self.env["account.move.line"]
         FeeBuilder = self.env["ecommerce.fee.builder"]
-        account = store.adjustment_account_id or store.fee_account_id
         values = []
         for line in others:
+            # fees charged as payout items are fees; the rest are adjustments
+            account = (
+                store.fee_account_id if line.kind == "fee" else store.adjustment_account_id or store.fee_account_id
+            )
             label = _(
                 "Payout %(payout)s: %(kind)s %(description)s",
                 payout=payout.external_id,

@@ -111,11 +111,15 @@ class EcommerceRefundBuilder(models.AbstractModel):
 
     @api.model
     def _sync_refund_stock(self, store, refund, sale_order, credit_note):
-        """Hook for the stock part: return the restocked quantities of ``refund``.
+        """Hand the refund to stock handling; the ledger itself moves no stock.
 
-        :param refund: canonical Refund (``lines`` say what is restocked, where)
+        The stock part extends this to bring restocked items back through a
+        return of the sale order's delivery.
+
+        :param refund: canonical Refund (its ``lines`` say what is restocked,
+            how many and where: ``restock``, ``quantity``, ``location_external_id``)
         :param sale_order: the sale order of the refunded order
-        :param credit_note: the credit note made for the refund (may be empty)
+        :param credit_note: the credit note made for the refund (empty when no money was credited)
         """
         return None
 
