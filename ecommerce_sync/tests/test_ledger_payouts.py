@@ -43,6 +43,10 @@ class TestLedgerPayouts(LedgerCommon):
         self.assertEqual(self.balance(self.clearing), 141.25)
         deposit = self.statement_line(135.99)
         self.assertFalse(deposit.is_reconciled)
+        # with one entry per payout, a fee reported alone waits for its payout
+        early_fee = Fee("bt-1", D("2.63"), "USD", date=at(6), transaction_external_id="t-1201", payout_external_id="P1")
+        self.assertEqual(self.handle(early_fee), "skipped")
+        self.assertEqual(self.balance(self.store.fee_account_id), 0.0)
 
         self.assertEqual(self.handle(self.payout()), "created")
 
@@ -189,3 +193,14 @@ class TestLedgerPayouts(LedgerCommon):
         self.assertEqual(self.balance(self.store.fee_account_id), 2.84)
         self.assertEqual(self.balance(self.bank_outstanding()), 84.66)
         self.assertFalse(self.discrepancies())
+
+    def test_a_line_that_differs_from_its_odoo_payment_is_a_mismatch(self):
+        self.two_orders_and_a_refund()
+        lines = self.payout().lines
+        lines[1] = PayoutLine("bt-2", "charge", D("80.00"), D("2.63"), D("77.37"), "USD", "1202", "t-1202")
+        self.handle(self.payout("P4", amount="135.80", lines=lines))
+        mismatch = self.discrepancies("payout_mismatch")
+        self.assertEqual(len(mismatch), 1)
+        self.assertIn("bt-2 settles 80.00 USD", mismatch.message)
+        self.assertIn("0.19", mismatch.message, "what stays open on the clearing account is said")
+        self.assertEqual(self.balance(self.clearing), 0.19)
