@@ -18,6 +18,7 @@
         "views/ecommerce_webhook_event_views.xml",
         "views/ecommerce_discrepancy_views.xml",
         "views/ecommerce_stock_push_views.xml",
+        "views/account_move_views.xml",
         "views/ecommerce_sync_menus.xml",
     ],
     "application": True,

@@ -5,7 +5,7 @@ import sys
 
 from conftest import ADDONS, REPO
 
-PURE_PACKAGES = ("connector", "sandbox")
+PURE_PACKAGES = ("connector", "ledger", "sandbox")
 
 SCRIPT = r"""
 import importlib, importlib.abc, pkgutil, sys, types

@@ -47,20 +47,34 @@ class TestStockValuation(EcommerceStockCommon):
             ],
         )
 
-        # invoicing the delivered quantity books the cost of goods sold against it
+        # the store charged the customer for all 3 units: the invoice (ordered quantities) books
+        # their cost of goods sold against the interim output account
         invoice = order._create_invoices()
         invoice.action_post()
-        self.assertEqual(invoice.invoice_line_ids.quantity, 2)
-        self.assertEqual(invoice.amount_untaxed, 40.0)
+        self.assertEqual(invoice.invoice_line_ids.quantity, 3)
+        self.assertEqual(invoice.amount_untaxed, 60.0)
         cogs = invoice.line_ids.filtered(lambda line: line.display_type == "cogs")
         self.assertRecordValues(
             cogs.sorted("balance"),
             [
-                {"account_id": self.output_account.id, "balance": -20.0},
-                {"account_id": self.expense_account.id, "balance": 20.0},
+                {"account_id": self.output_account.id, "balance": -30.0},
+                {"account_id": self.expense_account.id, "balance": 30.0},
             ],
         )
-        interim = self.env["account.move.line"].search(
-            [("account_id", "=", self.output_account.id), ("product_id", "=", self.product_e.id)]
+        self.assertAlmostEqual(self.interim_balance(), -10.0, msg="one unit invoiced, not shipped yet")
+
+        # the last unit ships: its valuation entry clears the interim output account
+        last = self.fulfillment("F2", [("L1", 1)], tracking="1Z556")
+        self.builder._sync_fulfillments(self.store, self.order_record(fulfillments=[shipped, last]), order)
+        self.assertEqual(order.order_line.qty_delivered, 3)
+        self.assertAlmostEqual(self.interim_balance(), 0.0, msg="the interim output account is cleared")
+
+    def interim_balance(self):
+        lines = self.env["account.move.line"].search(
+            [
+                ("account_id", "=", self.output_account.id),
+                ("product_id", "=", self.product_e.id),
+                ("parent_state", "=", "posted"),
+            ]
         )
-        self.assertAlmostEqual(sum(interim.mapped("balance")), 0.0, msg="the interim output account is cleared")
+        return sum(lines.mapped("balance"))

@@ -1,0 +1,122 @@
+from collections import defaultdict
+
+from odoo import Command, _, api, fields, models
+
+from ..connector.records import ZERO
+
+
+class EcommerceFeeBuilder(models.AbstractModel):
+    """Store fees -> journal entries: fee expense against the clearing account.
+
+    A fee (gateway, platform, currency conversion) is money the platform keeps
+    out of what it collected, so its entry debits the store's fee expense
+    account and credits the clearing account, in the clearing journal. A
+    negative fee (a fee given back) reverses the sides.
+
+    Fees are keyed by their external id, which is the id of the balance
+    transaction they belong to (``Payout.fees()`` gives them that id): a fee
+    is booked once, whether it comes alone (``Fee`` records) or within its
+    payout. The store's fee grouping decides the entries of a payout's fees:
+    one per balance transaction, or one per payout; fees that come alone and
+    belong to a payout wait for it when the store groups per payout.
+    """
+
+    _name = "ecommerce.fee.builder"
+    _description = "Store Fee Builder"
+
+    @api.model
+    def _import_fee(self, store, fee):
+        """Handle one canonical fee.
+
+        :param store: ecommerce.store
+        :param fee: canonical Fee
+        :return: "created" or "skipped"
+        """
+        store = store.with_company(store.company_id)
+        store._ensure_accounting()
+        Binding = self.env["ecommerce.binding"]
+        if Binding._find(store, "fee", fee.external_id):
+            return "skipped"
+        if store.fee_grouping == "payout" and fee.payout_external_id:
+            return "skipped"
+        if not fee.amount:
+            return "skipped"
+        move = self._create_fee_entry(store, [fee], self._fee_label(fee), self._fee_date(store, fee))
+        Binding._bind(store, "fee", fee.external_id, move, external_name=fee.description or fee.kind)
+        return "created"
+
+    @api.model
+    def _fee_label(self, fee):
+        parts = [_("Fee"), fee.kind.replace("_", " ")]
+        if fee.order_external_id:
+            parts.append(_("order %(order)s", order=fee.order_external_id))
+        if fee.description and fee.description not in parts:
+            parts.append(fee.description)
+        return " - ".join(parts)
+
+    @api.model
+    def _fee_date(self, store, fee):
+        if fee.date:
+            return self.env["ecommerce.order.builder"]._order_date(fee.date)
+        return fields.Date.context_today(self)
+
+    @api.model
+    def _create_fee_entry(self, store, fees, ref, date):
+        """Post one entry for ``fees``: a debit per fee, a credit of the clearing account per currency.
+
+        :param list fees: canonical Fee records
+        :rtype: account.move
+        """
+        move = self.env["account.move"].create(self._prepare_fee_entry(store, fees, ref, date))
+        move.action_post()
+        return move
+
+    @api.model
+    def _prepare_fee_entry(self, store, fees, ref, date):
+        """Values of a fee entry.
+
+        :rtype: dict
+        """
+        lines = []
+        totals = defaultdict(lambda: ZERO)
+        for fee in fees:
+            if not fee.amount:
+                continue
+            lines.append(
+                self._move_line_values(
+                    store, store.fee_account_id, fee.currency, fee.amount, date, self._fee_label(fee)
+                )
+            )
+            totals[fee.currency] += fee.amount
+        for currency_code, amount in totals.items():
+            lines.append(
+                self._move_line_values(
+                    store, store.clearing_account_id, currency_code, -amount, date, _("Fees: %(ref)s", ref=ref)
+                )
+            )
+        return {
+            "move_type": "entry",
+            "journal_id": store.clearing_journal_id.id,
+            "date": date,
+            "ref": ref,
+            "ecommerce_store_id": store.id,
+            "line_ids": [Command.create(values) for values in lines],
+        }
+
+    @api.model
+    def _move_line_values(self, store, account, currency_code, amount, date, label, partner=None):
+        """A journal item of ``amount`` (Decimal, positive = debit) in a currency, valued at Odoo's rate.
+
+        :rtype: dict
+        """
+        currency = self.env["ecommerce.order.builder"]._currency(currency_code)
+        company = store.company_id
+        balance = currency._convert(float(amount), company.currency_id, company, date)
+        return {
+            "name": label,
+            "account_id": account.id,
+            "currency_id": currency.id,
+            "amount_currency": float(amount),
+            "balance": balance,
+            "partner_id": partner.id if partner else False,
+        }

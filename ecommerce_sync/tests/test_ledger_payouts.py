@@ -1,0 +1,206 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from ..connector.records import Fee, Order, OrderLine, Payout, PayoutLine, Transaction
+from .common_ledger import D, LedgerCommon, RefundLine, at
+
+
+@tagged("post_install", "-at_install")
+class TestLedgerPayouts(LedgerCommon):
+    def two_orders_and_a_refund(self):
+        first, second = self.us_order("1201"), self.us_order("1202")
+        self.handle(first)
+        self.handle(second)
+        refund = self.refund_of(first, "r-1201", lines=[RefundLine("l1", D(1), D("18.00"), D("1.13"))])
+        self.handle(refund)
+        return first, second, refund
+
+    @staticmethod
+    def payout(external_id="P1", amount="135.99", status="paid", lines=None, day=12):
+        lines = lines or [
+            PayoutLine("bt-1", "charge", D("80.19"), D("2.63"), D("77.56"), "USD", "1201", "t-1201"),
+            PayoutLine("bt-2", "charge", D("80.19"), D("2.63"), D("77.56"), "USD", "1202", "t-1202"),
+            PayoutLine("bt-3", "refund", D("-19.13"), D("0"), D("-19.13"), "USD", "1201", "rt-r-1201"),
+        ]
+        return Payout(external_id, "USD", D(amount), date=at(day), status=status, lines=lines, updated_at=at(day))
+
+    def statement_line(self, amount, day=13, reference="PAYOUT P1"):
+        return self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": self.bank_journal.id,
+                "date": f"2025-01-{day:02d}",
+                "amount": amount,
+                "payment_ref": reference,
+            }
+        )
+
+    def bank_outstanding(self):
+        return self.bank_journal.inbound_payment_method_line_ids.payment_account_id
+
+    # ------------------------------------------------------------------
+    def test_payout_moves_the_net_to_the_bank_and_empties_the_clearing_account(self):
+        self.two_orders_and_a_refund()
+        self.assertEqual(self.balance(self.clearing), 141.25)
+        deposit = self.statement_line(135.99)
+        self.assertFalse(deposit.is_reconciled)
+        # with one entry per payout, a fee reported alone waits for its payout
+        early_fee = Fee("bt-1", D("2.63"), "USD", date=at(6), transaction_external_id="t-1201", payout_external_id="P1")
+        self.assertEqual(self.handle(early_fee), "skipped")
+        self.assertEqual(self.balance(self.store.fee_account_id), 0.0)
+
+        self.assertEqual(self.handle(self.payout()), "created")
+
+        transfer = self.binding("payout", "P1")
+        receiving = transfer.paired_internal_transfer_payment_id
+        self.assertRecordValues(
+            transfer | receiving,
+            [
+                {
+                    "journal_id": self.store.clearing_journal_id.id,
+                    "payment_type": "outbound",
+                    "amount": 135.99,
+                    "destination_account_id": self.company.transfer_account_id.id,
+                    "paired_internal_transfer_payment_id": receiving.id,
+                },
+                {
+                    "journal_id": self.bank_journal.id,
+                    "payment_type": "inbound",
+                    "amount": 135.99,
+                    "destination_account_id": self.company.transfer_account_id.id,
+                    "paired_internal_transfer_payment_id": transfer.id,
+                },
+            ],
+        )
+        # fees: one entry for the payout (the store's default grouping), 2 x 2.63
+        fee_moves = self.env["account.move"].search(
+            [("ecommerce_store_id", "=", self.store.id), ("line_ids.account_id", "=", self.store.fee_account_id.id)]
+        )
+        self.assertEqual(len(fee_moves), 1)
+        self.assertEqual(self.balance(self.store.fee_account_id), 5.26)
+        # the clearing account holds nothing once everything is paid out, and is fully reconciled
+        self.assertEqual(self.balance(self.clearing), 0.0)
+        clearing_lines = self.env["account.move.line"].search([("account_id", "=", self.clearing.id)])
+        self.assertTrue(all(clearing_lines.mapped("reconciled")))
+        self.assertEqual(self.balance(self.company.transfer_account_id), 0.0)
+        # the deposit on the bank statement is matched with the transfer
+        self.assertTrue(deposit.is_reconciled)
+        self.assertTrue(receiving.is_matched)
+        self.assertEqual(self.balance(self.bank_outstanding()), 0.0)
+        self.assertEqual(self.balance(self.bank_journal.default_account_id), 135.99)
+        self.assertFalse(self.discrepancies())
+
+        # the same payout again: nothing new
+        moves_before = self.env["account.move"].search_count([])
+        self.assertEqual(self.handle(self.payout()), "skipped")
+        self.assertEqual(self.env["account.move"].search_count([]), moves_before)
+
+    def test_fees_per_transaction_and_a_deposit_imported_later(self):
+        self.store.fee_grouping = "transaction"
+        self.two_orders_and_a_refund()
+        # one fee reported on its own before the payout: booked once
+        early_fee = Fee(
+            "bt-1",
+            D("2.63"),
+            "USD",
+            kind="gateway",
+            date=at(6),
+            order_external_id="1201",
+            transaction_external_id="t-1201",
+            payout_external_id="P1",
+        )
+        self.assertEqual(self.handle(early_fee), "created")
+        self.assertEqual(self.handle(early_fee), "skipped")
+        self.handle(self.payout())
+
+        fee_moves = self.env["account.move"].search(
+            [("ecommerce_store_id", "=", self.store.id), ("line_ids.account_id", "=", self.store.fee_account_id.id)]
+        )
+        self.assertEqual(len(fee_moves), 2, "one entry per balance transaction with a fee")
+        self.assertEqual(self.balance(self.store.fee_account_id), 5.26)
+        self.assertEqual(self.balance(self.clearing), 0.0)
+
+        receiving = self.binding("payout", "P1").paired_internal_transfer_payment_id
+        self.assertFalse(receiving.is_matched)
+        other = self.statement_line(99.0, reference="something else")
+        deposit = self.statement_line(135.99, day=14, reference="TRANSFER")
+        self.assertTrue(deposit.is_reconciled, "matched as it is imported")
+        self.assertFalse(other.is_reconciled)
+        self.assertTrue(receiving.is_matched)
+
+    def test_payout_items_that_are_not_sales_and_payout_mismatches(self):
+        self.two_orders_and_a_refund()
+        lines = self.payout().lines + [
+            PayoutLine(
+                "bt-4", "dispute", D("-50.00"), D("15.00"), D("-65.00"), "USD", "1202", "", description="chargeback"
+            ),
+        ]
+        # the lines add up to 70.99 but the platform paid 71.00
+        self.handle(self.payout("P2", amount="71.00", lines=lines))
+        self.assertEqual(self.balance(self.store.fee_account_id), 70.26, "fees 5.26 + 15.00, the dispute 50.00")
+        mismatch = self.discrepancies("payout_mismatch")
+        self.assertRecordValues(mismatch, [{"external_id": "P2", "expected": 71.0, "found": 70.99}])
+        self.assertIn("70.99", mismatch.message)
+        # the cent the platform paid too much is left open on the clearing account
+        self.assertEqual(self.balance(self.clearing), -0.01)
+
+    def test_payout_waits_for_its_transactions_and_can_be_cancelled(self):
+        self.handle(self.us_order("1201"))
+        with self.assertRaisesRegex(UserError, "t-1202"):
+            self.handle(self.payout())
+        self.assertIsNone(self.binding("payout", "P1"))
+        self.handle(self.us_order("1202"))
+        self.assertEqual(self.handle(self.payout("P3", status="scheduled")), "skipped")
+        lines = self.payout().lines[:2]
+        self.assertEqual(self.handle(self.payout("P3", amount="155.12", status="in_transit", lines=lines)), "created")
+        self.assertEqual(self.balance(self.clearing), 0.0)
+        # the bank returned it: the money is back on the clearing account, the fees stay
+        failed = self.payout("P3", amount="155.12", status="failed", lines=lines, day=15)
+        self.assertEqual(self.handle(failed), "updated")
+        transfer = self.binding("payout", "P3")
+        self.assertEqual((transfer | transfer.paired_internal_transfer_payment_id).mapped("state"), ["canceled"] * 2)
+        self.assertEqual(self.balance(self.clearing), 155.12)
+        self.assertEqual(self.balance(self.store.fee_account_id), 5.26)
+
+    def test_exchange_difference_realised_at_payout(self):
+        self.setup_other_currency("EUR", rates=[("2024-12-01", 0.8)])
+        loss_account = self.company.expense_currency_exchange_account_id
+        order = Order(
+            external_id="3201",
+            name="#3201",
+            currency="EUR",
+            created_at=at(7),
+            updated_at=at(7),
+            lines=[OrderLine("x1", "Alpha mug", D(4), D("20.00"), sku="SKU-A", taxable=False)],
+            total=D("80.00"),
+            shop_currency="USD",
+            shop_total=D("88.00"),
+            email="hans@example.de",
+            transactions=[Transaction("t-3201", "sale", "success", D("80.00"), "EUR", gateway="card")],
+        )
+        self.handle(order)
+        self.assertEqual(self.balance(self.clearing), 88.0)
+        # the platform converted the 80.00 EUR into 87.50 USD, kept 2.84 of fees and paid 84.66
+        payout = Payout(
+            "P-FX",
+            "USD",
+            D("84.66"),
+            date=at(10),
+            lines=[PayoutLine("bt-fx", "charge", D("87.50"), D("2.84"), D("84.66"), "USD", "3201", "t-3201")],
+        )
+        self.handle(payout)
+        self.assertEqual(self.balance(self.clearing), 0.0)
+        self.assertEqual(self.balance(loss_account), 0.50)
+        self.assertEqual(self.balance(self.store.fee_account_id), 2.84)
+        self.assertEqual(self.balance(self.bank_outstanding()), 84.66)
+        self.assertFalse(self.discrepancies())
+
+    def test_a_line_that_differs_from_its_odoo_payment_is_a_mismatch(self):
+        self.two_orders_and_a_refund()
+        lines = self.payout().lines
+        lines[1] = PayoutLine("bt-2", "charge", D("80.00"), D("2.63"), D("77.37"), "USD", "1202", "t-1202")
+        self.handle(self.payout("P4", amount="135.80", lines=lines))
+        mismatch = self.discrepancies("payout_mismatch")
+        self.assertEqual(len(mismatch), 1)
+        self.assertIn("bt-2 settles 80.00 USD", mismatch.message)
+        self.assertIn("0.19", mismatch.message, "what stays open on the clearing account is said")
+        self.assertEqual(self.balance(self.clearing), 0.19)
