@@ -88,6 +88,7 @@ class EcommerceOrderBuilder(models.AbstractModel):
             self._confirm_sale_order(store, order, sale_order)
             invoice = self._sync_invoice(store, order, sale_order, invoice_changed, issues)
             self._sync_payments(store, order, sale_order, invoice)
+            self._sync_stock(store, order, sale_order)
             self._sync_order_refunds(store, order, sale_order)
             if order.is_cancelled:
                 self._cancel_order(store, order, sale_order)
@@ -262,6 +263,15 @@ class EcommerceOrderBuilder(models.AbstractModel):
     def _confirm_sale_order(self, store, order, sale_order):
         if sale_order.state in ("draft", "sent"):
             sale_order.action_confirm()
+
+    @api.model
+    def _sync_stock(self, store, order, sale_order):
+        """Validate the delivery for what the store has shipped (before refunds restock anything).
+
+        :return: the transfers validated by this import
+        :rtype: stock.picking
+        """
+        return self.env["ecommerce.stock.builder"]._sync_fulfillments(store, order, sale_order)
 
     @api.model
     def _cancel_order(self, store, order, sale_order):

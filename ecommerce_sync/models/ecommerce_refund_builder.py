@@ -30,9 +30,9 @@ class EcommerceRefundBuilder(models.AbstractModel):
     invoiced: the sale order keeps what was sold, the credit note what was
     given back, and a later edit of the order re-invoices exactly the order.
 
-    Restocking is for the stock part: ``_sync_refund_stock`` receives the
-    refund record (``refund.lines[*].restock``, quantities, locations), the
-    sale order and the credit note, and does nothing here.
+    Restocking goes through the stock builder: ``_sync_refund_stock`` hands
+    the refund record (``refund.lines[*].restock``, quantities), the sale
+    order and the credit note to ``ecommerce.stock.builder._restock_refund``.
     """
 
     _name = "ecommerce.refund.builder"
@@ -111,17 +111,19 @@ class EcommerceRefundBuilder(models.AbstractModel):
 
     @api.model
     def _sync_refund_stock(self, store, refund, sale_order, credit_note):
-        """Hand the refund to stock handling; the ledger itself moves no stock.
+        """Bring restocked items back through a return of the sale order's delivery.
 
-        The stock part extends this to bring restocked items back through a
-        return of the sale order's delivery.
+        See ``ecommerce.stock.builder._restock_refund``: restocked units not
+        yet shipped come off the open delivery, shipped ones come back through
+        a validated return; refunds without restock move nothing.
 
-        :param refund: canonical Refund (its ``lines`` say what is restocked,
-            how many and where: ``restock``, ``quantity``, ``location_external_id``)
+        :param refund: canonical Refund (its ``lines`` say what is restocked and how many)
         :param sale_order: the sale order of the refunded order
         :param credit_note: the credit note made for the refund (empty when no money was credited)
+        :return: the validated returns
+        :rtype: stock.picking
         """
-        return None
+        return self.env["ecommerce.stock.builder"]._restock_refund(store, refund, sale_order)
 
     # ------------------------------------------------------------------
     # credit note

@@ -8,6 +8,7 @@ from . import (
     test_ledger_orders,
     test_ledger_payouts,
     test_ledger_refunds,
+    test_order_stock,
     test_stock_compare,
     test_stock_fulfillment,
     test_stock_push,
