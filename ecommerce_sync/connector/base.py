@@ -39,10 +39,15 @@ class RawRecord:
 
 @dataclass
 class Page:
-    """A batch of raw records and the cursor that is safe once all are handled."""
+    """A batch of raw records and the cursor that is safe once all are handled.
+
+    ``more`` says whether the platform has further pages after this one:
+    False on the last page, None when the connector cannot tell.
+    """
 
     items: list[RawRecord]
     cursor: str | None = None
+    more: bool | None = None
 
 
 @dataclass

@@ -154,7 +154,7 @@ class EcommerceSyncEngine(models.AbstractModel):
         connector = connector or store._get_connector()
         calls_before = connector.api_calls
         max_pages = max_pages or store.page_budget
-        cursor = store._get_cursor(flow)
+        cursor = start_cursor = store._get_cursor(flow)
         log.cursor_before = cursor
         pages = 0
         try:
@@ -169,7 +169,9 @@ class EcommerceSyncEngine(models.AbstractModel):
                     cursor = page.cursor
                     store._set_cursor(flow, cursor)
                 if pages >= max_pages:
-                    log.more_pending = True
+                    # more to do only if the platform says so (or cannot tell) and the cursor moved:
+                    # a cursor that does not move would fetch the same records forever
+                    log.more_pending = page.more is not False and cursor != start_cursor
                     break
         except (RunAborted, ConnectorError) as exc:
             error = exc.__cause__ if isinstance(exc, RunAborted) else exc

@@ -48,6 +48,8 @@ class MemoryShop:
         self.pushed = []
         self.calls = 0
         self.fail_on_page = None
+        self.inclusive_cursor = False
+        self.tells_last_page = False
         self.refuse_credentials = False
         self.refuse_push_for = set()
         self.push_batches = []
@@ -105,6 +107,8 @@ class MemoryConnector(Connector):
 
     def fetch_products(self, cursor):
         position = int(cursor or 0)
+        if cursor and self.shop.inclusive_cursor:
+            position -= 1  # like updated_at_min: the record at the cursor comes again
         page_number = 0
         while position < len(self.shop.variants):
             page_number += 1
@@ -113,7 +117,9 @@ class MemoryConnector(Connector):
                 raise TransientError("HTTP 503 after 5 attempts", 503)
             chunk = self.shop.variants[position : position + self.shop.page_size]
             position += len(chunk)
-            yield Page([RawRecord(str(p.get("id")), json.loads(json.dumps(p))) for p in chunk], cursor=str(position))
+            more = position < len(self.shop.variants) if self.shop.tells_last_page else None
+            records = [RawRecord(str(p.get("id")), json.loads(json.dumps(p))) for p in chunk]
+            yield Page(records, cursor=str(position), more=more)
 
     def fetch_record(self, flow, external_id):
         self._call()

@@ -129,6 +129,24 @@ class TestEngine(EcommerceSyncCommon):
         self.assertRecordValues(third, [{"pages": 0, "fetched_count": 0, "more_pending": False}])
         self.assertEqual(len(self.links()), 7)
 
+    def test_the_page_budget_never_loops_on_the_last_page(self):
+        for number in range(1, 4):
+            self.shop.add_variant(f"v{number}", f"NEW-{number}")
+        self.shop.page_size = 5
+        self.store.page_budget = 1
+        # the platform says it was the last page: nothing pending
+        self.shop.tells_last_page = True
+        self.assertFalse(self.engine.run_flow(self.store, "products").more_pending)
+        # the platform cannot tell and re-sends the record at the cursor (updated_at_min):
+        # one more run finds the cursor unmoved and stops
+        self.shop.tells_last_page = False
+        self.shop.inclusive_cursor = True
+        self.store.cursor_products = False
+        self.assertTrue(self.engine.run_flow(self.store, "products").more_pending)
+        again = self.engine.run_flow(self.store, "products")
+        self.assertRecordValues(again, [{"fetched_count": 1, "created_count": 0, "more_pending": False}])
+        self.assertEqual(len(self.links()), 3)
+
     def test_a_held_lock_makes_the_run_skip(self):
         self.shop.add_variant("v1", "SKU-A")
         with self.registry.cursor() as other:
