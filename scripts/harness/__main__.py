@@ -8,7 +8,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     __package__ = "harness"
 
-from harness import lint, odoo_finder, testing, ui
+from harness import demo, lint, odoo_finder, testing, ui
 from harness.venv import Venv
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -25,6 +25,14 @@ def build_parser():
     test.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
 
     commands.add_parser("lint", help="ruff and pylint-odoo's mandatory checks")
+
+    run = commands.add_parser("demo", help="sandbox store, full sync, summary, Odoo left running")
+    run.add_argument("--orders", type=int, default=200, help="orders the sandbox generates (default 200)")
+    run.add_argument("--database", default="ecommerce_sync_demo", help="database to (re)create")
+    run.add_argument("--port", type=int, default=8069, help="Odoo's HTTP port (default 8069)")
+    run.add_argument("--seed", type=int, default=1, help="seed of the generated shop")
+    run.add_argument("--no-serve", action="store_true", help="stop after the summary")
+    run.add_argument("--no-download", action="store_true", help="never download Odoo")
     return parser
 
 
@@ -36,6 +44,8 @@ def main(argv=None):
     try:
         if args.command == "test":
             return testing.main(REPO, args)
+        if args.command == "demo":
+            return demo.main(REPO, args)
         if args.command == "lint":
             return lint.main(REPO, Venv(REPO).ensure(odoo_finder.find_odoo(REPO, allow_download=False)))
     except (RuntimeError, OSError) as exc:

@@ -108,7 +108,11 @@ class PrivateCluster:
         command = [str(Path(self.bin_dir, args[0])), *args[1:]]
         if self.os_user:
             command = ["runuser", "-u", self.os_user, "--", *command]
-        return subprocess.run(command, capture_output=True, text=True, check=check)
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        if check and result.returncode:
+            detail = (result.stderr or result.stdout).strip().splitlines()[-3:]
+            raise RuntimeError(f"{args[0]} failed ({' '.join(detail)}); server log: {self.log}")
+        return result
 
     def _choose_user(self):
         """PostgreSQL refuses to run as root: use the 'postgres' account then."""
@@ -155,6 +159,9 @@ class PrivateCluster:
         if not (self.data / "PG_VERSION").exists():
             ui.step(f"Creating a private PostgreSQL cluster in {self.data}")
             self._run(["initdb", "-D", str(self.data), "-U", DB_ROLE, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
+        if self._run(["pg_ctl", "-D", str(self.data), "status"], check=False).returncode == 0:
+            # left running by an interrupted run: restart it on a fresh port
+            self._run(["pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop"])
         self.port = _free_port()
         options = (
             f"-p {self.port} -k {self.run_dir} -c listen_addresses=127.0.0.1 "

@@ -1,0 +1,174 @@
+"""The demo: a database with the addons, sandbox stores, a full sync, a summary, and Odoo left running.
+
+1. finds Odoo and PostgreSQL as the test command does, and creates the database (anew);
+2. starts the Shopify sandbox with generated orders, as a separate process;
+3. inside Odoo (``demo_setup.py``): sets the company up as a merchant would, connects the store
+   to the sandbox, runs the first full sync with a progress display and prints the summary;
+4. starts Odoo at http://localhost:<port> and waits; Ctrl-C stops Odoo, the sandbox and the
+   private PostgreSQL cluster.
+"""
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from . import odoo_finder, postgres, ui
+from .odoo_run import OdooDatabase, addon_names, free_port
+from .venv import Venv
+
+HERE = Path(__file__).resolve().parent
+SANDBOX_LAUNCHER = (
+    "import runpy, sys; import odoo.addons; odoo.addons.__path__.append(sys.argv[1]); "
+    "sys.argv = [sys.argv[2]] + sys.argv[3:]; "
+    "runpy.run_module('odoo.addons.' + sys.argv[0] + '.sandbox', run_name='__main__', alter_sys=True)"
+)
+
+
+class Sandbox:
+    """A sandbox process; its first output line (JSON) says where it listens."""
+
+    def __init__(self, venv, repo, addon, args, log):
+        self.log = log
+        handle = log.open("w")
+        self.process = subprocess.Popen(
+            [venv.python, "-u", "-c", SANDBOX_LAUNCHER, str(repo), addon, *args],
+            stdout=subprocess.PIPE,
+            stderr=handle,
+            text=True,
+            env={**os.environ, "TZ": "UTC"},
+        )
+        line = self.process.stdout.readline()
+        try:
+            self.info = json.loads(line)
+        except ValueError:
+            self.stop()
+            raise RuntimeError(f"The {addon} sandbox did not start (log {log}): {line.strip()}") from None
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def wait_for_http(url, process, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
+def main(repo, args):
+    odoo = odoo_finder.find_odoo(repo, allow_download=not args.no_download)
+    if not odoo:
+        ui.loud(["The demo needs Odoo 18.0, which was not found.", *odoo_finder.HOW_TO_PROVIDE.splitlines()])
+        return 1
+    venv = Venv(repo).ensure(odoo)
+    started = time.monotonic()
+    server = postgres.get_server(venv.python, repo)
+    running = []
+    try:
+        port = free_port(args.port)
+        if port != args.port:
+            ui.warn(f"Port {args.port} is busy: Odoo will listen on {port}.")
+        database = OdooDatabase(repo, venv, odoo, server, args.database, http_port=port)
+        names = addon_names(repo)
+        ui.step(f"Creating database {args.database} with {', '.join(names)} (any previous one is replaced)")
+        database.create(names)
+
+        webhook_token = secrets.token_urlsafe(24)
+        webhook_secret = secrets.token_urlsafe(24)
+        log_dir = repo / ".local" / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        ui.step(f"Starting the Shopify sandbox with {args.orders} generated orders")
+        shopify = Sandbox(
+            venv,
+            repo,
+            "ecommerce_sync_shopify",
+            [
+                "--orders",
+                str(args.orders),
+                "--seed",
+                str(args.seed),
+                "--webhook-url",
+                f"http://127.0.0.1:{port}/ecommerce_sync/webhook/{webhook_token}",
+                "--webhook-secret",
+                webhook_secret,
+            ],
+            log_dir / "sandbox-shopify.log",
+        )
+        running.append(shopify)
+        ui.info(f"Shopify sandbox at {shopify.info['url']} ({shopify.info['shop_domain']})")
+        setup_args = [
+            "--config",
+            str(database.config),
+            "--database",
+            args.database,
+            "--shopify",
+            json.dumps({**shopify.info, "webhook_token": webhook_token, "webhook_secret": webhook_secret}),
+            "--orders",
+            str(args.orders),
+        ]
+        ui.step("Setting up the company and the stores, then the first full sync")
+        result = venv.run([str(HERE / "demo_setup.py"), *setup_args], check=False)
+        if result.returncode:
+            raise RuntimeError("The demo set-up or sync failed (see above).")
+        ui.info(f"demo ready in {time.monotonic() - started:.0f}s")
+        if args.no_serve:
+            return 0
+
+        ui.step(f"Starting Odoo on http://localhost:{port}")
+        odoo_process = database.serve(["--http-port", str(port)])
+        running.append(_Process(odoo_process))
+        if not wait_for_http(f"http://127.0.0.1:{port}/web/login", odoo_process):
+            raise RuntimeError(f"Odoo did not start (log {repo / '.local' / 'logs' / f'server-{args.database}.log'}).")
+        ui.loud(
+            [
+                f"Odoo is running at http://localhost:{port}  (login: admin   password: admin)",
+                "Open E-commerce Sync > Dashboard, Accounting > Customers > Invoices, Inventory > Transfers.",
+                "The sandboxes keep running: 'Sync now' and their webhooks work. Press Ctrl-C to stop everything.",
+            ]
+        )
+        stop = {"now": False}
+        signal.signal(signal.SIGTERM, lambda *_args: stop.update(now=True))
+        try:
+            while not stop["now"] and odoo_process.poll() is None:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            print()
+        return 0
+    finally:
+        for process in reversed(running):
+            process.stop()
+        server.stop()
+
+
+class _Process:
+    def __init__(self, process):
+        self.process = process
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+if __name__ == "__main__":
+    sys.exit("run it as: python3 scripts/harness demo")

@@ -1,0 +1,287 @@
+"""Inside Odoo: set the demo company and store up, run the first full sync with progress, print a summary.
+
+Run by ``python3 scripts/harness demo`` with the project's virtual environment::
+
+    demo_setup.py --config .local/odoo-<db>.conf --database <db> --shopify '<json>' --orders 200
+
+The set-up is what a merchant does once: currencies the shop sells in, the taxes of its markets
+mapped to Odoo taxes, the store connected (Test connection), its accounting set up, its
+locations mapped to the warehouse, the catalog imported and counted. Then every flow is pulled
+page by page, each page committed, with a progress line; the summary is read back from the
+database.
+"""
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from decimal import Decimal
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.tools import config
+
+DEMO_COMPANY = "Sandbox Outfitters Inc."
+STOCK_ON_HAND = 60
+CURRENCY_RATES = {"EUR": 0.9215, "GBP": 0.789, "CAD": 1.3625}
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--shopify", required=True, help="the Shopify sandbox: JSON with url, shop_domain, token")
+    parser.add_argument("--orders", type=int, required=True)
+    return parser.parse_args(argv)
+
+
+class Progress:
+    """One console line per flow, rewritten as records are handled."""
+
+    def __init__(self):
+        self.flow = None
+        self.expected = 0
+        self.counts = Counter()
+        self.started = time.monotonic()
+
+    def start(self, flow, expected=0):
+        self.flow, self.expected, self.counts = flow, expected, Counter()
+        self.started = time.monotonic()
+        self.draw()
+
+    def tick(self, outcome):
+        self.counts[outcome] += 1
+        self.draw()
+
+    def draw(self, end=""):
+        done = sum(self.counts.values())
+        if self.expected:
+            done = min(done, self.expected)  # records at a cursor boundary are read twice (and skipped)
+            filled = int(30 * done / self.expected)
+            bar = "[" + "#" * filled + "." * (30 - filled) + f"] {done}/{self.expected}"
+        else:
+            bar = f"{done} records"
+        detail = ", ".join(f"{key} {value}" for key, value in sorted(self.counts.items()))
+        elapsed = time.monotonic() - self.started
+        sys.stdout.write(f"\r    {self.flow:<9} {bar}  {detail}  {elapsed:5.1f}s   {end}")
+        sys.stdout.flush()
+
+    def finish(self):
+        self.draw(end="\n")
+
+
+def install_progress(registry, progress):
+    """Count every record the engine handles (the engine's own per-record entry point)."""
+    engine_class = registry["ecommerce.sync.engine"]
+    original = engine_class._process_item
+
+    def counted(self, store, connector, flow, payload, stats):
+        outcome, error = original(self, store, connector, flow, payload, stats)
+        progress.tick(outcome)
+        return outcome, error
+
+    engine_class._process_item = counted
+
+
+# ----------------------------------------------------------------------
+# the merchant's set-up
+def setup_company(env):
+    company = env.company
+    company.write({"name": DEMO_COMPANY, "country_id": env.ref("base.us").id, "anglo_saxon_accounting": True})
+    for code, rate in CURRENCY_RATES.items():
+        currency = env["res.currency"].with_context(active_test=False).search([("name", "=", code)])
+        currency.active = True
+        env["res.currency.rate"].create({"currency_id": currency.id, "rate": rate, "company_id": company.id})
+    return company
+
+
+def setup_taxes(env, store):
+    """One Odoo tax per tax of the shop's markets, mapped for the store (price-included where the market is)."""
+    from odoo.addons.ecommerce_sync.connector import TaxLine
+    from odoo.addons.ecommerce_sync_shopify.sandbox.people import MARKETS
+
+    template = env["account.tax"].search(
+        [("type_tax_use", "=", "sale"), ("amount_type", "=", "percent"), ("company_id", "=", env.company.id)], limit=1
+    )
+    created = {}
+    for market in MARKETS:
+        for title, rate in market.taxes:
+            key = TaxLine(title, rate, Decimal(0)).key
+            if key in created:
+                continue
+            percent = float(rate * 100)
+            tax = template.copy(
+                {
+                    "name": f"{title} {percent:g}%" + (" (incl.)" if market.taxes_included else ""),
+                    "amount": percent,
+                    "price_include_override": "tax_included" if market.taxes_included else "tax_excluded",
+                    "country_id": env.company.account_fiscal_country_id.id,
+                }
+            )
+            env["ecommerce.tax.mapping"].create({"store_id": store.id, "external_key": key, "tax_id": tax.id})
+            created[key] = tax
+    return created
+
+
+def setup_store(env, shopify):
+    warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+    store = env["ecommerce.store"].create(
+        {
+            "name": "Sandbox Outfitters (Shopify)",
+            "platform": "shopify",
+            "shopify_shop_domain": shopify["shop_domain"],
+            "shopify_access_token": shopify["token"],
+            "shopify_local_test_shop": True,
+            "shopify_api_base_url": shopify["url"],
+            "webhook_secret": shopify["webhook_secret"],
+            "create_unknown_products": True,
+            "discrepancy_user_id": env.ref("base.user_admin").id,
+        }
+    )
+    store.webhook_token = shopify["webhook_token"]
+    action = store.action_test_connection()
+    if store.state != "connected":
+        raise SystemExit(f"Test connection failed: {action['params']['message']}")
+    active = store.shopify_location_ids.filtered("shopify_active")
+    active[:1].warehouse_id = warehouse
+    store.action_setup_accounting()
+    return store
+
+
+def count_stock(env, store):
+    """The merchant counts the catalog: STOCK_ON_HAND of every storable product the store sells."""
+    location = store._stock_location() if hasattr(store, "_stock_location") else None
+    location = location or store.warehouse_id.lot_stock_id
+    products = store.product_link_ids.product_id.filtered("is_storable")
+    for product in products:
+        env["stock.quant"].with_context(inventory_mode=True).create(
+            {"product_id": product.id, "location_id": location.id, "inventory_quantity": STOCK_ON_HAND}
+        ).action_apply_inventory()
+    return len(products)
+
+
+# ----------------------------------------------------------------------
+def run_flow(registry, store_id, flow, progress, expected=0):
+    """Pull one flow page by page, committing each page."""
+    progress.start(flow, expected)
+    logs = []
+    while True:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            store = env["ecommerce.store"].browse(store_id)
+            log = env["ecommerce.sync.engine"].run_flow(store, flow, trigger="manual", max_pages=1)
+            logs.append((log.state, log.message, log.api_calls))
+            if not log.more_pending:
+                break
+    progress.finish()
+    for state, message, _calls in logs:
+        if state == "failed":
+            print(f"      {flow}: {message}")
+    return sum(calls for _state, _message, calls in logs)
+
+
+def flush_stock(registry, store_id):
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        store = env["ecommerce.store"].browse(store_id)
+        log = env["ecommerce.stock.push"]._flush_store(store, trigger="manual")
+        return log.updated_count if log else 0, log.api_calls if log else 0
+
+
+def summary(env, store, orders_expected, sync_seconds, api_calls, pushed):
+    Move = env["account.move"]
+    domain = [("ecommerce_store_id", "=", store.id), ("state", "=", "posted")]
+    invoices = Move.search(domain + [("move_type", "=", "out_invoice")])
+    credit_notes = Move.search(domain + [("move_type", "=", "out_refund")])
+    bindings = env["ecommerce.binding"].search([("store_id", "=", store.id)])
+    kinds = Counter(bindings.mapped("kind"))
+    payments = env["account.payment"].search(
+        [("journal_id", "=", store.clearing_journal_id.id), ("state", "!=", "draft")]
+    )
+    fee_lines = env["account.move.line"].search(
+        [("account_id", "=", store.fee_account_id.id), ("parent_state", "=", "posted")]
+    )
+    clearing = env["account.move.line"].search(
+        [("account_id", "=", store.clearing_account_id.id), ("parent_state", "=", "posted")]
+    )
+    deliveries = env["stock.picking"].search(
+        [("sale_id.ecommerce_store_id", "=", store.id), ("picking_type_code", "=", "outgoing"), ("state", "=", "done")]
+    )
+    returns = env["stock.picking"].search(
+        [("sale_id.ecommerce_store_id", "=", store.id), ("picking_type_code", "=", "incoming"), ("state", "=", "done")]
+    )
+    failed = env["ecommerce.sync.log.line"].search([("store_id", "=", store.id), ("state", "=", "failed")])
+    discrepancies = env["ecommerce.discrepancy"].search([("store_id", "=", store.id), ("state", "=", "open")])
+    currency = env.company.currency_id
+    net = sum(invoices.mapped("amount_total_signed")) + sum(credit_notes.mapped("amount_total_signed"))
+    rows = [
+        ("Orders in the store", orders_expected),
+        ("Orders imported", kinds["order"]),
+        ("Records failed (to retry)", len(failed)),
+        ("Invoices posted", f"{len(invoices)}  ({currency.format(sum(invoices.mapped('amount_total_signed')))})"),
+        (
+            "Credit notes posted",
+            f"{len(credit_notes)}  ({currency.format(-sum(credit_notes.mapped('amount_total_signed')))})",
+        ),
+        ("Net sales invoiced", currency.format(net)),
+        ("Payments in the clearing journal", len(payments)),
+        ("Fees booked", f"{len(fee_lines.move_id)} entries  ({currency.format(sum(fee_lines.mapped('balance')))})"),
+        (
+            "Payouts reconciled",
+            f"{kinds['payout']}  (clearing balance {currency.format(sum(clearing.mapped('balance')))})",
+        ),
+        ("Deliveries validated / returns", f"{len(deliveries)} / {len(returns)}"),
+        ("Stock levels pushed", pushed),
+        (
+            "Open discrepancies",
+            f"{len(discrepancies)}  "
+            + ", ".join(f"{kind} {count}" for kind, count in sorted(Counter(discrepancies.mapped("kind")).items())),
+        ),
+        ("API calls", f"{api_calls}  ({api_calls / max(kinds['order'], 1):.2f} per order)"),
+        ("Sync time", f"{sync_seconds:.1f}s  ({sync_seconds / max(kinds['order'], 1):.2f}s per order)"),
+    ]
+    width = max(len(label) for label, _value in rows)
+    print("\n    Summary")
+    for label, value in rows:
+        print(f"    {label:<{width}}  {value}")
+    for line in failed[:5]:
+        print(f"      failed {line.flow} {line.external_id}: {line.error.splitlines()[0][:110]}")
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    shopify = json.loads(args.shopify)
+    config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
+    registry = odoo.modules.registry.Registry(args.database)
+    progress = Progress()
+    install_progress(registry, progress)
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        setup_company(env)
+        store = setup_store(env, shopify)
+        taxes = setup_taxes(env, store)
+        store_id = store.id
+        print(f"    store connected to {store.shop_name} ({store.shop_currency}); {len(taxes)} taxes mapped")
+
+    started = time.monotonic()
+    api_calls = run_flow(registry, store_id, "products", progress)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        counted = count_stock(env, env["ecommerce.store"].browse(store_id))
+        print(f"    {counted} products counted: {STOCK_ON_HAND} units each on hand")
+    api_calls += run_flow(registry, store_id, "orders", progress, expected=args.orders)
+    api_calls += run_flow(registry, store_id, "payouts", progress)
+    pushed, calls = flush_stock(registry, store_id)
+    api_calls += calls
+    sync_seconds = time.monotonic() - started
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        summary(env, env["ecommerce.store"].browse(store_id), args.orders, sync_seconds, api_calls, pushed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
