@@ -154,9 +154,9 @@ class EcommerceSyncEngine(models.AbstractModel):
         connector = connector or store._get_connector()
         calls_before = connector.api_calls
         max_pages = max_pages or store.page_budget
-        cursor = start_cursor = store._get_cursor(flow)
+        cursor = store._get_cursor(flow)
         log.cursor_before = cursor
-        pages = 0
+        pages = advancing = 0
         try:
             for page in connector.fetch(flow, cursor):
                 stats["fetched"] += len(page.items)
@@ -165,13 +165,15 @@ class EcommerceSyncEngine(models.AbstractModel):
                     if error:
                         self._log_failure(log, item.external_id, item.payload, error)
                 pages += 1
+                # a page that only re-reads the records at the cursor (inclusive cursors such as
+                # updated_at_min) is not progress: it does not use the budget
+                if page.cursor is None or page.cursor != cursor:
+                    advancing += 1
                 if page.cursor:
                     cursor = page.cursor
                     store._set_cursor(flow, cursor)
-                if pages >= max_pages:
-                    # more to do only if the platform says so (or cannot tell) and the cursor moved:
-                    # a cursor that does not move would fetch the same records forever
-                    log.more_pending = page.more is not False and cursor != start_cursor
+                if advancing >= max_pages:
+                    log.more_pending = page.more is not False
                     break
         except (RunAborted, ConnectorError) as exc:
             error = exc.__cause__ if isinstance(exc, RunAborted) else exc

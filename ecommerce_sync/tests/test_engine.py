@@ -147,6 +147,22 @@ class TestEngine(EcommerceSyncCommon):
         self.assertRecordValues(again, [{"fetched_count": 1, "created_count": 0, "more_pending": False}])
         self.assertEqual(len(self.links()), 3)
 
+    def test_re_read_boundary_pages_do_not_use_the_page_budget(self):
+        """One record per page and an inclusive cursor: each run re-reads the last record, then progresses."""
+        for number in range(1, 4):
+            self.shop.add_variant(f"v{number}", f"NEW-{number}")
+        self.shop.page_size = 1
+        self.shop.inclusive_cursor = True
+        self.store.page_budget = 1
+        runs = []
+        for _attempt in range(6):
+            log = self.engine.run_flow(self.store, "products")
+            runs.append((log.pages, log.created_count, log.more_pending))
+            if not log.more_pending:
+                break
+        self.assertEqual(runs, [(1, 1, True), (2, 1, True), (2, 1, True), (1, 0, False)])
+        self.assertEqual(len(self.links()), 3)
+
     def test_a_held_lock_makes_the_run_skip(self):
         self.shop.add_variant("v1", "SKU-A")
         with self.registry.cursor() as other:
