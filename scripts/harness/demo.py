@@ -122,6 +122,8 @@ def main(repo, args):
             json.dumps({**shopify.info, "webhook_token": webhook_token, "webhook_secret": webhook_secret}),
             "--orders",
             str(args.orders),
+            "--seed",
+            str(args.seed),
         ]
         ui.step("Setting up the company and the stores, then the first full sync")
         result = venv.run([str(HERE / "demo_setup.py"), *setup_args], check=False)

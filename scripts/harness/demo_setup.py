@@ -33,6 +33,7 @@ def parse_args(argv):
     parser.add_argument("--database", required=True)
     parser.add_argument("--shopify", required=True, help="the Shopify sandbox: JSON with url, shop_domain, token")
     parser.add_argument("--orders", type=int, required=True)
+    parser.add_argument("--seed", type=int, required=True, help="the sandbox's seed (its figures are regenerated)")
     return parser.parse_args(argv)
 
 
@@ -189,7 +190,46 @@ def flush_stock(registry, store_id):
         return log.updated_count if log else 0, log.api_calls if log else 0
 
 
-def summary(env, store, orders_expected, sync_seconds, api_calls, pushed):
+def store_figures(seed, orders):
+    """What the store reports, as the connector reads it: the sandbox's shop regenerated from its seed."""
+    from odoo.addons.ecommerce_sync_shopify.connector.connector import ShopifyConnector
+    from odoo.addons.ecommerce_sync_shopify.sandbox import generate
+
+    data = generate(seed=seed, orders=orders)
+    reader = ShopifyConnector({"shop_domain": data.shop["myshopify_domain"], "access_token": "-"})
+    records = []
+    for payload in data.orders:
+        payload = {**payload, "transactions": data.transactions.get(payload["id"], [])}
+        records.extend(reader.parse("orders", payload))
+    payouts = []
+    for payout in data.payouts:
+        lines = [line for line in data.balance_transactions if line.get("payout_id") == payout["id"]]
+        payouts.extend(reader.parse("payouts", {"payout": payout, "transactions": lines}))
+    return records, payouts
+
+
+def tie_out(env, store, records):
+    """Orders whose Odoo invoice and credit notes equal the store's order and refunds, to the cent."""
+    Binding = env["ecommerce.binding"]
+    identical = []
+    for order in records:
+        sale_order = Binding._find_record(store, "order", order.external_id)
+        if not sale_order:
+            continue
+        moves = sale_order.invoice_ids.filtered(lambda move: move.state == "posted")
+        invoices = moves.filtered(lambda move: move.move_type == "out_invoice" and move.payment_state != "reversed")
+        refunds = moves.filtered(
+            lambda move, invoices=invoices: move.move_type == "out_refund" and move.reversed_entry_id in invoices
+        )
+        invoiced = sum(invoices.mapped("amount_total")) - sum(refunds.mapped("amount_total"))
+        credited = sum(refund.total for refund in order.refunds if refund.refunded_amount)
+        expected = Decimal(0) if order.is_cancelled and not order.captured_amount else order.total - credited
+        if abs(Decimal(str(invoiced)) - expected) < Decimal("0.005"):
+            identical.append(order)
+    return identical
+
+
+def summary(env, store, orders_expected, sync_seconds, api_calls, pushed, figures):
     Move = env["account.move"]
     domain = [("ecommerce_store_id", "=", store.id), ("state", "=", "posted")]
     invoices = Move.search(domain + [("move_type", "=", "out_invoice")])
@@ -248,6 +288,21 @@ def summary(env, store, orders_expected, sync_seconds, api_calls, pushed):
     for line in failed[:5]:
         print(f"      failed {line.flow} {line.external_id}: {line.error.splitlines()[0][:110]}")
 
+    records, payouts = figures
+    identical = tie_out(env, store, records)
+    settled = [payout for payout in payouts if payout.status == "paid"]
+    store_fees = sum((payout.fees_total for payout in settled), Decimal(0))
+    print("\n    Against the store's own figures")
+    print(
+        f"    Data sync accuracy   {len(identical)}/{len(records)} orders with identical totals "
+        f"({100.0 * len(identical) / max(len(records), 1):.1f} %)"
+    )
+    print(
+        f"    Fees                 store {currency.format(float(store_fees))}, "
+        f"fee account {currency.format(sum(fee_lines.mapped('balance')))}"
+    )
+    print(f"    Payouts              store {len(settled)} paid out, Odoo {kinds['payout']} booked")
+
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -279,7 +334,8 @@ def main(argv=None):
 
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        summary(env, env["ecommerce.store"].browse(store_id), args.orders, sync_seconds, api_calls, pushed)
+        figures = store_figures(args.seed, args.orders)
+        summary(env, env["ecommerce.store"].browse(store_id), args.orders, sync_seconds, api_calls, pushed, figures)
     return 0
 
 
