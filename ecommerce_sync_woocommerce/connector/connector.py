@@ -88,7 +88,8 @@ def write_cursor(moment, ids):
 class WooCommerceConnector(Connector):
     platform = "woocommerce"
     label = "WooCommerce"
-    flows = ("orders", "products")
+    #: products first: order lines then find the store variants (and the products made from them)
+    flows = ("products", "orders")
     push_batch_size = 100
 
     def make_client(self):
