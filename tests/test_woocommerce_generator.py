@@ -266,3 +266,30 @@ def test_a_permanently_deleted_order_is_gone():
     order_id = next(iter(site.orders))
     site.delete_order(order_id)
     assert order_id not in site.orders and order_id not in site.refunds
+
+
+def test_the_command_line_reads_a_catalogue_file(tmp_path):
+    from odoo.addons.ecommerce_sync_woocommerce.sandbox.__main__ import read_catalogue
+
+    path = tmp_path / "catalogue.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "sku": "MCS",
+                    "name": "Merino Crew Sweater",
+                    "price": "89",
+                    "option": "Size",
+                    "variants": [["MCS-S", "S"], ["MCS-M", "M"]],
+                },
+                {"sku": "BCB", "name": "Bamboo Cutting Board", "price": "38.00"},
+            ]
+        )
+    )
+    catalogue = read_catalogue(path)
+    assert [(a.sku, a.price, a.option, a.variants) for a in catalogue] == [
+        ("MCS", "89.00", "Size", (("MCS-S", "S"), ("MCS-M", "M"))),
+        ("BCB", "38.00", "", ()),
+    ]
+    site = generate_site("eu", orders=4, seed=5, catalogue=catalogue)
+    assert sorted(site.item(item_id)["sku"] for item_id in site.sellable()) == ["BCB", "MCS-M", "MCS-S"]
