@@ -10,7 +10,7 @@ import pytest
 import responses
 from woocommerce_support import connector_for, fixture
 
-from odoo.addons.ecommerce_sync.connector import AuthenticationError, StockUpdate, TransientError
+from odoo.addons.ecommerce_sync.connector import AuthenticationError, NotFoundError, StockUpdate, TransientError
 from odoo.addons.ecommerce_sync_woocommerce.connector import SiteUrlError, WooCommerceClient, check_site_url
 
 SITE = "https://shop.example.com"
@@ -149,6 +149,13 @@ def test_5xx_beyond_the_retries_is_transient(mocked):
     connector = connector_for(SITE, local=False)
     with pytest.raises(TransientError, match="HTTP 503 after 4 attempts"):
         connector.fetch_record("orders", "727")
+
+
+def test_an_order_deleted_for_good_is_not_found_with_an_explanation(mocked):
+    mocked.get(f"{API}/orders/727", status=404, json={"code": "woocommerce_rest_shop_order_invalid_id"})
+    with pytest.raises(NotFoundError, match="order 727 is no longer on the site") as raised:
+        connector_for(SITE, local=False).fetch_record("orders", "727")
+    assert raised.value.status == 404
 
 
 # ----------------------------------------------------------------------

@@ -103,7 +103,9 @@ def test_completed_order_with_refunds():
         ("723-payment", "sale", D("39.00")),
         ("refund-724", "refund", D("9.00")),
     ]
-    assert "manually" in item_refund.transactions[0].message  # refunded_payment false: not through the gateway
+    # refunded_payment false: not through the gateway, the merchant paid it back by hand
+    assert "manually" in item_refund.transactions[0].message
+    assert (order.transactions[0].gateway, item_refund.transactions[0].gateway) == ("bacs", "manual")
     [shipped] = order.fulfillments
     assert [(line.line_external_id, line.quantity) for line in shipped.lines] == [("311", D(1)), ("313", D(1))]
 

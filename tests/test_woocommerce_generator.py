@@ -209,3 +209,87 @@ def test_generated_sites_cover_what_the_ledger_and_stock_need(profile):
     # several orders share one modification second (a bulk "mark complete")
     stamps = [order["date_modified_gmt"] for order in orders]
     assert max(stamps.count(stamp) for stamp in stamps) >= 3
+
+
+@pytest.mark.parametrize("profile", ["us", "eu"])
+def test_item_refunds_are_what_the_refund_form_fills_in(profile):
+    """k of q units: k/q of the line's total, and per rate k/q of its unrounded tax rounded to the cent."""
+    site = generate_site(profile, orders=150, seed=21)
+    checked = 0
+    for order in site.orders.values():
+        lines = {line["id"]: line for line in order["line_items"]}
+        for refund in site.refunds[order["id"]]:
+            fields = D(0)
+            for item in refund["line_items"]:
+                line = lines[int(next(m["value"] for m in item["meta_data"] if m["key"] == "_refunded_item_id"))]
+                share = D(-item["quantity"]) / D(line["quantity"])
+                assert D(item["total"]) == -_cents(D(line["total"]) * share)
+                rates = {tax["id"]: D(tax["total"]) for tax in line["taxes"]}
+                for tax in item["taxes"]:
+                    assert D(tax["total"]) == -_cents(rates[tax["id"]] * share)
+                assert D(item["total_tax"]) == sum(D(tax["total"]) for tax in item["taxes"])
+                fields += -D(item["total"]) - D(item["total_tax"])
+                checked += 1
+            if refund["line_items"] and order["status"] != "refunded":
+                # the amount adds up the form's fields, each rounded to the cent
+                assert D(refund["amount"]) == fields
+    assert checked > 10
+
+
+def test_a_given_catalogue_is_sold_instead_of_the_default_one():
+    from odoo.addons.ecommerce_sync_woocommerce.sandbox import CATALOGUE, Article
+
+    default = generate_site("us", orders=5, seed=3)
+    skus = lambda site: sorted(site.item(item_id)["sku"] for item_id in site.sellable())  # noqa: E731
+    assert {sku.split("-")[0] + "-" + sku.split("-")[1] for sku in skus(default)} == {row[0] for row in CATALOGUE}
+    catalogue = [
+        Article("OCT", "Organic Cotton Tee", "29.00", option="Size", variants=(("OCT-S", "S"), ("OCT-M", "M"))),
+        Article.from_dict({"sku": "BCB", "name": "Bamboo Cutting Board", "price": 38}),
+    ]
+    site = generate_site("us", orders=25, seed=3, catalogue=catalogue)
+    assert skus(site) == ["BCB", "OCT-M", "OCT-S"]
+    board = next(p for p in site.products.values() if p["sku"] == "BCB")
+    assert (board["type"], board["price"], board["manage_stock"]) == ("simple", "38.00", True)
+    tee = next(p for p in site.products.values() if p["sku"] == "OCT")
+    assert [site.variations[v]["attributes"] for v in tee["variations"]] == [
+        [{"id": 1, "name": "Size", "option": "S"}],
+        [{"id": 1, "name": "Size", "option": "M"}],
+    ]
+    sold = {line["sku"] for order in site.orders.values() for line in order["line_items"]}
+    assert sold == {"BCB", "OCT-S", "OCT-M"}
+    # the default catalogue is unchanged by the option
+    assert json.dumps(generate_site("us", orders=5, seed=3).orders) == json.dumps(default.orders)
+
+
+def test_a_permanently_deleted_order_is_gone():
+    site = generate_site("us", orders=3, seed=3)
+    order_id = next(iter(site.orders))
+    site.delete_order(order_id)
+    assert order_id not in site.orders and order_id not in site.refunds
+
+
+def test_the_command_line_reads_a_catalogue_file(tmp_path):
+    from odoo.addons.ecommerce_sync_woocommerce.sandbox.__main__ import read_catalogue
+
+    path = tmp_path / "catalogue.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "sku": "MCS",
+                    "name": "Merino Crew Sweater",
+                    "price": "89",
+                    "option": "Size",
+                    "variants": [["MCS-S", "S"], ["MCS-M", "M"]],
+                },
+                {"sku": "BCB", "name": "Bamboo Cutting Board", "price": "38.00"},
+            ]
+        )
+    )
+    catalogue = read_catalogue(path)
+    assert [(a.sku, a.price, a.option, a.variants) for a in catalogue] == [
+        ("MCS", "89.00", "Size", (("MCS-S", "S"), ("MCS-M", "M"))),
+        ("BCB", "38.00", "", ()),
+    ]
+    site = generate_site("eu", orders=4, seed=5, catalogue=catalogue)
+    assert sorted(site.item(item_id)["sku"] for item_id in site.sellable()) == ["BCB", "MCS-M", "MCS-S"]

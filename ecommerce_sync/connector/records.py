@@ -138,8 +138,8 @@ class TaxLine:
     """One tax applied to a line, a shipping line, or (summed) to the order.
 
     ``rate`` is a fraction: 0.06 means 6 %. ``code`` is the platform's own key
-    for the rate (WooCommerce rate id, Shopify title) and is what users map to
-    an Odoo tax.
+    for the rate (a tax rate id, or the tax's title when the platform has no
+    id) and is what users map to an Odoo tax.
     """
 
     title: str

@@ -8,8 +8,8 @@ import hmac
 def hmac_sha256_base64(secret, body):
     """Base64 of the HMAC-SHA256 of ``body`` keyed with ``secret``.
 
-    This is the scheme of Shopify's ``X-Shopify-Hmac-Sha256`` and
-    WooCommerce's ``X-WC-Webhook-Signature`` headers.
+    This is the scheme of most platforms' webhook signature headers (e.g.
+    Shopify's ``X-Shopify-Hmac-Sha256``).
 
     :param str secret: shared secret
     :param bytes body: the raw request body, exactly as received

@@ -70,9 +70,13 @@ class EcommerceProductLink(models.Model):
     def write(self, vals):
         if "product_id" in vals and "match_method" not in vals:
             vals = {**vals, "match_method": "manual" if vals["product_id"] else False}
+        watched = {"product_id", "tracked"} & vals.keys()
+        before = {link.id: (link.product_id.id, link.tracked) for link in self} if watched else {}
         res = super().write(vals)
-        if {"product_id", "tracked"} & vals.keys():
-            self._queue_stock()
+        if watched:
+            # only a new product or tracking changes what the store must show: a store variant
+            # refreshed with the same values (e.g. after the store saved a level Odoo sent) queues nothing
+            self.filtered(lambda link: (link.product_id.id, link.tracked) != before[link.id])._queue_stock()
         return res
 
     def _queue_stock(self):

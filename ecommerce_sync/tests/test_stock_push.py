@@ -206,6 +206,25 @@ class TestStockPush(EcommerceStockCommon):
         self.flush()
         self.assertEqual(self.pushed(), [("vd", 6, "", "loc-1")])
 
+    def test_a_refreshed_variant_queues_nothing_unless_its_product_or_tracking_changes(self):
+        delta = self.Product.create({"name": "Delta", "default_code": "SKU-D", "is_storable": True})
+        self.count_stock(delta, 6)
+        variant = self.shop.add_variant("vd", "SKU-D")
+        self.engine.run_flow(self.store, "products")
+        self.flush()
+        self.assertEqual(self.pushed(), [("vd", 6, "", "loc-1")])
+        # the store saved the level it received: a new revision of the same variant
+        variant.update(price="12.00", updated_at="2025-01-02T00:00:00Z")
+        self.store._set_cursor("products", False)
+        self.engine.run_flow(self.store, "products")
+        link = self.env["ecommerce.product.link"].search([("store_id", "=", self.store.id), ("external_id", "=", "vd")])
+        self.assertEqual(link.store_price, 12.0)
+        self.assertFalse(self.queued(), "same product, still tracked: the level already sent stands")
+        link.tracked = False
+        self.assertFalse(self.queued())
+        link.tracked = True
+        self.assertEqual(self.queued().product_id, delta)
+
     def test_changes_rolled_back_are_not_queued(self):
         with self.assertRaises(ValueError), self.env.cr.savepoint():
             self.count_stock(self.product_a, 3)

@@ -88,7 +88,8 @@ def write_cursor(moment, ids):
 class WooCommerceConnector(Connector):
     platform = "woocommerce"
     label = "WooCommerce"
-    flows = ("orders", "products")
+    #: products first: order lines then find the store variants (and the products made from them)
+    flows = ("products", "orders")
     push_batch_size = 100
 
     def make_client(self):
@@ -199,7 +200,14 @@ class WooCommerceConnector(Connector):
         if flow in ("orders", "products") and not str(external_id).isdigit():
             raise NotFoundError(f"{external_id!r} is not a WooCommerce id", 404)
         if flow == "orders":
-            payload = self.client.get_json(f"orders/{int(external_id)}")
+            try:
+                payload = self.client.get_json(f"orders/{int(external_id)}")
+            except NotFoundError as exc:
+                raise NotFoundError(
+                    f"order {external_id} is no longer on the site (deleted permanently): nothing to read back; "
+                    "its sale order, if any, stays as it is until you cancel it",
+                    exc.status,
+                ) from exc
             return RawRecord(str(external_id), self._with_refunds(payload), mapper.revision_of(payload))
         if flow == "products":
             payload = self.client.get_json(f"products/{int(external_id)}")

@@ -40,6 +40,11 @@ list); refunded is paid then refunded; cancelled (and trashed) orders are
 cancelled; failed orders carry one failed payment transaction. Orders with a
 ``date_completed`` were shipped whole: they carry one fulfilment.
 
+Refund transactions: a refund made through the payment gateway
+(``refunded_payment``) has the order's payment method as gateway; one the
+merchant paid back by hand ("Refund manually") has ``manual``, which a gateway
+mapping can send to a bank or cash journal instead of the clearing journal.
+
 Restocking: WooCommerce records restocked quantities on the order's line
 (``_restock_refunded_items``), not on the refund; the quantities are given to
 the line's refunds oldest first.
@@ -83,6 +88,8 @@ UNPAID_STATUSES = ("pending", "on-hold")
 PAID_STATUSES = ("processing", "completed")
 CANCELLED_STATUSES = ("cancelled", "trash")
 DRAFT_STATUSES = ("checkout-draft", "draft", "auto-draft")
+#: the gateway of refunds the merchant paid back by hand ("Refund manually"), mappable to a bank or cash journal
+MANUAL_GATEWAY = "manual"
 UNIT_PRICE_PLACES = Decimal("1e-10")
 RATE_PLACES = Decimal("1e-6")
 
@@ -357,6 +364,8 @@ def parse_refund(refund, order_id, currency, incl, gateway, restock_left):
 
     :param dict restock_left: quantities still to attribute per order line;
         consumed by this refund's lines
+    :param str gateway: the order's payment method, the gateway of refunds made
+        through it (``refunded_payment``); refunds made by hand get :data:`MANUAL_GATEWAY`
     """
     refund_id = str(refund["id"])
     lines = []
@@ -411,7 +420,8 @@ def parse_refund(refund, order_id, currency, incl, gateway, restock_left):
                 status="success",
                 amount=amount,
                 currency=currency,
-                gateway=gateway,
+                # money given back by other means than the order's gateway (cash, bank transfer)
+                gateway=gateway if refund.get("refunded_payment") else MANUAL_GATEWAY,
                 processed_at=created,
                 parent_id=str(order_id),
                 reference=refund_id,

@@ -1,12 +1,25 @@
 """Run the WooCommerce sandbox as a process.
 
 python -m odoo.addons.ecommerce_sync_woocommerce.sandbox --port 8790 --profile eu --orders 200
+
+``--catalogue products.json`` sells the given products instead of the default
+catalogue: a JSON list of ``{"sku", "name", "price"}`` objects, with
+``"option"`` and ``"variants": [[sku, option value], ...]`` for products sold
+in variations (e.g. the SKUs another store sells).
 """
 
 import argparse
+import json
 import logging
 
+from .generator import Article
 from .server import DEFAULT_KEY, DEFAULT_SECRET, Faults, WooCommerceSandbox
+
+
+def read_catalogue(path):
+    """The :class:`Article` list of a catalogue file."""
+    with open(path, encoding="utf-8") as handle:
+        return [Article.from_dict(item) for item in json.load(handle)]
 
 
 def main(argv=None):
@@ -20,6 +33,7 @@ def main(argv=None):
     parser.add_argument("--consumer-secret", default=DEFAULT_SECRET)
     parser.add_argument("--error-rate", type=float, default=0.0, help="share of API requests answered 503")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every API answer")
+    parser.add_argument("--catalogue", help="JSON file of the products to sell instead of the default catalogue")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     sandbox = WooCommerceSandbox(
@@ -31,6 +45,7 @@ def main(argv=None):
         host=args.host,
         port=args.port,
         faults=Faults(error_rate=args.error_rate, latency=args.latency, seed=args.seed),
+        catalogue=read_catalogue(args.catalogue) if args.catalogue else None,
     )
     site = sandbox.site
     print(

@@ -23,9 +23,11 @@ WooCommerce's arithmetic, as reproduced here (2 decimals, default settings):
   what coupons took off the lines without tax, ``discount_tax`` its tax;
 * ``total`` = lines + fees + shipping (tax excluded) + ``cart_tax`` +
   ``shipping_tax``;
-* a refund of k of the q units of a line refunds k/q of its total and of
-  each of its taxes, rounded to the cent; restocked quantities are added to
-  the order line's ``_restock_refunded_items`` meta (that is where
+* a refund of k of the q units of a line is what WooCommerce's refund form
+  fills in: k/q of the line's total (to 6 places, shown to the cent) and,
+  per rate, k/q of the line's unrounded tax rounded to the cent; the refund
+  amount adds up these fields rounded to the cent. Restocked quantities are
+  added to the order line's ``_restock_refunded_items`` meta (that is where
   WooCommerce records them) and to the product's stock.
 """
 
@@ -177,6 +179,39 @@ CATALOGUE = (
     ("WS-TOTE", "Canvas Tote", "18.00", "21.00", "", (), "own"),
 )
 
+
+@dataclass(frozen=True)
+class Article:
+    """A product of a given catalogue (see :func:`generate_site`): simple, or variable with one option.
+
+    :param str price: the price on the site (tax included on a tax-inclusive site)
+    :param str option: the attribute the variations differ by (e.g. "Size")
+    :param tuple variants: ``((sku, option value), ...)``, one variation each; empty for a simple product
+    :param str stock_mode: "own", "parent" (variations share the product's stock) or "untracked"
+    """
+
+    sku: str
+    name: str
+    price: str
+    option: str = ""
+    variants: tuple = ()
+    tax_class: str = ""
+    stock_mode: str = "own"
+
+    @classmethod
+    def from_dict(cls, data):
+        """An article from a JSON object: ``{"sku", "name", "price", "option"?, "variants"?: [[sku, value]]}``."""
+        return cls(
+            sku=str(data["sku"]),
+            name=str(data["name"]),
+            price=f"{Decimal(str(data['price'])):.2f}",
+            option=str(data.get("option") or ""),
+            variants=tuple((str(sku), str(value)) for sku, value in data.get("variants") or ()),
+            tax_class=str(data.get("tax_class") or ""),
+            stock_mode=str(data.get("stock_mode") or "own"),
+        )
+
+
 COUPONS = (
     ("welcome10", "percent", Decimal("10")),
     ("save5", "fixed_cart", Decimal("5.00")),
@@ -277,8 +312,15 @@ class SiteData:
                 ids.append(product["id"])
         return ids
 
-    def add_product(self, sku, name, price, tax_class="", attributes=(), stock_mode="own", stock=None):
-        """Add a simple product, or a variable one with a variation per combination of ``attributes``."""
+    def add_product(
+        self, sku, name, price, tax_class="", attributes=(), stock_mode="own", stock=None, variation_skus=None
+    ):
+        """Add a simple product, or a variable one with a variation per combination of ``attributes``.
+
+        :param dict variation_skus: ``{combination: sku}`` for variations whose SKU is given
+            (a combination is a tuple of ``(attribute, option)``); the others get the
+            product's SKU followed by their options' initials
+        """
         product_id = self._next_post()
         created = self.now - timedelta(days=30)
         variable = bool(attributes)
@@ -295,6 +337,8 @@ class SiteData:
             for combo in combos:
                 variation_id = self._next_post()
                 variation = _variation_payload(self, variation_id, product, combo, price, tax_class, created)
+                if variation_skus and combo in variation_skus:
+                    variation["sku"] = variation_skus[combo]
                 if stock_mode == "parent":
                     variation.update(manage_stock="parent", stock_quantity=product["stock_quantity"])
                 else:
@@ -547,6 +591,12 @@ class SiteData:
     def trash_order(self, order_id, at=None):
         return self.set_status(order_id, "trash", at)
 
+    def delete_order(self, order_id):
+        """Delete an order permanently ("Delete permanently" in the trash): the API answers 404 for it."""
+        self._stock_reduced.discard(order_id)
+        self.refunds.pop(order_id, None)
+        return self.orders.pop(order_id)
+
     def refund(self, order_id, items=None, extra=ZERO, restock=True, api_refund=True, reason="", at=None):
         """Refund ``items`` (``{line id: quantity}``) and ``extra`` (an amount without items).
 
@@ -562,7 +612,7 @@ class SiteData:
             line = lines[line_id]
             total, taxes = _refund_amounts(line, quantity)
             tax_total = sum((value for _id, value in taxes), ZERO)
-            amount += total + tax_total
+            amount += cents(total) + tax_total
             refund_items.append(
                 {
                     "id": self._next_item(),
@@ -625,7 +675,7 @@ class SiteData:
         items_value = ZERO
         for line_id, quantity in items.items():
             total, taxes = _refund_amounts(lines[line_id], quantity)
-            items_value += total + sum((value for _id, value in taxes), ZERO)
+            items_value += cents(total) + sum((value for _id, value in taxes), ZERO)
         return self.refund(
             order_id, items, extra=left - items_value, restock=restock, api_refund=api_refund, reason=reason, at=at
         )
@@ -640,10 +690,17 @@ def _meta_get(item, key):
 
 
 def _refund_amounts(line, quantity):
-    """What refunding ``quantity`` units of an order line gives back: (total, [(rate id, tax)])."""
-    ratio = Decimal(quantity) / Decimal(line["quantity"])
-    total = cents(Decimal(line["total"]) * ratio)
-    taxes = [(tax["id"], cents(cents(Decimal(tax["total"])) * ratio)) for tax in line["taxes"]]
+    """What refunding ``quantity`` units of an order line gives back: (total, [(rate id, tax)]).
+
+    As the order screen's refund form computes it (``meta-boxes-order.js``,
+    taxes rounded per line): the unit total times the quantity to 6 places,
+    and per rate the unit share of the line's unrounded tax times the
+    quantity, rounded to the cent.
+    """
+    quantity = Decimal(quantity)
+    units = Decimal(line["quantity"])
+    total = (Decimal(line["total"]) / units * quantity).quantize(PRECISE, ROUND_HALF_UP)
+    taxes = [(tax["id"], cents(Decimal(tax["total"]) / units * quantity)) for tax in line["taxes"]]
     return total, taxes
 
 
@@ -917,7 +974,7 @@ def _order_totals(site, payload):
 
 
 # ----------------------------------------------------------------------
-def generate_site(profile="us", orders=40, seed=7, site_url="https://example.com"):
+def generate_site(profile="us", orders=40, seed=7, site_url="https://example.com", catalogue=None):
     """A site with the catalogue and ``orders`` orders in every state WooCommerce knows.
 
     Per 20 orders, in a seeded order: completed (some partially refunded,
@@ -928,15 +985,32 @@ def generate_site(profile="us", orders=40, seed=7, site_url="https://example.com
     (same modification second).
 
     :param str profile: "us" (tax-exclusive prices) or "eu" (tax-inclusive)
+    :param catalogue: the :class:`Article` objects to sell instead of :data:`CATALOGUE`
+        (e.g. the SKUs another store sells, so that both sell the same Odoo products)
     :rtype: SiteData
     """
     site = SiteData(profile=SITES[profile] if isinstance(profile, str) else profile, seed=seed, site_url=site_url)
     rng = site.rng
-    for sku, name, us_price, eu_price, eu_class, attributes, stock_mode in CATALOGUE:
-        price = eu_price if site.profile.prices_include_tax else us_price
-        tax_class = eu_class if site.profile.prices_include_tax else ""
-        site.add_product(sku, name, price, tax_class, attributes, stock_mode)
+    if catalogue is None:
+        for sku, name, us_price, eu_price, eu_class, attributes, stock_mode in CATALOGUE:
+            price = eu_price if site.profile.prices_include_tax else us_price
+            tax_class = eu_class if site.profile.prices_include_tax else ""
+            site.add_product(sku, name, price, tax_class, attributes, stock_mode)
+    else:
+        for article in catalogue:
+            attributes = ((article.option or "Option", tuple(value for _sku, value in article.variants)),)
+            site.add_product(
+                article.sku,
+                article.name,
+                article.price,
+                article.tax_class,
+                attributes if article.variants else (),
+                article.stock_mode,
+                variation_skus={((attributes[0][0], value),): sku for sku, value in article.variants},
+            )
     sellable = site.sellable()
+    if not sellable:
+        raise ValueError("the catalogue sells nothing")
     methods = [(key, title) for key, title, weight in site.profile.payment_methods for _ in range(weight)]
     plan = (
         ["completed"] * 7
@@ -950,7 +1024,7 @@ def generate_site(profile="us", orders=40, seed=7, site_url="https://example.com
         kind = plan[rng.randrange(len(plan))] if index >= len(plan) else plan[index]
         created = created + timedelta(minutes=rng.randint(20, 70), seconds=rng.randint(0, 59))
         site.now = created
-        count = rng.choice((1, 1, 2, 2, 3, 4))
+        count = min(rng.choice((1, 1, 2, 2, 3, 4)), len(sellable))
         picks = rng.sample(sellable, count)
         items = [(item_id, rng.choice((1, 1, 1, 2, 3))) for item_id in picks]
         coupon = COUPONS[rng.randrange(len(COUPONS))] if rng.random() < 0.25 else None

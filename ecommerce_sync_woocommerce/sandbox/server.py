@@ -115,6 +115,7 @@ class WooCommerceSandbox:
         ``orders`` and ``seed`` when None)
     :param int port: 0 for any free port
     :param bool read_only: the keys only have Read permission (writes get 401)
+    :param catalogue: :class:`~.generator.Article` objects to sell instead of the default catalogue
     """
 
     def __init__(
@@ -129,6 +130,7 @@ class WooCommerceSandbox:
         port=0,
         faults=None,
         read_only=False,
+        catalogue=None,
     ):
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
@@ -143,7 +145,7 @@ class WooCommerceSandbox:
         self.server = ThreadingHTTPServer((host, port), handler)
         self.server.daemon_threads = True
         self.url = f"http://{host}:{self.server.server_address[1]}"
-        self.site = site or generate_site(profile, orders=orders, seed=seed, site_url=self.url)
+        self.site = site or generate_site(profile, orders=orders, seed=seed, site_url=self.url, catalogue=catalogue)
         self._thread = None
 
     # ------------------------------------------------------------------

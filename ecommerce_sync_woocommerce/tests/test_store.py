@@ -10,7 +10,7 @@ class TestWooCommerceStore(WooCommerceCommon):
     def test_platform_is_offered_with_its_flows(self):
         platforms = dict(self.env["ecommerce.store"]._selection_platform())
         self.assertEqual(platforms["woocommerce"], "WooCommerce")
-        self.assertEqual(self.store._enabled_flows(), ["orders", "products"])
+        self.assertEqual(self.store._enabled_flows(), ["products", "orders"])
 
     def test_connection_shows_currency_and_version(self):
         action = self.store.action_test_connection()
