@@ -34,6 +34,7 @@ def main(argv=None):
     parser.add_argument("--error-rate", type=float, default=0.0, help="share of API requests answered 503")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every API answer")
     parser.add_argument("--catalogue", help="JSON file of the products to sell instead of the default catalogue")
+    parser.add_argument("--json", action="store_true", help="announce the address as one JSON line (for scripts)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     sandbox = WooCommerceSandbox(
@@ -48,6 +49,15 @@ def main(argv=None):
         catalogue=read_catalogue(args.catalogue) if args.catalogue else None,
     )
     site = sandbox.site
+    if args.json:
+        info = {
+            "url": sandbox.url,
+            "consumer_key": sandbox.consumer_key,
+            "consumer_secret": sandbox.consumer_secret,
+            "currency": site.profile.currency,
+            "orders": len(site.orders),
+        }
+        print(json.dumps(info), flush=True)
     print(
         f"WooCommerce sandbox ({site.profile.title}, {site.profile.currency}, "
         f"prices {'with' if site.profile.prices_include_tax else 'without'} tax): {sandbox.url}\n"

@@ -31,6 +31,7 @@ def build_parser():
     run.add_argument("--database", default="ecommerce_sync_demo", help="database to (re)create")
     run.add_argument("--port", type=int, default=8069, help="Odoo's HTTP port (default 8069)")
     run.add_argument("--seed", type=int, default=1, help="seed of the generated shop")
+    run.add_argument("--woocommerce", action="store_true", help="also a WooCommerce site selling the same products")
     run.add_argument("--no-serve", action="store_true", help="stop after the summary")
     run.add_argument("--no-download", action="store_true", help="never download Odoo")
     return parser

@@ -1,10 +1,11 @@
 """The demo: a database with the addons, sandbox stores, a full sync, a summary, and Odoo left running.
 
 1. finds Odoo and PostgreSQL as the test command does, and creates the database (anew);
-2. starts the Shopify sandbox with generated orders, as a separate process;
-3. inside Odoo (``demo_setup.py``): sets the company up as a merchant would, connects the store
-   to the sandbox, runs the first full sync with a progress display and prints the summary;
-4. starts Odoo at http://localhost:<port> and waits; Ctrl-C stops Odoo, the sandbox and the
+2. starts the Shopify sandbox with generated orders (and, with ``--woocommerce``, a WooCommerce
+   sandbox site selling the same SKUs), as separate processes;
+3. inside Odoo (``demo_setup.py``): sets the company up as a merchant would, connects the stores
+   to the sandboxes, runs the first full sync with a progress display and prints the summary;
+4. starts Odoo at http://localhost:<port> and waits; Ctrl-C stops Odoo, the sandboxes and the
    private PostgreSQL cluster.
 """
 
@@ -125,6 +126,36 @@ def main(repo, args):
             "--seed",
             str(args.seed),
         ]
+        if args.woocommerce:
+            catalogue = repo / ".local" / "demo-catalogue.json"
+            venv.run(
+                [str(HERE / "shared_catalogue.py"), str(repo), str(args.seed), str(args.orders), str(catalogue)],
+                check=True,
+            )
+            ui.step(f"Starting the WooCommerce sandbox with {args.orders} generated orders, same products")
+            woo = Sandbox(
+                venv,
+                repo,
+                "ecommerce_sync_woocommerce",
+                [
+                    "--json",
+                    "--port",
+                    "0",
+                    "--profile",
+                    "us",
+                    "--orders",
+                    str(args.orders),
+                    "--seed",
+                    str(args.seed),
+                    "--catalogue",
+                    str(catalogue),
+                ],
+                log_dir / "sandbox-woocommerce.log",
+            )
+            running.append(woo)
+            ui.info(f"WooCommerce sandbox at {woo.info['url']}")
+            setup_args.append("--woocommerce=" + json.dumps(woo.info))
+
         ui.step("Setting up the company and the stores, then the first full sync")
         result = venv.run([str(HERE / "demo_setup.py"), *setup_args], check=False)
         if result.returncode:

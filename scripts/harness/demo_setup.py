@@ -34,6 +34,7 @@ def parse_args(argv):
     parser.add_argument("--shopify", required=True, help="the Shopify sandbox: JSON with url, shop_domain, token")
     parser.add_argument("--orders", type=int, required=True)
     parser.add_argument("--seed", type=int, required=True, help="the sandbox's seed (its figures are regenerated)")
+    parser.add_argument("--woocommerce", help="the WooCommerce sandbox: JSON with url, consumer_key, consumer_secret")
     return parser.parse_args(argv)
 
 
@@ -150,6 +151,36 @@ def setup_store(env, shopify):
     return store
 
 
+def setup_woocommerce_store(env, woo):
+    """A WooCommerce site selling the same SKUs: its variants link to the products the Shopify store made."""
+    from odoo.addons.ecommerce_sync_woocommerce.sandbox.generator import SITES
+
+    store = env["ecommerce.store"].create(
+        {
+            "name": "Woo Supply (WooCommerce)",
+            "platform": "woocommerce",
+            "woocommerce_url": woo["url"],
+            "woocommerce_consumer_key": woo["consumer_key"],
+            "woocommerce_consumer_secret": woo["consumer_secret"],
+            "woocommerce_local_test_site": True,
+            "discrepancy_user_id": env.ref("base.user_admin").id,
+        }
+    )
+    action = store.action_test_connection()
+    if store.state != "connected":
+        raise SystemExit(f"Test connection failed: {action['params']['message']}")
+    store.action_setup_accounting()
+    template = env["account.tax"].search(
+        [("type_tax_use", "=", "sale"), ("amount_type", "=", "percent"), ("company_id", "=", env.company.id)], limit=1
+    )
+    for rate in SITES["us"].rates:
+        tax = template.copy(
+            {"name": f"{rate.name} {float(rate.rate * 100):g}% (site)", "amount": float(rate.rate * 100)}
+        )
+        env["ecommerce.tax.mapping"].create({"store_id": store.id, "external_key": str(rate.id), "tax_id": tax.id})
+    return store
+
+
 def count_stock(env, store):
     """The merchant counts the catalog: STOCK_ON_HAND of every storable product the store sells."""
     location = store._stock_location() if hasattr(store, "_stock_location") else None
@@ -229,7 +260,8 @@ def tie_out(env, store, records):
     return identical
 
 
-def summary(env, store, orders_expected, sync_seconds, api_calls, pushed, figures):
+def summary(store, orders_expected, sync_seconds, api_calls, pushed, figures):
+    env = store.env
     Move = env["account.move"]
     domain = [("ecommerce_store_id", "=", store.id), ("state", "=", "posted")]
     invoices = Move.search(domain + [("move_type", "=", "out_invoice")])
@@ -282,12 +314,14 @@ def summary(env, store, orders_expected, sync_seconds, api_calls, pushed, figure
         ("Sync time", f"{sync_seconds:.1f}s  ({sync_seconds / max(kinds['order'], 1):.2f}s per order)"),
     ]
     width = max(len(label) for label, _value in rows)
-    print("\n    Summary")
+    print(f"\n    Summary: {store.name}")
     for label, value in rows:
         print(f"    {label:<{width}}  {value}")
     for line in failed[:5]:
         print(f"      failed {line.flow} {line.external_id}: {line.error.splitlines()[0][:110]}")
 
+    if not figures:
+        return
     records, payouts = figures
     identical = tie_out(env, store, records)
     settled = [payout for payout in payouts if payout.status == "paid"]
@@ -304,9 +338,21 @@ def summary(env, store, orders_expected, sync_seconds, api_calls, pushed, figure
     print(f"    Payouts              store {len(settled)} paid out, Odoo {kinds['payout']} booked")
 
 
+def compare_stock(registry, store_ids):
+    """Read every store's levels back and compare them with Odoo's (inventory discrepancy rate)."""
+    rates = {}
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        for store in env["ecommerce.store"].browse(store_ids):
+            env["ecommerce.stock.builder"]._compare_store_levels(store, trigger="manual")
+            rates[store.name] = store.inventory_discrepancy_rate
+    return rates
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     shopify = json.loads(args.shopify)
+    woo = json.loads(args.woocommerce) if args.woocommerce else None
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(args.database)
     progress = Progress()
@@ -318,24 +364,48 @@ def main(argv=None):
         store = setup_store(env, shopify)
         taxes = setup_taxes(env, store)
         store_id = store.id
-        print(f"    store connected to {store.shop_name} ({store.shop_currency}); {len(taxes)} taxes mapped")
+        print(f"    {store.name}: connected to {store.shop_name} ({store.shop_currency}); {len(taxes)} taxes mapped")
+        woo_id = None
+        if woo:
+            woo_store = setup_woocommerce_store(env, woo)
+            woo_id = woo_store.id
+            print(
+                f"    {woo_store.name}: connected ({woo_store.shop_currency}, "
+                f"WooCommerce {woo_store.woocommerce_version})"
+            )
 
     started = time.monotonic()
-    api_calls = run_flow(registry, store_id, "products", progress)
+    calls = Counter()
+    calls[store_id] += run_flow(registry, store_id, "products", progress)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         counted = count_stock(env, env["ecommerce.store"].browse(store_id))
         print(f"    {counted} products counted: {STOCK_ON_HAND} units each on hand")
-    api_calls += run_flow(registry, store_id, "orders", progress, expected=args.orders)
-    api_calls += run_flow(registry, store_id, "payouts", progress)
-    pushed, calls = flush_stock(registry, store_id)
-    api_calls += calls
-    sync_seconds = time.monotonic() - started
+    calls[store_id] += run_flow(registry, store_id, "orders", progress, expected=args.orders)
+    calls[store_id] += run_flow(registry, store_id, "payouts", progress)
+    timings = {store_id: time.monotonic() - started}
+    if woo_id:
+        started_woo = time.monotonic()
+        print(f"    {'WooCommerce':-^40}")
+        calls[woo_id] += run_flow(registry, woo_id, "products", progress)
+        calls[woo_id] += run_flow(registry, woo_id, "orders", progress, expected=woo["orders"])
+        timings[woo_id] = time.monotonic() - started_woo
+    pushed = {}
+    for current in filter(None, (store_id, woo_id)):
+        pushed[current], flush_calls = flush_stock(registry, current)
+        calls[current] += flush_calls
+    rates = compare_stock(registry, [current for current in (store_id, woo_id) if current])
 
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         figures = store_figures(args.seed, args.orders)
-        summary(env, env["ecommerce.store"].browse(store_id), args.orders, sync_seconds, api_calls, pushed, figures)
+        Store = env["ecommerce.store"]
+        summary(Store.browse(store_id), args.orders, timings[store_id], calls[store_id], pushed[store_id], figures)
+        if woo_id:
+            summary(Store.browse(woo_id), woo["orders"], timings[woo_id], calls[woo_id], pushed[woo_id], None)
+        print("\n    Stock: every store shows Odoo's level (inventory discrepancy rate after the sync)")
+        for name, rate in rates.items():
+            print(f"    {name:<34}  {rate:.1f} %")
     return 0
 
 
