@@ -60,7 +60,7 @@ class EcommerceStore(models.Model):
         default=lambda self: secrets.token_urlsafe(24),
         help="Unguessable part of this store's webhook address.",
     )
-    webhook_url = fields.Char(compute="_compute_webhook_url", groups=MANAGER)
+    webhook_url = fields.Char("Webhook URL", compute="_compute_webhook_url", groups=MANAGER)
 
     # --- flows and schedule ---------------------------------------------
     sync_orders = fields.Boolean("Orders", default=True)
