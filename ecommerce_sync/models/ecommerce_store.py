@@ -300,6 +300,31 @@ class EcommerceStore(models.Model):
         [("good", "Healthy"), ("warning", "Needs attention"), ("error", "Failing"), ("idle", "Not connected")],
         compute="_compute_dashboard",
     )
+    sync_accuracy = fields.Float(
+        "Data Sync Accuracy",
+        compute="_compute_metrics",
+        digits=(16, 4),
+        help="Share of the orders imported whose Odoo totals equal the store's (no open amount or tax "
+        "difference on them).",
+    )
+    processing_hours = fields.Float(
+        "Order Processing Time (h)",
+        compute="_compute_metrics",
+        digits=(16, 2),
+        help="Average time from an order's creation in the store to its posted invoice in Odoo, over the "
+        "orders placed in the last 30 days.",
+    )
+    revenue = fields.Monetary(
+        "Revenue Invoiced",
+        currency_field="company_currency_id",
+        compute="_compute_metrics",
+        help="Untaxed amount of the store's posted invoices minus its credit notes, in the company's currency.",
+    )
+    order_volume_alert = fields.Integer(
+        "Order Volume Alert",
+        help="An 'unusual order volume' discrepancy, with an activity for the responsible user, when more "
+        "orders than this are placed in the store within 24 hours. 0 turns the alert off.",
+    )
 
     _sql_constraints = [
         ("sync_interval_positive", "CHECK(sync_interval > 0)", "The sync interval must be positive."),
@@ -377,6 +402,86 @@ class EcommerceStore(models.Model):
                 store.health = "warning"
             else:
                 store.health = "good"
+
+    def _compute_metrics(self):
+        """The module card's figures: sync accuracy, order processing time, revenue per channel.
+
+        Accuracy and processing time join bindings with discrepancies and invoices on the store's
+        order ids, which the ORM cannot express as a relation; both queries take bound parameters.
+        """
+        for store in self:
+            store.sync_accuracy = store.processing_hours = store.revenue = 0.0
+        stores = self.filtered("id")
+        if not stores:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT b.store_id, COUNT(*), COUNT(*) FILTER (WHERE EXISTS (
+                       SELECT 1 FROM ecommerce_discrepancy d
+                        WHERE d.store_id = b.store_id AND d.external_id = b.external_id AND d.state = 'open'
+                          AND d.kind IN ('amount_mismatch', 'tax_mismatch')))
+              FROM ecommerce_binding b
+             WHERE b.kind = 'order' AND b.store_id IN %s
+          GROUP BY b.store_id
+            """,
+            [tuple(stores.ids)],
+        )
+        accuracy = {store_id: (total - wrong) / total for store_id, total, wrong in self.env.cr.fetchall() if total}
+        self.env.cr.execute(
+            """
+            SELECT b.store_id, AVG(EXTRACT(EPOCH FROM (invoice.posted_at - b.external_created_at))) / 3600
+              FROM ecommerce_binding b
+              JOIN sale_order so ON b.res_model = 'sale.order' AND so.id = b.res_id
+              JOIN LATERAL (
+                    SELECT MIN(m.create_date) AS posted_at
+                      FROM account_move m
+                     WHERE m.ecommerce_store_id = b.store_id AND m.move_type = 'out_invoice'
+                       AND m.state = 'posted' AND m.invoice_origin = so.name
+                   ) invoice ON invoice.posted_at IS NOT NULL
+             WHERE b.kind = 'order' AND b.store_id IN %s AND b.external_created_at >= %s
+          GROUP BY b.store_id
+            """,
+            [tuple(stores.ids), fields.Datetime.now() - timedelta(days=30)],
+        )
+        hours = dict(self.env.cr.fetchall())
+        revenue = dict(
+            self.env["account.move"]._read_group(
+                [
+                    ("ecommerce_store_id", "in", stores.ids),
+                    ("state", "=", "posted"),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                ],
+                ["ecommerce_store_id"],
+                ["amount_untaxed_signed:sum"],
+            )
+        )
+        for store in stores:
+            store.sync_accuracy = accuracy.get(store.id, 0.0)
+            store.processing_hours = hours.get(store.id) or 0.0
+            store.revenue = revenue.get(store, 0.0)
+
+    def _check_order_volume(self):
+        """Flag an unusual order volume: more orders placed in the last 24 hours than the store's alert."""
+        for store in self.filtered(lambda s: s.order_volume_alert > 0):
+            since = fields.Datetime.now() - timedelta(hours=24)
+            count = self.env["ecommerce.binding"].search_count(
+                [("store_id", "=", store.id), ("kind", "=", "order"), ("external_created_at", ">=", since)]
+            )
+            Discrepancy = self.env["ecommerce.discrepancy"]
+            if count > store.order_volume_alert:
+                Discrepancy._flag(
+                    store,
+                    "order_volume",
+                    _(
+                        "%(count)s orders were placed in the last 24 hours, more than the alert of %(alert)s.",
+                        count=count,
+                        alert=store.order_volume_alert,
+                    ),
+                    external_id=fields.Date.to_string(fields.Date.context_today(store)),
+                    expected=store.order_volume_alert,
+                    found=count,
+                )
 
     # ------------------------------------------------------------------
     @api.model_create_multi

@@ -112,6 +112,8 @@ class EcommerceSyncEngine(models.AbstractModel):
         for flow in store._enabled_flows():
             log = self.run_flow(store, flow, trigger=trigger, connector=connector)
             logs |= log
+            if flow == "orders" and log.created_count:
+                store._check_order_volume()
             if store.state == "error" and log.state == "failed":
                 break
         if store.sync_stock and store.state != "error":
@@ -335,4 +337,6 @@ class EcommerceSyncEngine(models.AbstractModel):
             self._finish_log(
                 log, stats, started, connector, calls_before, state="failed" if message else None, message=message
             )
+            if flow == "orders" and stats["created"]:
+                store._check_order_volume()
         return events

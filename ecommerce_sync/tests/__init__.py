@@ -1,6 +1,7 @@
 from . import (
     test_access,
     test_crons,
+    test_dashboard,
     test_discrepancy,
     test_engine,
     test_ledger_batch,

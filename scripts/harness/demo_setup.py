@@ -310,6 +310,8 @@ def summary(store, orders_expected, sync_seconds, api_calls, pushed, figures):
             f"{len(discrepancies)}  "
             + ", ".join(f"{kind} {count}" for kind, count in sorted(Counter(discrepancies.mapped("kind")).items())),
         ),
+        ("Data sync accuracy (dashboard)", f"{100 * store.sync_accuracy:.1f} %"),
+        ("Revenue invoiced (untaxed)", currency.format(store.revenue)),
         ("API calls", f"{api_calls}  ({api_calls / max(kinds['order'], 1):.2f} per order)"),
         ("Sync time", f"{sync_seconds:.1f}s  ({sync_seconds / max(kinds['order'], 1):.2f}s per order)"),
     ]
@@ -405,7 +407,7 @@ def main(argv=None):
             summary(Store.browse(woo_id), woo["orders"], timings[woo_id], calls[woo_id], pushed[woo_id], None)
         print("\n    Stock: every store shows Odoo's level (inventory discrepancy rate after the sync)")
         for name, rate in rates.items():
-            print(f"    {name:<34}  {rate:.1f} %")
+            print(f"    {name:<34}  {100 * rate:.1f} %")
     return 0
 
 
