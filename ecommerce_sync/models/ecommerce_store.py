@@ -904,31 +904,25 @@ class EcommerceStore(models.Model):
             kind = "warning" if log.state in ("failed", "partial") else "success"
         return self._notification(kind, title, message, sticky=kind == "warning")
 
-    def action_view_stock_pushes(self):
+    def _store_action(self, xmlid, extra_domain=()):
+        """The window action ``xmlid`` restricted to this store's records."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("ecommerce_sync.ecommerce_stock_push_action")
-        action["domain"] = [("store_id", "=", self.id)]
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("store_id", "=", self.id), *extra_domain]
+        action["context"] = {"default_store_id": self.id}
         return action
+
+    def action_view_stock_pushes(self):
+        return self._store_action("ecommerce_sync.ecommerce_stock_push_action")
 
     def action_view_product_links(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("ecommerce_sync.ecommerce_product_link_action")
-        action["domain"] = [("store_id", "=", self.id)]
-        action["context"] = {"default_store_id": self.id}
-        return action
+        return self._store_action("ecommerce_sync.ecommerce_product_link_action")
 
     def action_view_logs(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("ecommerce_sync.ecommerce_sync_log_action")
-        action["domain"] = [("store_id", "=", self.id)]
-        action["context"] = {"default_store_id": self.id}
-        return action
+        return self._store_action("ecommerce_sync.ecommerce_sync_log_action")
 
     def action_view_failed_lines(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("ecommerce_sync.ecommerce_sync_log_line_action")
-        action["domain"] = [("store_id", "=", self.id), ("state", "=", "failed")]
-        return action
+        return self._store_action("ecommerce_sync.ecommerce_sync_log_line_action", [("state", "=", "failed")])
 
     def action_regenerate_webhook_token(self):
         for store in self:

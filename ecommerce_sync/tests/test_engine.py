@@ -183,6 +183,14 @@ class TestEngine(EcommerceSyncCommon):
         result = self.store.action_sync_now()
         self.assertEqual(result["params"]["message"], "1 created, 0 updated, 0 failed. Stock levels: 1 sent, 0 failed.")
         self.assertEqual(self.store.last_sync_result, "ok")
+        # the store's buttons open its own runs and variants
+        other = self.env["ecommerce.store"].create({"name": "Memory Shop", "platform": "memory"})
+        self.engine.run_flow(other, "products")
+        runs = self.env["ecommerce.sync.log"].search(self.store.action_view_logs()["domain"])
+        self.assertEqual(runs, self.store.sync_log_ids)
+        self.assertEqual(
+            self.env["ecommerce.product.link"].search(self.store.action_view_product_links()["domain"]), self.links()
+        )
         self.store.sync_products = False
         self.assertEqual(self.store._enabled_flows(), [])
 
