@@ -584,8 +584,26 @@ class EcommerceOrderBuilder(models.AbstractModel):
         """
         rate = self._store_rate(store, order, move.currency_id)
         if rate:
-            move.invoice_currency_rate = rate
+            self._set_currency_rate(move, rate)
         return rate
+
+    @api.model
+    def _set_currency_rate(self, move, rate):
+        """Give a draft invoice or credit note ``rate``, keeping it balanced.
+
+        Odoo converts every line at the new rate, the receivable included; with prices including
+        taxes the converted lines can add up to a cent more or less than the converted receivable,
+        which Odoo then refuses as unbalanced. The receivable, the line that balances an invoice
+        (as Odoo's payment terms make it), takes that cent.
+        """
+        move.with_context(check_move_validity=False).invoice_currency_rate = rate
+        imbalance = sum(move.line_ids.mapped("balance"))
+        if not move.company_currency_id.is_zero(imbalance):
+            term = move.line_ids.filtered(lambda line: line.display_type == "payment_term").sorted("balance")[-1:]
+            move.with_context(check_move_validity=False).write(
+                {"line_ids": [Command.update(term.id, {"balance": term.balance - imbalance})]}
+            )
+        return move
 
     @api.model
     def _store_rate(self, store, order, currency):
@@ -623,7 +641,7 @@ class EcommerceOrderBuilder(models.AbstractModel):
         )
         if reversal.currency_id != reversal.company_currency_id:
             # reversed at the invoice's own rate: the reversal cancels it exactly
-            reversal.invoice_currency_rate = invoice.invoice_currency_rate
+            self._set_currency_rate(reversal, invoice.invoice_currency_rate)
         reversal.with_context(move_reverse_cancel=True)._post(soft=False)
         invoice.message_post(body=reason)
         return reversal

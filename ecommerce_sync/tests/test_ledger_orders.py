@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from ..connector.records import Address, Order, OrderLine, TaxLine, Transaction
-from .common_ledger import D, LedgerCommon, at
+from .common_ledger import D, LedgerCommon, RefundLine, at
 
 
 @tagged("post_install", "-at_install")
@@ -265,6 +265,64 @@ class TestLedgerOrders(LedgerCommon):
         self.assertRecordValues(
             other, [{"currency_id": self.eur.id, "amount_total": 80.0, "amount_total_signed": 100.0}]
         )
+
+    def test_prices_including_taxes_in_another_currency_balance_at_the_store_rate(self):
+        # at 208.79 USD for 192.40 EUR, the lines (134.62 + 40.84) and the VAT (33.34) round to 208.80 USD;
+        # when Odoo's own rate of the day is close to the store's, Odoo's totals do not move and it would
+        # leave the receivable at 208.79: unbalanced
+        self.env["res.currency.rate"].create(
+            {"currency_id": self.eur.id, "name": "2025-01-07", "rate": 0.9215, "company_id": self.company.id}
+        )
+        vat_19 = self.vat.copy({"name": "VAT 19%", "amount": 19.0})
+        self.env["ecommerce.tax.mapping"].create(
+            {"store_id": self.store.id, "external_key": "DE-VAT-19", "tax_id": vat_19.id}
+        )
+
+        def vat(amount):
+            return [TaxLine("MwSt", D("0.19"), D(amount), code="DE-VAT-19")]
+
+        order = Order(
+            external_id="3101",
+            name="#3101",
+            currency="EUR",
+            created_at=at(7),
+            updated_at=at(7),
+            taxes_included=True,
+            lines=[
+                OrderLine(
+                    "d1", "Alpha mug", D(2), D("82.01"), sku="SKU-A", discount=D("16.40"), tax_lines=vat("23.57")
+                ),
+                OrderLine(
+                    "d2", "Beta poster", D(1), D("49.76"), sku="SKU-B", discount=D("4.98"), tax_lines=vat("7.15")
+                ),
+            ],
+            total_tax=D("30.72"),
+            total=D("192.40"),
+            shop_currency="USD",
+            shop_total=D("208.79"),
+            customer=self.customer("c-de", "jonas@example.de"),
+            transactions=[Transaction("t-3101", "sale", "success", D("192.40"), "EUR", gateway="card")],
+        )
+        self.handle(order)
+        invoice = self.binding("order", "3101").invoice_ids
+        self.assertRecordValues(
+            invoice,
+            [{"state": "posted", "currency_id": self.eur.id, "amount_total": 192.4, "amount_tax": 30.72,
+              "payment_state": "paid"}],
+        )  # fmt: skip
+        self.assertAlmostEqual(invoice.invoice_currency_rate, 192.40 / 208.79, places=9)
+        self.assertAlmostEqual(sum(invoice.line_ids.mapped("balance")), 0.0, places=2)
+
+        # its refund and its cancellation's reversal are made at the same rate, balanced too
+        refund = self.refund_of(order, "r-3101", lines=[RefundLine("d1", D(1), D("62.02"), tax_amount=D("11.78"))])
+        self.handle(refund)
+        credit_note = self.binding("refund", "r-3101")
+        self.assertRecordValues(credit_note, [{"state": "posted", "amount_total": 73.8, "amount_tax": 11.78}])
+        self.assertEqual(credit_note.invoice_currency_rate, invoice.invoice_currency_rate)
+        reversal = self.env["ecommerce.order.builder"]._reverse_invoice(self.store, invoice, "test")
+        self.assertRecordValues(reversal, [{"state": "posted", "amount_total": 192.4}])
+        self.assertEqual(reversal.invoice_currency_rate, invoice.invoice_currency_rate)
+        self.assertEqual(reversal.amount_total_signed, -invoice.amount_total_signed)
 
     def test_order_paid_by_gift_card_and_card(self):
         gift_account = self.env["account.account"].create(
