@@ -571,6 +571,72 @@ class TestLedgerOrders(LedgerCommon):
             ],
         )
 
+    def test_each_tax_of_split_lines_is_the_stores(self):
+        # GST 5 % and PST 7 % on four discounted lines: three of them have no exact unit price or
+        # discount percentage, so each becomes two Odoo lines whose taxes Odoo rounds separately
+        # (GST 58.23, PST 81.54); the store rounded once per line (GST 58.22, PST 81.52)
+        Tax = self.env["account.tax"]
+        for code, title, percent in (("CA-GST", "GST", 5.0), ("CA-PST", "PST", 7.0)):
+            group = self.env["account.tax.group"].create({"name": title, "company_id": self.company.id})
+            tax = self.sales_tax.copy({"name": f"{title} {percent}%", "amount": percent, "tax_group_id": group.id})
+            self.env["ecommerce.tax.mapping"].create(
+                {"store_id": self.store.id, "external_key": code, "tax_id": tax.id}
+            )
+            Tax |= tax
+
+        def taxes(gst, pst):
+            return [TaxLine("GST", D("0.05"), D(gst), code="CA-GST"), TaxLine("PST", D("0.07"), D(pst), code="CA-PST")]
+
+        rows = (
+            ("c1", 3, "43.60", "0.71", "6.50", "9.11"),
+            ("c2", 3, "121.26", "1.98", "18.09", "25.33"),
+            ("c3", 2, "203.01", "82.97", "16.15", "22.61"),
+            ("c4", 2, "175.76", "1.91", "17.48", "24.47"),
+        )
+        order = Order(
+            external_id="1080",
+            name="#1080",
+            currency="USD",
+            created_at=at(5),
+            updated_at=at(5),
+            lines=[
+                OrderLine(key, "Alpha mug", D(qty), D(price), sku="SKU-A", discount=D(disc), tax_lines=taxes(gst, pst))
+                for key, qty, price, disc, gst, pst in rows
+            ],
+            total_tax=D("139.74"),
+            total=D("1304.29"),
+            email="olivia@example.ca",
+        )
+        self.handle(order)
+        sale_order = self.binding("order", "1080")
+        self.assertGreater(len(sale_order.order_line), len(rows), "some store lines are two Odoo lines")
+        invoice = sale_order.invoice_ids
+        self.assertRecordValues(invoice, [{"amount_untaxed": 1164.55, "amount_tax": 139.74, "amount_total": 1304.29}])
+        by_tax = {line.tax_line_id: line.amount_currency for line in invoice.line_ids if line.tax_line_id}
+        self.assertEqual(by_tax, {Tax[0]: -58.22, Tax[1]: -81.52})
+        self.assertFalse(self.discrepancies())
+
+        # a store tax off by more than the rounding of the invoice's lines is not absorbed: flagged
+        wrong = [*rows[:3], ("c4", 2, "175.76", "1.91", "17.48", "20.47")]
+        other = Order(
+            **{
+                **order.__dict__,
+                "external_id": "1081",
+                "name": "#1081",
+                "lines": [
+                    OrderLine(
+                        key, "Alpha mug", D(qty), D(price), sku="SKU-A", discount=D(disc), tax_lines=taxes(gst, pst)
+                    )
+                    for key, qty, price, disc, gst, pst in wrong
+                ],
+                "total_tax": D("135.74"),
+                "total": D("1300.29"),
+            }
+        )
+        self.handle(other)
+        self.assertEqual(self.binding("order", "1081").invoice_ids.amount_tax, 139.77)
+        self.assertEqual(self.discrepancies("tax_mismatch").external_id, "1081")
+
     def test_awkward_discounts_keep_the_store_amounts_to_the_cent(self):
         # 3 x 333.33 - 33.32 = 966.67: neither a 2-decimal percentage nor a unit price gives it, so the
         # line is split: 2 x 322.22 + 1 x 322.23; 1 x 1000.00 - 33.33 = 966.67 is the net price
