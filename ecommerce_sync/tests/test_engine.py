@@ -147,7 +147,9 @@ class TestEngine(EcommerceSyncCommon):
     def test_sync_now_runs_every_enabled_flow(self):
         self.shop.add_variant("v1", "SKU-A")
         result = self.store.action_sync_now()
-        self.assertEqual(result["params"]["message"], "1 created, 0 updated, 0 failed. Stock levels: 1 sent, 0 failed.")
+        self.assertEqual(result["params"]["message"], "Products: 1 created. Stock levels: 1 sent.")
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertEqual(self.store.action_sync_now()["params"]["message"], "Products: nothing new.")
         self.assertEqual(self.store.last_sync_result, "ok")
         self.store.sync_products = False
         self.assertEqual(self.store._enabled_flows(), [])
