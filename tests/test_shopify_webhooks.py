@@ -215,3 +215,19 @@ def test_orders_placed_and_cancelled_in_the_shop_are_announced(receiver):
     assert order.is_cancelled and order.financial_status == "refunded"
     with pytest.raises(ValueError):
         shop.cancel_order(placed["id"])
+
+
+def test_a_snapshot_puts_the_shop_back():
+    shop = SandboxShop(generate(seed=9, orders=10))
+    state = shop.snapshot()
+    orders, clock = json.dumps(shop.orders, sort_keys=True), shop.clock
+    placed = shop.place_order()
+    item_id, location_id = next(iter(shop.levels))
+    shop.set_available(item_id, location_id, 99, api="test")
+    shop.restore(state)
+    assert json.dumps(shop.orders, sort_keys=True) == orders and placed["id"] not in shop.orders
+    assert shop.clock == clock and not shop.pushes
+    assert shop.level(item_id, location_id)["available"] != 99 or state["levels"][(item_id, location_id)] == 99
+    assert shop.items is shop.data.inventory_items, "the shop's views of its data stay shared"
+    shop.restore(state)
+    assert placed["id"] not in shop.orders

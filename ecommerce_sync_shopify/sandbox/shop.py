@@ -58,6 +58,18 @@ class SandboxShop:
         return self.clock
 
     # ------------------------------------------------------------------
+    # state
+    def snapshot(self):
+        """A copy of the shop's state (orders, levels, payouts, clock, pushes...) for :meth:`restore`."""
+        with self.lock:
+            return copy.deepcopy({key: value for key, value in vars(self).items() if key not in ("lock", "webhooks")})
+
+    def restore(self, state):
+        """Put the shop back as it was at :meth:`snapshot` (tests that change the shop undo it)."""
+        with self.lock:
+            vars(self).update(copy.deepcopy(state))
+
+    # ------------------------------------------------------------------
     # reads
     def order(self, order_id):
         with self.lock:

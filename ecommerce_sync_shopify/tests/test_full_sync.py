@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.ecommerce_sync_shopify.sandbox import WebhookSender
 
@@ -30,6 +31,12 @@ class ShopifyFullSyncCommon(HttpCase):
         cls.sync_answer = cls.store.action_sync_now()
         cls.sync_logs = cls.store.sync_log_ids.sorted("id")
         cls.sync_calls = cls.server.calls() - cls.calls_before
+        cls.shop_state = cls.shop.snapshot()
+
+    def setUp(self):
+        super().setUp()
+        # what a test changes in the shop is undone, as Odoo's side is rolled back
+        self.addCleanup(self.shop.restore, self.shop_state)
 
     # ------------------------------------------------------------------
     def sale_order(self, order_id):
@@ -86,8 +93,9 @@ class ShopifyFullSyncCommon(HttpCase):
         return next(loc["id"] for loc in self.shop.locations.values() if loc["name"] == merchant.MAIN_LOCATION)
 
 
-@tagged("post_install", "-at_install")
-class TestShopifyFullSync(ShopifyFullSyncCommon):
+class FullSyncChecks:
+    """What one "Sync now" of the whole shop made (see :class:`TestShopifyFullSync`)."""
+
     def test_the_shop_exercises_every_case(self):
         cases = shop_figures.census(self.shop)
         for case in (
@@ -336,3 +344,222 @@ class TestShopifyFullSync(ShopifyFullSyncCommon):
         self.assertEqual(sum(logs.mapped("created_count")), 0)
         self.assertEqual(sum(logs.mapped("failed_count")), 0)
         self.assertEqual(answer["params"]["type"], "success")
+
+
+class LiveWebhookChecks:
+    """Shopify's deliveries, signed as Shopify signs them, after the full sync, through the base controller.
+
+    Each test changes the sandbox shop the way a customer or the merchant would (a new order, a refund,
+    a cancellation, a stock count), and delivers the webhooks the shop sent for it.
+    """
+
+    def deliver(self, delivery):
+        self.env.flush_all()
+        response = self.url_open(self.path, data=delivery.body, headers=delivery.headers)
+        self.env.invalidate_all()
+        return response.status_code, response.json().get("status")
+
+    def deliver_new(self):
+        """Deliver what the shop sent since the last call; return the deliveries."""
+        sender = self.shop.webhooks
+        fresh = sender.deliveries[self._delivered :]
+        self._delivered = len(sender.deliveries)
+        for delivery in fresh:
+            self.assertEqual(self.deliver(delivery), (200, "accepted"), delivery.topic)
+        return fresh
+
+    @staticmethod
+    def topics(deliveries):
+        """The order topics of deliveries (the levels Odoo sent come back as inventory_levels/update too)."""
+        return [delivery.topic for delivery in deliveries if delivery.topic != "inventory_levels/update"]
+
+    def setUp(self):
+        super().setUp()
+        self._delivered = len(self.shop.webhooks.deliveries)
+        self.Event = self.env["ecommerce.webhook.event"]
+
+    def process(self):
+        self.Event._cron_process()
+        self.assertFalse(self.Event.search([("store_id", "=", self.store.id), ("state", "!=", "done")]))
+
+    def scheduled_pull(self):
+        return self.env["ecommerce.sync.engine"].sync_store(self.store, trigger="cron")
+
+    def order_documents(self, order_id):
+        sale_order = self.sale_order(order_id)
+        draft = self.shop.data.drafts[order_id]
+        payments = self.env["account.payment"]
+        for tx in draft.transactions:
+            payment = self.bound("transaction", tx["id"])
+            if payment and payment._name == "account.payment":
+                payments |= payment
+        return sale_order, sale_order.invoice_ids, payments
+
+    def assert_books_match(self, order_id):
+        """The order's documents say what Shopify says: invoice, credit notes, payments."""
+        order = self.shop.orders[order_id]
+        draft = self.shop.data.drafts[order_id]
+        sale_order, moves, payments = self.order_documents(order_id)
+        self.assertEqual(len(sale_order), 1)
+        untaxed, tax, total = shop_figures.order_totals(order)
+        invoice = moves.filtered(lambda move: move.move_type == "out_invoice")
+        self.assertRecordValues(
+            invoice, [{"state": "posted", "amount_untaxed": float(untaxed), "amount_tax": float(tax),
+                       "amount_total": float(total)}]
+        )  # fmt: skip
+        credit_notes = moves - invoice
+        self.assertEqual(
+            sorted(credit_notes.mapped("amount_total")),
+            sorted(float(shop_figures.refund_value(draft, item)) for item in draft.refunds),
+        )
+        money = [tx for tx in draft.transactions if shop_figures.is_payment(tx) or shop_figures.is_refund(tx)]
+        self.assertEqual(sorted(payments.mapped("amount")), sorted(float(tx["amount"]) for tx in money))
+        receivable = (moves | payments.move_id).line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        self.assertAlmostEqual(
+            sum(receivable.mapped("amount_residual_currency")), float(shop_figures.open_amount(draft)), places=2
+        )
+        return sale_order
+
+    # ------------------------------------------------------------------
+    def test_webhook_orders_create_and_refunds_create_make_the_documents_once(self):
+        placed = self.shop.place_order(method="card", market="US-NY")
+        [created] = self.deliver_new()
+        self.assertEqual(created.topic, "orders/create")
+        self.process()
+        sale_order = self.assert_books_match(placed["id"])
+        self.assertEqual(sale_order.state, "sale")
+        delivery = sale_order.picking_ids
+        self.assertEqual(delivery.state, "assigned")
+        documents = self.documents()
+
+        # a redelivery (same X-Shopify-Webhook-Id) is recognised at the door; a later orders/updated of
+        # the same revision and the scheduled pull find the order imported
+        self.assertEqual(self.deliver(created), (200, "duplicate"))
+        self.shop.webhooks.send("orders/updated", self.shop.order(placed["id"]))
+        self.deliver_new()
+        self.process()
+        logs = self.scheduled_pull()
+        self.assertEqual(self.documents(), documents)
+        orders_log = logs.filtered(lambda log: log.flow == "orders")
+        # the order at the cursor and the new one, both imported already
+        self.assertRecordValues(orders_log, [{"fetched_count": 2, "skipped_count": 2, "created_count": 0}])
+
+        # the customer gets one unit back before it ships: Shopify sends refunds/create and orders/updated
+        refund = self.shop.refund_unit(placed["id"], restock_type="cancel", note="Removed before shipping")
+        self.assertEqual(self.topics(self.deliver_new()), ["refunds/create", "orders/updated"])
+        self.process()
+        self.assert_books_match(placed["id"])
+        credit_note = self.bound("refund", refund["id"])
+        self.assertEqual(credit_note.payment_state, "paid")
+        line_id = refund["refund_line_items"][0]["line_item_id"]
+        ordered = next(line["quantity"] for line in placed["line_items"] if line["id"] == line_id)
+        sku = next(line["sku"] for line in placed["line_items"] if line["id"] == line_id)
+        moves = delivery.move_ids.filtered(lambda move: move.product_id.default_code == sku and move.state != "cancel")
+        self.assertEqual(sum(moves.mapped("product_uom_qty")), ordered - 1, "the unit left the delivery")
+
+        # redelivered, and pulled: nothing twice
+        documents = self.documents()
+        for delivery_again in self.shop.webhooks.deliveries[-2:]:
+            self.assertEqual(self.deliver(delivery_again), (200, "duplicate"))
+        self.scheduled_pull()
+        self.assertEqual(self.documents(), documents)
+        # the unit freed goes back on sale in Shopify
+        self.env["ecommerce.stock.push"]._cron_flush()
+        free = self.products[sku].with_context(warehouse_id=self.store.warehouse_id.id).free_qty
+        self.assertEqual(self.pushed_levels(self.main_location())[sku], free)
+        self.assertEqual(free, self.expected_levels()[1][sku])
+
+    def test_webhook_racing_the_scheduled_pull_and_a_cancellation(self):
+        placed = self.shop.place_order(method="card", market="CA-BC")
+        self.deliver_new()
+        # the scheduled pull imports the order before its webhook is processed
+        self.scheduled_pull()
+        documents = self.documents()
+        self.process()
+        self.assertEqual(self.documents(), documents)
+        sale_order = self.assert_books_match(placed["id"])
+
+        # the merchant cancels it: refunds/create and orders/cancelled, processed before the next pull
+        self.shop.cancel_order(placed["id"])
+        self.assertEqual(self.topics(self.deliver_new()), ["refunds/create", "orders/cancelled"])
+        self.process()
+        self.assertEqual(sale_order.state, "cancel")
+        self.assert_books_match(placed["id"])
+        invoice = sale_order.invoice_ids.filtered(lambda move: move.move_type == "out_invoice")
+        credit_note = sale_order.invoice_ids - invoice
+        self.assertRecordValues(credit_note, [{"amount_total": invoice.amount_total, "payment_state": "paid"}])
+        self.assertEqual(set(sale_order.picking_ids.mapped("state")), {"cancel"})
+        documents = self.documents()
+        self.scheduled_pull()
+        self.assertEqual(self.documents(), documents)
+
+    def test_webhook_inventory_level_update_is_matched_by_its_inventory_item(self):
+        sku = "MCS-M"
+        item_id = next(item_id for item_id, item in self.shop.items.items() if item["sku"] == sku)
+        main = self.main_location()
+        soho = next(loc["id"] for loc in self.shop.locations.values() if loc["name"] == "SoHo Store")
+        odoo_level = self.store._stock_levels(self.products[sku])[self.products[sku]]
+        Discrepancy = self.env["ecommerce.discrepancy"]
+
+        # someone counts more in Shopify than Odoo has: Shopify could oversell, Odoo's level goes back
+        self.shop.set_available(item_id, main, odoo_level + 5, api="admin")
+        [update] = self.deliver_new()
+        payload = update.body.decode()
+        self.assertIn('"inventory_item_id"', payload)
+        self.assertNotIn("variant", payload)
+        self.process()
+        drift = Discrepancy.search([("store_id", "=", self.store.id), ("kind", "=", "inventory_drift")])
+        self.assertRecordValues(
+            drift, [{"state": "open", "expected": odoo_level + 5, "found": odoo_level, "res_id": self.products[sku].id}]
+        )
+        self.env["ecommerce.stock.push"]._cron_flush()
+        self.assertEqual(self.shop.level(item_id, main)["available"], odoo_level)
+        # Shopify announces the corrected level: the drift is resolved
+        self.deliver_new()
+        self.process()
+        self.assertEqual(drift.state, "resolved")
+
+        # a lower count is recorded, not overwritten (Shopify may have sold what Odoo has not imported yet)
+        self.shop.set_available(item_id, main, odoo_level - 1, api="admin")
+        self.deliver_new()
+        self.process()
+        lower = Discrepancy.search([("store_id", "=", self.store.id), ("state", "=", "open")])
+        self.assertRecordValues(lower, [{"kind": "inventory_drift", "expected": odoo_level - 1, "found": odoo_level}])
+        self.assertFalse(self.env["ecommerce.stock.push"].search([("store_id", "=", self.store.id)]))
+
+        # the levels of a location that does not show the store's warehouse are none of Odoo's business
+        self.shop.set_available(item_id, soho, 999, api="admin")
+        self.deliver_new()
+        self.process()
+        self.assertEqual(Discrepancy.search([("store_id", "=", self.store.id)]), drift | lower)
+
+    def test_webhook_forged_is_refused_and_touches_nothing(self):
+        placed = self.shop.place_order(method="card")
+        genuine = self.shop.webhooks.deliveries[-1]
+        documents = self.documents()
+        forger = WebhookSender(self.shop.webhooks.url, "not-the-app-secret", self.shop.domain, enabled=False)
+        forged = forger.build("orders/create", placed)
+        with mute_logger("odoo.addons.ecommerce_sync.controllers.main"):
+            self.assertEqual(self.deliver(forged), (401, "invalid signature"))
+            tampered = genuine.body.replace(b'"total_price":"', b'"total_price":"1')
+            response = self.url_open(self.path, data=tampered, headers=genuine.headers)
+        self.assertEqual(response.status_code, 401)
+        self.assertFalse(self.Event.search([("store_id", "=", self.store.id)]))
+        self.assertEqual(self.documents(), documents)
+
+    def test_a_broken_order_fails_alone_with_a_clear_message(self):
+        broken = self.shop.place_order(method="card")
+        good = self.shop.place_order(method="paypal")
+        self.shop.corrupt_order(broken["id"])
+        logs = self.scheduled_pull()
+        orders = logs.filtered(lambda log: log.flow == "orders")
+        self.assertRecordValues(orders, [{"state": "partial", "created_count": 1, "failed_count": 1}])
+        self.assertRecordValues(orders.line_ids, [{"external_id": str(broken["id"]), "state": "failed"}])
+        self.assertIn("12,50 EUR", orders.line_ids.error)
+        self.assert_books_match(good["id"])
+        self.assertFalse(self.sale_order(broken["id"]))
+
+
+@tagged("post_install", "-at_install")
+class TestShopifyFullSync(FullSyncChecks, LiveWebhookChecks, ShopifyFullSyncCommon):
+    """One sync of the whole shop, shared by every check (each test's changes are rolled back)."""
