@@ -46,22 +46,25 @@ def activate_currencies(env, shop):
 
 
 def create_taxes(env, store):
-    """One Odoo sales tax per shop tax, on the company's tax accounts, mapped to the store tax."""
+    """One Odoo sales tax per shop tax (created once), on the company's tax accounts, mapped to the store tax."""
     company = store.company_id
     template = company.account_sale_tax_id
     mapped = env["account.tax"]
     for key, (title, percent, included) in shop_taxes().items():
-        group = env["account.tax.group"].create({"name": title, "company_id": company.id})
-        tax = template.copy(
-            {
-                "name": f"{title} {percent:g}%" + (" incl." if included else ""),
-                "amount": percent,
-                "amount_type": "percent",
-                "price_include_override": "tax_included" if included else "tax_excluded",
-                "tax_group_id": group.id,
-                "invoice_label": title,
-            }
-        )
+        name = f"{title} {percent:g}%" + (" incl." if included else "")
+        tax = env["account.tax"].search([("name", "=", name), ("company_id", "=", company.id)], limit=1)
+        if not tax:
+            group = env["account.tax.group"].create({"name": title, "company_id": company.id})
+            tax = template.copy(
+                {
+                    "name": name,
+                    "amount": percent,
+                    "amount_type": "percent",
+                    "price_include_override": "tax_included" if included else "tax_excluded",
+                    "tax_group_id": group.id,
+                    "invoice_label": title,
+                }
+            )
         env["ecommerce.tax.mapping"].create({"store_id": store.id, "external_key": key, "tax_id": tax.id})
         mapped |= tax
     return mapped
@@ -69,6 +72,8 @@ def create_taxes(env, store):
 
 def create_products(env, shop, warehouse, on_hand=ON_HAND):
     """The shop's catalogue as Odoo products (SKU = internal reference), goods counted in ``warehouse``.
+
+    Products that exist already (another store sells them) are counted in ``warehouse`` too.
 
     :return: ``{sku: product.product}``
     """
@@ -81,7 +86,8 @@ def create_products(env, shop, warehouse, on_hand=ON_HAND):
             title = (
                 product["title"] if variant["title"] == "Default Title" else f"{product['title']} {variant['title']}"
             )
-            record = env["product.product"].create(
+            record = env["product.product"].search([("default_code", "=", variant["sku"])], limit=1)
+            record = record or env["product.product"].create(
                 {
                     "name": title,
                     "default_code": variant["sku"],
@@ -102,36 +108,44 @@ def create_products(env, shop, warehouse, on_hand=ON_HAND):
     return products
 
 
+def account(env, name, code, account_type, reconcile=False):
+    """The company's account of that name, created when missing."""
+    Account = env["account.account"]
+    return Account.search([("name", "=", name)], limit=1) or Account.create(
+        {
+            "name": name,
+            "code": Account._search_new_account_code(code),
+            "account_type": account_type,
+            "reconcile": reconcile,
+        }
+    )
+
+
+def journal(env, name, code, payment_account=None):
+    """The company's bank journal of that code (created when missing), paying through ``payment_account``."""
+    Journal = env["account.journal"]
+    found = Journal.search([("code", "=", code), ("company_id", "=", env.company.id)], limit=1)
+    if found:
+        return found
+    found = Journal.create({"name": name, "type": "bank", "code": code, "company_id": env.company.id})
+    if payment_account:
+        (found.inbound_payment_method_line_ids | found.outbound_payment_method_line_ids).write(
+            {"payment_account_id": payment_account.id}
+        )
+    return found
+
+
 def payment_journals(env, store):
     """Gift cards, PayPal and cash on delivery in their own journals; Shopify Payments in the clearing journal."""
-    company = store.company_id
-    gift_account = env["account.account"].create(
-        {
-            "name": "Gift cards issued",
-            "code": env["account.account"]._search_new_account_code("2180"),
-            "account_type": "liability_current",
-            "reconcile": True,
-        }
-    )
-    gift_journal = env["account.journal"].create(
-        {"name": "Shopify gift cards", "type": "bank", "code": "SGC", "company_id": company.id}
-    )
-    (gift_journal.inbound_payment_method_line_ids | gift_journal.outbound_payment_method_line_ids).write(
-        {"payment_account_id": gift_account.id}
-    )
-    paypal = env["account.journal"].create({"name": "PayPal", "type": "bank", "code": "PYPL", "company_id": company.id})
-    cash = env["account.journal"].search([("type", "=", "cash"), ("company_id", "=", company.id)], limit=1)
+    gift_account = account(env, "Gift cards issued", "2180", "liability_current", reconcile=True)
+    gift_journal = journal(env, "Shopify gift cards", "SGC", gift_account)
+    paypal = journal(env, "PayPal", "PYPL")
+    cash = env["account.journal"].search([("type", "=", "cash"), ("company_id", "=", store.company_id.id)], limit=1)
     Mapping = env["ecommerce.gateway.mapping"]
-    for gateway, journal in (("gift_card", gift_journal), ("paypal", paypal), ("Cash on Delivery (COD)", cash)):
-        Mapping.create({"store_id": store.id, "gateway": gateway, "journal_id": journal.id})
+    for gateway, target in (("gift_card", gift_journal), ("paypal", paypal), ("Cash on Delivery (COD)", cash)):
+        Mapping.create({"store_id": store.id, "gateway": gateway, "journal_id": target.id})
     store.gift_card_account_id = gift_account
-    store.adjustment_account_id = env["account.account"].create(
-        {
-            "name": "Shopify payout adjustments",
-            "code": env["account.account"]._search_new_account_code("6190"),
-            "account_type": "expense",
-        }
-    )
+    store.adjustment_account_id = account(env, f"{store.name} payout adjustments", "6190", "expense")
     return {"gift_card": gift_journal, "paypal": paypal, "cash": cash}
 
 

@@ -346,6 +346,85 @@ class FullSyncChecks:
         self.assertEqual(answer["params"]["type"], "success")
 
 
+class FaultChecks:
+    """A second store, of a second sandbox serving the same shop, synced through Shopify's bad moments."""
+
+    def order_summary(self, sale_order):
+        """What an order became, in terms two stores importing the same shop can compare."""
+        moves = sale_order.invoice_ids.sorted(lambda move: (move.move_type, move.amount_total))
+        return {
+            "state": sale_order.state,
+            "moves": [
+                (move.move_type, move.state, move.currency_id.name, move.amount_untaxed, move.amount_tax,
+                 move.amount_total, move.payment_state)
+                for move in moves
+            ],
+            "deliveries": sorted(
+                (picking.picking_type_code, picking.state, picking.carrier_tracking_ref or "",
+                 sum(picking.move_ids.mapped("quantity")))
+                for picking in sale_order.picking_ids
+            ),
+        }  # fmt: skip
+
+    def store_figures(self, store):
+        Line = self.env["account.move.line"]
+        clearing = Line.search([("account_id", "=", store.clearing_account_id.id), ("parent_state", "=", "posted")])
+        open_items = {}
+        for line in clearing.filtered(lambda line: not line.reconciled):
+            currency = line.currency_id.name
+            open_items[currency] = round(open_items.get(currency, 0.0) + line.amount_residual_currency, 2)
+        transfers = self.env["account.payment"].search(
+            [("journal_id", "=", store.clearing_journal_id.id), ("paired_internal_transfer_payment_id", "!=", False)]
+        )
+        fees = Line.search([("account_id", "=", store.fee_account_id.id), ("parent_state", "=", "posted")])
+        return {
+            "fees": round(sum(fees.mapped("balance")), 2),
+            "not paid out": {key: value for key, value in open_items.items() if value},
+            "payouts": sorted(transfers.mapped("amount")),
+            "payments": sorted(
+                (payment.payment_type, payment.currency_id.name, payment.amount, payment.journal_id.type)
+                for payment in self.env["account.payment"].search(
+                    [("move_id.ecommerce_store_id", "=", store.id), ("paired_internal_transfer_payment_id", "=", False)]
+                )
+            ),
+        }
+
+    def test_a_429_storm_and_a_5xx_burst_slow_the_sync_but_lose_nothing(self):
+        server = start_sandbox(orders=ORDERS, seed=SEED)
+        self.addCleanup(server.stop)
+        store = self.env["ecommerce.store"].create(store_values(server, name="Stormy Outfitters"))
+        store.warehouse_id = self.env["stock.warehouse"].create({"name": "Stormy warehouse", "code": "STRM"})
+        merchant.set_up_store(self.env, store, server.shop)
+        calls = server.calls()
+        # the first calls are refused (429, then 503 three times in a row), then one call in twenty fails
+        server.throttle_next(6, retry_after="0.05")
+        server.fail_next(3)
+        server.error_rate = 0.05
+
+        answer = store.action_sync_now()
+
+        logs = store.sync_log_ids
+        self.assertEqual(set(logs.mapped("state")), {"done"}, answer["params"]["message"])
+        self.assertFalse(logs.line_ids)
+        self.assertGreaterEqual(server.calls(status=429), 6)
+        self.assertGreaterEqual(server.calls(status=503), 4)
+        self.assertEqual(sum(logs.mapped("api_calls")), server.calls() - calls, "retries are counted")
+        self.assertGreater(sum(logs.mapped("api_calls")), self.sync_calls)
+        # the same documents and totals as the clean run of the first store
+        for order_id in self.shop.orders:
+            stormy = self.env["sale.order"].search(
+                [("ecommerce_store_id", "=", store.id), ("ecommerce_external_id", "=", str(order_id))]
+            )
+            self.assertEqual(self.order_summary(stormy), self.order_summary(self.sale_order(order_id)), order_id)
+        self.assertEqual(self.store_figures(store), self.store_figures(self.store))
+        levels = self.pushed_levels()
+        self.assertEqual({push["inventory_item_id"] for push in server.shop.pushes}, {
+            item_id for item_id, item in self.shop.items.items() if item["sku"] in levels
+        })  # fmt: skip
+        skus = {item_id: item["sku"] for item_id, item in server.shop.items.items()}
+        self.assertEqual({skus[push["inventory_item_id"]]: push["available"] for push in server.shop.pushes}, levels)
+
+
 class LiveWebhookChecks:
     """Shopify's deliveries, signed as Shopify signs them, after the full sync, through the base controller.
 
@@ -561,5 +640,5 @@ class LiveWebhookChecks:
 
 
 @tagged("post_install", "-at_install")
-class TestShopifyFullSync(FullSyncChecks, LiveWebhookChecks, ShopifyFullSyncCommon):
+class TestShopifyFullSync(FullSyncChecks, LiveWebhookChecks, FaultChecks, ShopifyFullSyncCommon):
     """One sync of the whole shop, shared by every check (each test's changes are rolled back)."""
