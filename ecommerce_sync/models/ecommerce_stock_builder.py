@@ -332,6 +332,10 @@ class EcommerceStockBuilder(models.AbstractModel):
            validated at once, newest delivery first; never more than was
            delivered and not yet returned.
 
+        When the store says the units were shipped (``restock_type``
+        "return"), they come back from the delivered goods first, and only
+        what was not delivered leaves the open delivery.
+
         Lines without restock move nothing (the customer keeps the goods or
         the refund is a price adjustment), nor do refunds without any.
 
@@ -347,15 +351,26 @@ class EcommerceStockBuilder(models.AbstractModel):
         if not restock_lines or Binding._find(store, "return", refund.external_id):
             return returns
         sale_lines = self._lines_by_external_id(sale_order)
-        undelivered = {}
-        to_return = {}
-        for key, quantity in self._line_quantities(restock_lines, sale_lines).items():
-            lines = sale_lines[key]
-            undelivered.update(self._spread(quantity, lines, self._open_quantity))
-            left = quantity - sum(undelivered.get(line, 0.0) for line in lines)
-            to_return.update(
-                self._spread(left, lines, lambda line: sum(rest for _move, rest in self._returnable_moves(line)))
-            )
+        undelivered = defaultdict(float)
+        to_return = defaultdict(float)
+
+        def open_room(line):
+            return self._open_quantity(line) - undelivered[line]
+
+        def returnable_room(line):
+            return sum(rest for _move, rest in self._returnable_moves(line)) - to_return[line]
+
+        for restock_type in sorted({line.restock_type for line in restock_lines}):
+            group = [line for line in restock_lines if line.restock_type == restock_type]
+            steps = [(open_room, undelivered), (returnable_room, to_return)]
+            if restock_type == "return":
+                steps.reverse()
+            for key, quantity in self._line_quantities(group, sale_lines).items():
+                left = quantity
+                for room, planned in steps:
+                    for line, share in self._spread(left, sale_lines[key], room).items():
+                        planned[line] += share
+                        left -= share
         self._reduce_open_moves(undelivered, _("Refunded in the store (refund %(refund)s).", refund=refund.external_id))
         returns = self._create_returns(to_return)
         Binding._bind(
