@@ -210,7 +210,7 @@ def test_orders_placed_and_cancelled_in_the_shop_are_announced(receiver):
     assert [event.topic for event in events] == ["orders/create", "refunds/create", "orders/cancelled"]
     [refund] = hooks.parse("refunds", events[1].payload)
     assert refund.total == refund.refunded_amount == order.total, "everything paid goes back"
-    assert all(line.restock for line in refund.lines)
+    assert all(line.restock and line.restock_type == "cancel" for line in refund.lines), "removed before shipping"
     order = parse_order(dict(cancelled, transactions=shop.transactions[placed["id"]]))
     assert order.is_cancelled and order.financial_status == "refunded"
     with pytest.raises(ValueError):
