@@ -6,7 +6,7 @@ from decimal import Decimal
 from conftest import FIXTURES
 
 from odoo.addons.ecommerce_sync_shopify.connector import ShopifyConnector, build_client
-from odoo.addons.ecommerce_sync_shopify.sandbox import LeakyBucket, SandboxServer, SandboxShop, generate
+from odoo.addons.ecommerce_sync_shopify.sandbox import CostBudget, LeakyBucket, SandboxServer, SandboxShop, generate
 
 REAL = FIXTURES / "real" / "shopify"
 TOKEN = "shpat_test_token_0001"
@@ -32,7 +32,8 @@ class Sleeps(list):
 def start_sandbox(seed=11, orders=60, bucket=None, webhooks=None):
     """A generated shop served on 127.0.0.1 (caller stops it)."""
     shop = SandboxShop(generate(seed=seed, orders=orders), webhooks=webhooks)
-    return SandboxServer(shop, token=TOKEN, bucket=bucket or LeakyBucket(40, 2000.0)).start()
+    budget = CostBudget(2000, 100_000.0)  # restored at once: tests never wait for Shopify's points
+    return SandboxServer(shop, token=TOKEN, bucket=bucket or LeakyBucket(40, 2000.0), budget=budget).start()
 
 
 def connector_for(server, sleeps=None, **config):

@@ -131,6 +131,7 @@ def test_a_standalone_refund_keeps_its_lines_and_money():
     assert refund.items_total == Decimal("399.29")
     assert refund.refunded_amount == Decimal("209.00")
     assert refund.restock and {line.location_external_id for line in refund.lines} == {"487838322"}
+    assert {line.restock_type for line in refund.lines} == {""}, "legacy_restock says not whether it shipped"
     assert parse_refund(real("refunds_list.json")["refunds"][0]).items_total == Decimal("399.29")
 
 

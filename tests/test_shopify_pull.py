@@ -1,5 +1,6 @@
 """The Shopify connector against the sandbox: full pulls, cursors, faults, pushes."""
 
+import math
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
@@ -8,7 +9,8 @@ import requests
 from shopify_support import TOKEN, Sleeps, connector_for, presentment, pull, start_sandbox
 
 from odoo.addons.ecommerce_sync.connector import AuthenticationError, RecordError, StockUpdate, TransientError
-from odoo.addons.ecommerce_sync_shopify.connector import computed_total
+from odoo.addons.ecommerce_sync_shopify.connector import computed_total, parse_transaction
+from odoo.addons.ecommerce_sync_shopify.connector.payments import ORDERS_PER_QUERY
 from odoo.addons.ecommerce_sync_shopify.sandbox import LeakyBucket
 
 ORDERS = 120
@@ -31,12 +33,17 @@ def connector(server, sleeps):
     return connector_for(server, sleeps, page_size=50)
 
 
+def same_transaction(tx):
+    """What a transaction read through GraphQL has in common with its REST form."""
+    return (tx.external_id, tx.kind, tx.status, tx.amount, tx.currency, tx.gateway, tx.processed_at, tx.parent_id)
+
+
 def parse_all(connector, records):
     return [connector.parse("orders", record.payload)[0] for record in records]
 
 
 def test_a_full_pull_brings_every_order_once_with_shopifys_totals(server, connector):
-    calls_before = server.calls()
+    calls_before, graphql_before = server.calls(), server.calls("graphql.json")
     records, pages = pull(connector, "orders")
 
     assert len(records) == ORDERS
@@ -49,14 +56,17 @@ def test_a_full_pull_brings_every_order_once_with_shopifys_totals(server, connec
         assert computed_total(order) == order.total, order.name
         assert order.currency == raw["presentment_currency"]
         assert order.shop_total == Decimal(raw["total_price_set"]["shop_money"]["amount"])
-        assert len(order.transactions) == len(server.shop.transactions[int(order.external_id)])
+        rest = [parse_transaction(tx) for tx in server.shop.transactions[int(order.external_id)]]
+        assert [same_transaction(tx) for tx in order.transactions] == [same_transaction(tx) for tx in rest]
         for refund in order.refunds:
             if refund.transactions:
                 assert refund.total == refund.refunded_amount, order.name
         assert sum((r.refunded_amount for r in order.refunds), Decimal(0)) <= order.captured_amount
-    # one call per page, one per order for its transactions
-    assert connector.api_calls == server.calls() - calls_before == len(pages) + ORDERS
-    assert connector.calls_per_order == pytest.approx((len(pages) + ORDERS) / ORDERS)
+    # one call per page, one GraphQL query per 20 orders of a page for their transactions
+    queries = sum(math.ceil(len(page.items) / ORDERS_PER_QUERY) for page in pages)
+    assert server.calls("graphql.json") - graphql_before == queries == 7
+    assert connector.api_calls == server.calls() - calls_before == len(pages) + queries
+    assert connector.calls_per_order == pytest.approx((len(pages) + queries) / ORDERS)
     multi = [order for order in orders if order.currency != order.shop_currency]
     assert multi and all(order.store_rate for order in multi)
 
@@ -239,7 +249,9 @@ def test_rest_pushes_set_each_level(server):
 def test_single_records_are_fetched_again(server, connector):
     order_id = next(iter(server.shop.orders))
     record = connector.fetch_record("orders", str(order_id))
-    assert record.payload["transactions"] == server.shop.transactions[order_id]
+    [order] = connector.parse("orders", record.payload)
+    rest = [parse_transaction(tx) for tx in server.shop.transactions[order_id]]
+    assert [same_transaction(tx) for tx in order.transactions] == [same_transaction(tx) for tx in rest]
     payout_id = next(iter(server.shop.payouts))
     payout = connector.parse("payouts", connector.fetch_record("payouts", str(payout_id)).payload)[0]
     assert payout.amount == Decimal(server.shop.payouts[payout_id]["amount"])
@@ -282,7 +294,8 @@ def test_a_flaky_slow_shop_still_gives_every_order(sleeps):
     server.error_rate = 0.2
     server.latency = 0.002
     try:
-        connector = connector_for(server, sleeps, page_size=15)
+        # transactions read through REST: one call per order, so that many calls meet the faults
+        connector = connector_for(server, sleeps, page_size=15, transactions_api="rest")
         records, _pages = pull(connector, "orders")
         failures = server.calls(status=503)
     finally:
@@ -290,3 +303,24 @@ def test_a_flaky_slow_shop_still_gives_every_order(sleeps):
     assert {record.external_id for record in records} == {str(order_id) for order_id in server.shop.orders}
     assert failures > 0 and connector.client.retries == failures
     assert connector.api_calls == server.calls()
+
+
+def test_the_sandbox_prices_graphql_queries_as_shopify_does(server):
+    session = requests.Session()
+    session.headers["X-Shopify-Access-Token"] = TOKEN
+    ids = [f"gid://shopify/Order/{order_id}" for order_id in list(server.shop.orders)[:30]]
+    query = "query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Order { id transactions(first: 10) { id } } } }"
+    too_big = session.post(
+        f"{server.api_url()}graphql.json", json={"query": query, "variables": {"ids": ids}}, timeout=5
+    )
+    [error] = too_big.json()["errors"]
+    assert error["extensions"]["code"] == "MAX_COST_EXCEEDED" and error["extensions"]["cost"] == 1 + 30 * 41
+    answer = session.post(
+        f"{server.api_url()}graphql.json",
+        json={"query": query, "variables": {"ids": ids[:20] + ["gid://shopify/Order/1"]}},
+        timeout=5,
+    ).json()
+    cost = answer["extensions"]["cost"]
+    assert cost["requestedQueryCost"] == 1 + 21 * 41 > cost["actualQueryCost"], "charged for what it returned"
+    assert answer["data"]["nodes"][-1] is None, "an unknown order is null"
+    assert all(node["transactions"] for node in answer["data"]["nodes"][:20])

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from shopify_support import presentment, real
 
+from odoo.addons.ecommerce_sync_shopify.connector import parse_order
 from odoo.addons.ecommerce_sync_shopify.sandbox import generate
 
 CENT = Decimal("0.01")
@@ -276,3 +277,19 @@ def test_the_same_seed_gives_the_same_shop():
     assert json.dumps(first_run.orders) == json.dumps(second_run.orders)
     assert json.dumps(first_run.payouts) == json.dumps(second_run.payouts)
     assert json.dumps(generate(seed=6, orders=30).orders) != json.dumps(first_run.orders)
+
+
+def test_returns_and_removals_say_whether_the_units_shipped(shop):
+    kinds = Counter()
+    for raw in shop.orders:
+        order = parse_order(dict(raw, transactions=shop.transactions[raw["id"]]))
+        shopify = {
+            (str(item["line_item_id"]), item["restock_type"])
+            for refund in raw["refunds"]
+            for item in refund["refund_line_items"]
+        }
+        for refund in order.refunds:
+            for line in refund.lines:
+                assert (line.line_external_id, line.restock_type or "no_restock") in shopify
+                kinds[line.restock_type] += 1
+    assert kinds["return"] and kinds["cancel"] and kinds[""]

@@ -188,3 +188,46 @@ def test_shop_changes_are_delivered_signed(receiver):
     # a redelivery carries the same webhook id
     sender.post(sender.deliveries[0])
     assert receiver.received[-1][0]["X-Shopify-Webhook-Id"] == sender.deliveries[0].webhook_id
+
+
+def test_orders_placed_and_cancelled_in_the_shop_are_announced(receiver):
+    data = generate(seed=9, orders=30)
+    sender = WebhookSender(receiver.url, SECRET, data.shop["myshopify_domain"])
+    shop = SandboxShop(data, webhooks=sender)
+    clock = shop.clock
+
+    placed = shop.place_order(method="card", market="DE")
+    assert placed["presentment_currency"] == "EUR" and placed["taxes_included"]
+    assert placed["order_number"] == max(order["order_number"] for order in data.orders) + 1
+    assert placed["updated_at"] > data.orders[-1]["updated_at"] and shop.clock > clock
+    order = parse_order(dict(placed, transactions=shop.transactions[placed["id"]]))
+    assert order.financial_status == "paid" and order.captured_amount == order.total > 0
+    assert placed["id"] in {item["id"] for item in shop.orders.values()}, "listed by the API from now on"
+
+    cancelled = shop.cancel_order(placed["id"])
+    hooks = connector(domain=data.shop["myshopify_domain"])
+    events = [hooks.parse_webhook(headers, body) for headers, body in receiver.received]
+    assert [event.topic for event in events] == ["orders/create", "refunds/create", "orders/cancelled"]
+    [refund] = hooks.parse("refunds", events[1].payload)
+    assert refund.total == refund.refunded_amount == order.total, "everything paid goes back"
+    assert all(line.restock and line.restock_type == "cancel" for line in refund.lines), "removed before shipping"
+    order = parse_order(dict(cancelled, transactions=shop.transactions[placed["id"]]))
+    assert order.is_cancelled and order.financial_status == "refunded"
+    with pytest.raises(ValueError):
+        shop.cancel_order(placed["id"])
+
+
+def test_a_snapshot_puts_the_shop_back():
+    shop = SandboxShop(generate(seed=9, orders=10))
+    state = shop.snapshot()
+    orders, clock = json.dumps(shop.orders, sort_keys=True), shop.clock
+    placed = shop.place_order()
+    item_id, location_id = next(iter(shop.levels))
+    shop.set_available(item_id, location_id, 99, api="test")
+    shop.restore(state)
+    assert json.dumps(shop.orders, sort_keys=True) == orders and placed["id"] not in shop.orders
+    assert shop.clock == clock and not shop.pushes
+    assert shop.level(item_id, location_id)["available"] != 99 or state["levels"][(item_id, location_id)] == 99
+    assert shop.items is shop.data.inventory_items, "the shop's views of its data stay shared"
+    shop.restore(state)
+    assert placed["id"] not in shop.orders

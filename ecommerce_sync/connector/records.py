@@ -283,7 +283,12 @@ class Fulfillment:
 
 @dataclass
 class RefundLine:
-    """A refunded order line: ``amount`` in the order's tax mode, without tax."""
+    """A refunded order line: ``amount`` in the order's tax mode, without tax.
+
+    ``restock_type`` says where restocked units come from when the store tells:
+    "return" (they were shipped and come back), "cancel" (they were never
+    shipped); empty when unknown.
+    """
 
     line_external_id: str
     quantity: Decimal
@@ -291,6 +296,7 @@ class RefundLine:
     tax_amount: Decimal = ZERO
     restock: bool = False
     location_external_id: str = ""
+    restock_type: str = ""
 
 
 @dataclass

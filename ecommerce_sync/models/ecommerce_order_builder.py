@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 from datetime import timedelta, timezone
 from decimal import Decimal
 
@@ -563,7 +564,15 @@ class EcommerceOrderBuilder(models.AbstractModel):
             ecommerce_invoice_values=self._prepare_invoice_values(store, order, sale_order)
         )._create_invoices(final=True)
         self._apply_store_rate(store, order, invoice)
-        self._absorb_rounding(store, invoice, order.total_untaxed, order.total_tax, store._tax_included(order))
+        tax_included = store._tax_included(order)
+        self._absorb_rounding(
+            store,
+            invoice,
+            order.total_untaxed,
+            order.total_tax,
+            tax_included,
+            group_taxes=self._store_taxes_by_group(store, order, tax_included),
+        )
         invoice.action_post()
         self._check_totals(store, order.external_id, invoice, order.total_untaxed, order.total_tax, issues)
         return invoice
@@ -584,8 +593,26 @@ class EcommerceOrderBuilder(models.AbstractModel):
         """
         rate = self._store_rate(store, order, move.currency_id)
         if rate:
-            move.invoice_currency_rate = rate
+            self._set_currency_rate(move, rate)
         return rate
+
+    @api.model
+    def _set_currency_rate(self, move, rate):
+        """Give a draft invoice or credit note ``rate``, keeping it balanced.
+
+        Odoo converts every line at the new rate, the receivable included; with prices including
+        taxes the converted lines can add up to a cent more or less than the converted receivable,
+        which Odoo then refuses as unbalanced. The receivable, the line that balances an invoice
+        (as Odoo's payment terms make it), takes that cent.
+        """
+        move.with_context(check_move_validity=False).invoice_currency_rate = rate
+        imbalance = sum(move.line_ids.mapped("balance"))
+        if not move.company_currency_id.is_zero(imbalance):
+            term = move.line_ids.filtered(lambda line: line.display_type == "payment_term").sorted("balance")[-1:]
+            move.with_context(check_move_validity=False).write(
+                {"line_ids": [Command.update(term.id, {"balance": term.balance - imbalance})]}
+            )
+        return move
 
     @api.model
     def _store_rate(self, store, order, currency):
@@ -623,34 +650,96 @@ class EcommerceOrderBuilder(models.AbstractModel):
         )
         if reversal.currency_id != reversal.company_currency_id:
             # reversed at the invoice's own rate: the reversal cancels it exactly
-            reversal.invoice_currency_rate = invoice.invoice_currency_rate
+            self._set_currency_rate(reversal, invoice.invoice_currency_rate)
         reversal.with_context(move_reverse_cancel=True)._post(soft=False)
         invoice.message_post(body=reason)
         return reversal
 
     @api.model
-    def _absorb_rounding(self, store, move, untaxed, tax, tax_included):
-        """Absorb a difference of one rounding unit between Odoo's tax and the store's into the tax line.
+    def _store_taxes_by_group(self, store, order, tax_included):
+        """The tax the store charged per Odoo tax group: ``{account.tax.group id: Decimal}``.
 
-        Only on a draft invoice whose untaxed amount already equals the
-        store's (prices excluding taxes): the largest tax group takes the
-        difference, as Odoo's tax totals widget does when an amount is typed
-        in. With prices including taxes the total is already the store's and
-        the split is left to Odoo.
+        Each store tax line of the items and shipping counts for the group of the Odoo tax it maps
+        to. None when the order gives its taxes for the whole order only, or a tax line without a
+        rate carries an amount (its Odoo tax depends on the line it is spread over).
+
+        :rtype: dict or None
+        """
+        if order.tax_lines and not any(line.tax_lines for line in order.lines):
+            return None
+        amounts = defaultdict(lambda: ZERO)
+        items = [(line.tax_lines, line.subtotal) for line in order.lines]
+        items += [(shipping.tax_lines, shipping.subtotal) for shipping in order.shipping_lines]
+        for tax_lines, base in items:
+            for tax_line in tax_lines:
+                if not tax_line.rate:
+                    if tax_line.amount:
+                        return None
+                    continue
+                tax = self._line_taxes(store, order, [tax_line], tax_included, base, [])
+                amounts[tax.tax_group_id.id] += tax_line.amount
+        return dict(amounts)
+
+    @api.model
+    def _absorb_rounding(self, store, move, untaxed, tax, tax_included, group_taxes=None):
+        """Give a draft invoice the store's tax when Odoo's differs by its rounding alone.
+
+        Only when the untaxed amount already equals the store's (prices
+        excluding taxes); the tax lines take the store's amounts, as Odoo's
+        tax totals widget does when an amount is typed in:
+
+        * with ``group_taxes`` (the store's tax per Odoo tax group, see
+          :meth:`_store_taxes_by_group`), each group takes the store's amount
+          when it differs from Odoo's by at most one rounding unit per
+          invoice line of that group: Odoo rounds the tax of each line, and a
+          store line written as two Odoo lines (see ``ledger.amounts``) is
+          rounded twice where the store rounded once;
+        * otherwise a difference of one rounding unit in all goes to the
+          largest tax group.
+
+        With prices including taxes the total is already the store's and the
+        split is left to Odoo.
         """
         currency = move.currency_id
         delta = float(tax) - move.amount_tax
         if tax_included or currency.is_zero(delta) or not currency.is_zero(move.amount_untaxed - float(untaxed)):
             return False
-        if self._beyond_rounding(currency, delta):
-            return False
         totals = move.tax_totals
         groups = [group for subtotal in totals.get("subtotals", []) for group in subtotal.get("tax_groups", [])]
         if not groups:
             return False
+        if group_taxes is not None and self._fit_tax_groups(move, groups, group_taxes, tax):
+            move.tax_totals = totals
+            return True
+        if self._beyond_rounding(currency, delta):
+            return False
         biggest = max(groups, key=lambda group: abs(group["tax_amount_currency"]))
         biggest["tax_amount_currency"] += delta
         move.tax_totals = totals
+        return True
+
+    @api.model
+    def _fit_tax_groups(self, move, groups, group_taxes, tax):
+        """Set each tax group of ``groups`` (tax totals) to the store's amount, when rounding explains the gap.
+
+        :return: False (and nothing changed) when a group is not the store's or differs by more than
+            one rounding unit per invoice line carrying it
+        """
+        currency = move.currency_id
+        if sum(group_taxes.values(), ZERO) != tax:
+            return False
+        invoice_groups = {group["id"] for group in groups}
+        if invoice_groups - set(group_taxes) or {key for key, amount in group_taxes.items() if amount} - invoice_groups:
+            return False
+        for group in groups:
+            lines = move.invoice_line_ids.filtered(
+                lambda line, group=group: group["id"] in line.tax_ids.tax_group_id.ids
+            )
+            gap = float(group_taxes[group["id"]]) - group["tax_amount_currency"]
+            if float_compare(abs(gap), currency.rounding * len(lines), precision_rounding=currency.rounding) > 0:
+                return False
+        for group in groups:
+            group["tax_amount_currency"] = float(group_taxes[group["id"]])
         return True
 
     @api.model

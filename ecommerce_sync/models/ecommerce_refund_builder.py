@@ -160,7 +160,7 @@ class EcommerceRefundBuilder(models.AbstractModel):
         default["line_ids"] = line_commands
         credit_note = invoice._reverse_moves([default], cancel=False)
         if store.currency_rate_policy == "store" and credit_note.currency_id != credit_note.company_currency_id:
-            credit_note.invoice_currency_rate = invoice.invoice_currency_rate
+            OrderBuilder._set_currency_rate(credit_note, invoice.invoice_currency_rate)
         self._fit_credit_note_lines(credit_note, plans)
         untaxed, tax = self._refund_amounts(refund)
         OrderBuilder._absorb_rounding(store, credit_note, untaxed, tax, tax_included)

@@ -34,25 +34,45 @@ class EcommerceStockBuilder(models.AbstractModel):
     # helpers on sale order lines
     @api.model
     def _lines_by_external_id(self, sale_order):
-        return {
-            line.ecommerce_line_external_id: line for line in sale_order.order_line if line.ecommerce_line_external_id
-        }
+        """``{store line id: sale.order.line}``: the sale order lines of each store line delivering goods.
+
+        A store line is usually one sale order line; the order builder writes it as two lines of the
+        same product when no single unit price gives the store's amount (see ``ledger.amounts``).
+        Lines are in creation order.
+        """
+        lines = sale_order.order_line.filtered(
+            lambda line: line.ecommerce_line_external_id and line.product_id.type == "consu"
+        )
+        return lines.sorted("id").grouped("ecommerce_line_external_id")
 
     @api.model
     def _line_quantities(self, store_lines, sale_lines):
-        """Sum store quantities per sale order line, keeping only lines that deliver goods.
+        """Sum store quantities per store line, keeping only lines that deliver goods.
 
         :param store_lines: FulfillmentLine or RefundLine records
-        :param dict sale_lines: ``{store line id: sale.order.line}``
-        :return: ``{sale.order.line: float}`` in the line's unit
+        :param dict sale_lines: ``{store line id: sale.order.line}`` (see :meth:`_lines_by_external_id`)
+        :return: ``{store line id: float}`` in the lines' unit
         """
         quantities = defaultdict(float)
         for store_line in store_lines:
-            line = sale_lines.get(store_line.line_external_id)
-            if not line or line.product_id.type != "consu" or not store_line.quantity:
-                continue
-            quantities[line] += float(store_line.quantity)
+            if store_line.line_external_id in sale_lines and store_line.quantity:
+                quantities[store_line.line_external_id] += float(store_line.quantity)
         return dict(quantities)
+
+    @api.model
+    def _spread(self, quantity, lines, room):
+        """Share ``quantity`` out over ``lines`` in order, each taking up to ``room(line)``.
+
+        :return: ``{sale.order.line: float}`` (what the lines cannot hold stays out)
+        """
+        shares = {}
+        left = quantity
+        for line in lines:
+            share = min(left, room(line))
+            if self._is_positive(share, line):
+                shares[line] = share
+                left -= share
+        return shares
 
     @api.model
     def _to_line_uom(self, move, quantity, line):
@@ -179,7 +199,7 @@ class EcommerceStockBuilder(models.AbstractModel):
         if sale_order.state != "sale":
             return validated
         sale_lines = self._lines_by_external_id(sale_order)
-        fulfilled = defaultdict(float)
+        fulfilled = defaultdict(float)  # store line id -> units shipped by the fulfilments so far
         fulfillments = sorted(
             (fulfillment for fulfillment in order.fulfillments if fulfillment.is_done),
             key=lambda fulfillment: (
@@ -189,15 +209,22 @@ class EcommerceStockBuilder(models.AbstractModel):
         )
         for fulfillment in fulfillments:
             quantities = self._line_quantities(fulfillment.lines, sale_lines)
-            for line, quantity in quantities.items():
-                fulfilled[line] += quantity
+            for key, quantity in quantities.items():
+                fulfilled[key] += quantity
             if Binding._find(store, "fulfillment", fulfillment.external_id):
                 continue
-            to_ship = {line: fulfilled[line] - self._shipped_quantity(line) for line in quantities}
-            to_ship = {line: quantity for line, quantity in to_ship.items() if self._is_positive(quantity, line)}
+            to_ship = {}
+            for key in quantities:
+                # the lines of a store line ship in order: the first is full before the next one ships
+                shipped = self._spread(fulfilled[key], sale_lines[key], lambda line: line.product_uom_qty)
+                for line, quantity in shipped.items():
+                    left = quantity - self._shipped_quantity(line)
+                    if self._is_positive(left, line):
+                        to_ship[line] = left
             pickings = self._validate_deliveries(sale_order, to_ship)
             validated |= pickings
-            deliveries = self._deliveries_of(sale_order, pickings, quantities)
+            lines = self.env["sale.order.line"].union(*(sale_lines[key] for key in quantities))
+            deliveries = self._deliveries_of(sale_order, pickings, lines)
             self._note_fulfillment(deliveries, fulfillment)
             created_at = (
                 fulfillment.created_at.astimezone(timezone.utc).replace(tzinfo=None) if fulfillment.created_at else None
@@ -260,12 +287,11 @@ class EcommerceStockBuilder(models.AbstractModel):
         return quantities
 
     @api.model
-    def _deliveries_of(self, sale_order, validated, quantities):
-        """The customer deliveries a fulfilment concerns: those it validated, else the last done ones."""
+    def _deliveries_of(self, sale_order, validated, lines):
+        """The customer deliveries a fulfilment concerns: those it validated, else the last done ones of ``lines``."""
         deliveries = validated.filtered(lambda picking: picking.location_dest_id.usage == "customer")
         if deliveries:
             return deliveries
-        lines = self.env["sale.order.line"].union(*quantities) if quantities else self.env["sale.order.line"]
         return lines.move_ids.filtered(
             lambda move: move.state == "done" and move.location_dest_id.usage == "customer"
         ).picking_id.sorted("date_done")[-1:]
@@ -306,6 +332,10 @@ class EcommerceStockBuilder(models.AbstractModel):
            validated at once, newest delivery first; never more than was
            delivered and not yet returned.
 
+        When the store says the units were shipped (``restock_type``
+        "return"), they come back from the delivered goods first, and only
+        what was not delivered leaves the open delivery.
+
         Lines without restock move nothing (the customer keeps the goods or
         the refund is a price adjustment), nor do refunds without any.
 
@@ -320,16 +350,27 @@ class EcommerceStockBuilder(models.AbstractModel):
         restock_lines = [line for line in refund.lines if line.restock and line.quantity]
         if not restock_lines or Binding._find(store, "return", refund.external_id):
             return returns
-        quantities = self._line_quantities(restock_lines, self._lines_by_external_id(sale_order))
-        undelivered = {}
-        to_return = {}
-        for line, quantity in quantities.items():
-            cut = min(quantity, self._open_quantity(line))
-            if self._is_positive(cut, line):
-                undelivered[line] = cut
-            back = min(quantity - cut, sum(left for _move, left in self._returnable_moves(line)))
-            if self._is_positive(back, line):
-                to_return[line] = back
+        sale_lines = self._lines_by_external_id(sale_order)
+        undelivered = defaultdict(float)
+        to_return = defaultdict(float)
+
+        def open_room(line):
+            return self._open_quantity(line) - undelivered[line]
+
+        def returnable_room(line):
+            return sum(rest for _move, rest in self._returnable_moves(line)) - to_return[line]
+
+        for restock_type in sorted({line.restock_type for line in restock_lines}):
+            group = [line for line in restock_lines if line.restock_type == restock_type]
+            steps = [(open_room, undelivered), (returnable_room, to_return)]
+            if restock_type == "return":
+                steps.reverse()
+            for key, quantity in self._line_quantities(group, sale_lines).items():
+                left = quantity
+                for room, planned in steps:
+                    for line, share in self._spread(left, sale_lines[key], room).items():
+                        planned[line] += share
+                        left -= share
         self._reduce_open_moves(undelivered, _("Refunded in the store (refund %(refund)s).", refund=refund.external_id))
         returns = self._create_returns(to_return)
         Binding._bind(
@@ -354,13 +395,10 @@ class EcommerceStockBuilder(models.AbstractModel):
         :rtype: stock.move
         """
         sale_lines = self._lines_by_external_id(sale_order)
-        by_line = defaultdict(float)
+        wanted = {}
         for external_id, quantity in quantities.items():
-            line = sale_lines.get(external_id)
-            if line and line.product_id.type == "consu" and quantity:
-                by_line[line] += float(quantity)
-        wanted = {line: min(quantity, self._open_quantity(line)) for line, quantity in by_line.items()}
-        wanted = {line: quantity for line, quantity in wanted.items() if self._is_positive(quantity, line)}
+            if external_id in sale_lines and quantity:
+                wanted.update(self._spread(float(quantity), sale_lines[external_id], self._open_quantity))
         return self._reduce_open_moves(wanted, _("Cancelled in the store (order %(order)s).", order=sale_order.name))
 
     @api.model

@@ -186,6 +186,7 @@ class EcommerceStockPush(models.Model):
         if not rows:
             return Log
         log = engine._start_log(store, "stock", trigger)
+        log.direction = "push"
         started = time.monotonic()
         stats = engine._new_stats()
         connector = connector or store._get_connector()

@@ -862,22 +862,52 @@ class EcommerceStore(models.Model):
         logs = self.env["ecommerce.sync.engine"].sync_store(self, trigger="manual")
         if any(log.more_pending for log in logs):
             self.env.ref("ecommerce_sync.ir_cron_ecommerce_sync")._trigger()
-        records = logs.filtered(lambda log: log.flow != "stock")
-        stock = logs - records
-        counts = {
-            "created": sum(records.mapped("created_count")),
-            "updated": sum(records.mapped("updated_count")),
-            "failed": sum(records.mapped("failed_count")),
-        }
-        message = _("%(created)s created, %(updated)s updated, %(failed)s failed.", **counts)
-        if stock:
-            message += " " + _(
-                "Stock levels: %(sent)s sent, %(failed)s failed.",
-                sent=sum(stock.mapped("updated_count")),
-                failed=sum(stock.mapped("failed_count")),
+        message = self._sync_summary(logs)
+        failed = any(log.state in ("failed", "partial") or log.failed_count for log in logs)
+        return self._notification("warning" if failed else "success", _("Sync finished"), message, sticky=failed)
+
+    def _sync_summary(self, logs):
+        """What a sync did, flow by flow: "Orders: 50 created. Stock levels: 29 read, 29 sent."
+
+        :param logs: the sync logs of the run (records pulled, stock levels read and sent)
+        :rtype: str
+        """
+        labels = dict(self.env["ecommerce.sync.log"]._fields["flow"]._description_selection(self.env))
+        parts = []
+        for log in logs.filtered(lambda log: log.flow != "stock"):
+            counts = []
+            if log.created_count:
+                counts.append(_("%(count)s created", count=log.created_count))
+            if log.updated_count:
+                counts.append(_("%(count)s updated", count=log.updated_count))
+            if log.failed_count:
+                counts.append(_("%(count)s failed", count=log.failed_count))
+            parts.append(
+                _(
+                    "%(flow)s: %(counts)s.",
+                    flow=labels.get(log.flow, log.flow),
+                    counts=", ".join(counts) or _("nothing new"),
+                )
             )
-        failed = counts["failed"] or any(log.state == "failed" for log in stock) or sum(stock.mapped("failed_count"))
-        return self._notification("warning" if failed else "success", _("Sync finished"), message, sticky=bool(failed))
+            if log.state in ("failed", "skipped") and log.message:
+                parts.append(log.message)
+        stock = []
+        for log in logs.filtered(lambda log: log.flow == "stock"):
+            if log.direction == "pull":
+                stock.append(_("%(count)s read", count=log.fetched_count))
+                if log.updated_count:
+                    stock.append(_("%(count)s differing", count=log.updated_count))
+            else:
+                stock.append(_("%(count)s sent", count=log.updated_count))
+                if log.failed_count:
+                    stock.append(_("%(count)s not sent", count=log.failed_count))
+            if log.state in ("failed", "skipped") and log.message:
+                stock.append(log.message)
+        if stock:
+            parts.append(_("Stock levels: %(counts)s.", counts=", ".join(stock)))
+        if any(log.more_pending for log in logs):
+            parts.append(_("More is waiting: the scheduled sync carries on."))
+        return " ".join(parts) or _("Nothing to sync.")
 
     def action_push_all_stock(self):
         """Send the level of every product this store sells, now."""

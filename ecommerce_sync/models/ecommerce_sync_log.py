@@ -16,6 +16,12 @@ class EcommerceSyncLog(models.Model):
     store_id = fields.Many2one("ecommerce.store", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="store_id.company_id", store=True, index=True)
     flow = fields.Selection(FLOW_SELECTION, required=True)
+    direction = fields.Selection(
+        [("pull", "From the store"), ("push", "To the store")],
+        default="pull",
+        required=True,
+        help="Whether the run read records from the store or sent Odoo's stock levels to it.",
+    )
     trigger = fields.Selection(TRIGGERS, required=True)
     state = fields.Selection(
         [

@@ -186,7 +186,7 @@ class EcommerceStockCommon(EcommerceSyncCommon):
             lines=[FulfillmentLine(line_id, Decimal(str(quantity))) for line_id, quantity in lines],
         )
 
-    def refund(self, external_id, lines, restock=True):
+    def refund(self, external_id, lines, restock=True, restock_type=""):
         """:param lines: ``[(store line id, quantity)]``"""
         return Refund(
             external_id=external_id,
@@ -194,7 +194,13 @@ class EcommerceStockCommon(EcommerceSyncCommon):
             currency="USD",
             created_at=T0,
             lines=[
-                RefundLine(line_id, Decimal(str(quantity)), Decimal("20.00") * quantity, restock=restock)
+                RefundLine(
+                    line_id,
+                    Decimal(str(quantity)),
+                    Decimal("20.00") * quantity,
+                    restock=restock,
+                    restock_type=restock_type,
+                )
                 for line_id, quantity in lines
             ],
         )

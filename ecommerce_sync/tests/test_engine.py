@@ -181,7 +181,9 @@ class TestEngine(EcommerceSyncCommon):
     def test_sync_now_runs_every_enabled_flow(self):
         self.shop.add_variant("v1", "SKU-A")
         result = self.store.action_sync_now()
-        self.assertEqual(result["params"]["message"], "1 created, 0 updated, 0 failed. Stock levels: 1 sent, 0 failed.")
+        self.assertEqual(result["params"]["message"], "Products: 1 created. Stock levels: 1 sent.")
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertEqual(self.store.action_sync_now()["params"]["message"], "Products: nothing new.")
         self.assertEqual(self.store.last_sync_result, "ok")
         # the store's buttons open its own runs and variants
         other = self.env["ecommerce.store"].create({"name": "Memory Shop", "platform": "memory"})

@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from ..connector.records import Address, Order, OrderLine, TaxLine, Transaction
-from .common_ledger import D, LedgerCommon, at
+from .common_ledger import D, LedgerCommon, RefundLine, at
 
 
 @tagged("post_install", "-at_install")
@@ -266,6 +266,64 @@ class TestLedgerOrders(LedgerCommon):
             other, [{"currency_id": self.eur.id, "amount_total": 80.0, "amount_total_signed": 100.0}]
         )
 
+    def test_prices_including_taxes_in_another_currency_balance_at_the_store_rate(self):
+        # at 208.79 USD for 192.40 EUR, the lines (134.62 + 40.84) and the VAT (33.34) round to 208.80 USD;
+        # when Odoo's own rate of the day is close to the store's, Odoo's totals do not move and it would
+        # leave the receivable at 208.79: unbalanced
+        self.env["res.currency.rate"].create(
+            {"currency_id": self.eur.id, "name": "2025-01-07", "rate": 0.9215, "company_id": self.company.id}
+        )
+        vat_19 = self.vat.copy({"name": "VAT 19%", "amount": 19.0})
+        self.env["ecommerce.tax.mapping"].create(
+            {"store_id": self.store.id, "external_key": "DE-VAT-19", "tax_id": vat_19.id}
+        )
+
+        def vat(amount):
+            return [TaxLine("MwSt", D("0.19"), D(amount), code="DE-VAT-19")]
+
+        order = Order(
+            external_id="3101",
+            name="#3101",
+            currency="EUR",
+            created_at=at(7),
+            updated_at=at(7),
+            taxes_included=True,
+            lines=[
+                OrderLine(
+                    "d1", "Alpha mug", D(2), D("82.01"), sku="SKU-A", discount=D("16.40"), tax_lines=vat("23.57")
+                ),
+                OrderLine(
+                    "d2", "Beta poster", D(1), D("49.76"), sku="SKU-B", discount=D("4.98"), tax_lines=vat("7.15")
+                ),
+            ],
+            total_tax=D("30.72"),
+            total=D("192.40"),
+            shop_currency="USD",
+            shop_total=D("208.79"),
+            customer=self.customer("c-de", "jonas@example.de"),
+            transactions=[Transaction("t-3101", "sale", "success", D("192.40"), "EUR", gateway="card")],
+        )
+        self.handle(order)
+        invoice = self.binding("order", "3101").invoice_ids
+        self.assertRecordValues(
+            invoice,
+            [{"state": "posted", "currency_id": self.eur.id, "amount_total": 192.4, "amount_tax": 30.72,
+              "payment_state": "paid"}],
+        )  # fmt: skip
+        self.assertAlmostEqual(invoice.invoice_currency_rate, 192.40 / 208.79, places=9)
+        self.assertAlmostEqual(sum(invoice.line_ids.mapped("balance")), 0.0, places=2)
+
+        # its refund and its cancellation's reversal are made at the same rate, balanced too
+        refund = self.refund_of(order, "r-3101", lines=[RefundLine("d1", D(1), D("62.02"), tax_amount=D("11.78"))])
+        self.handle(refund)
+        credit_note = self.binding("refund", "r-3101")
+        self.assertRecordValues(credit_note, [{"state": "posted", "amount_total": 73.8, "amount_tax": 11.78}])
+        self.assertEqual(credit_note.invoice_currency_rate, invoice.invoice_currency_rate)
+        reversal = self.env["ecommerce.order.builder"]._reverse_invoice(self.store, invoice, "test")
+        self.assertRecordValues(reversal, [{"state": "posted", "amount_total": 192.4}])
+        self.assertEqual(reversal.invoice_currency_rate, invoice.invoice_currency_rate)
+        self.assertEqual(reversal.amount_total_signed, -invoice.amount_total_signed)
+
     def test_order_paid_by_gift_card_and_card(self):
         gift_account = self.env["account.account"].create(
             {"name": "Gift cards issued", "code": "GIFT01", "account_type": "liability_current", "reconcile": True}
@@ -512,6 +570,72 @@ class TestLedgerOrders(LedgerCommon):
                 }
             ],
         )
+
+    def test_each_tax_of_split_lines_is_the_stores(self):
+        # GST 5 % and PST 7 % on four discounted lines: three of them have no exact unit price or
+        # discount percentage, so each becomes two Odoo lines whose taxes Odoo rounds separately
+        # (GST 58.23, PST 81.54); the store rounded once per line (GST 58.22, PST 81.52)
+        Tax = self.env["account.tax"]
+        for code, title, percent in (("CA-GST", "GST", 5.0), ("CA-PST", "PST", 7.0)):
+            group = self.env["account.tax.group"].create({"name": title, "company_id": self.company.id})
+            tax = self.sales_tax.copy({"name": f"{title} {percent}%", "amount": percent, "tax_group_id": group.id})
+            self.env["ecommerce.tax.mapping"].create(
+                {"store_id": self.store.id, "external_key": code, "tax_id": tax.id}
+            )
+            Tax |= tax
+
+        def taxes(gst, pst):
+            return [TaxLine("GST", D("0.05"), D(gst), code="CA-GST"), TaxLine("PST", D("0.07"), D(pst), code="CA-PST")]
+
+        rows = (
+            ("c1", 3, "43.60", "0.71", "6.50", "9.11"),
+            ("c2", 3, "121.26", "1.98", "18.09", "25.33"),
+            ("c3", 2, "203.01", "82.97", "16.15", "22.61"),
+            ("c4", 2, "175.76", "1.91", "17.48", "24.47"),
+        )
+        order = Order(
+            external_id="1080",
+            name="#1080",
+            currency="USD",
+            created_at=at(5),
+            updated_at=at(5),
+            lines=[
+                OrderLine(key, "Alpha mug", D(qty), D(price), sku="SKU-A", discount=D(disc), tax_lines=taxes(gst, pst))
+                for key, qty, price, disc, gst, pst in rows
+            ],
+            total_tax=D("139.74"),
+            total=D("1304.29"),
+            email="olivia@example.ca",
+        )
+        self.handle(order)
+        sale_order = self.binding("order", "1080")
+        self.assertGreater(len(sale_order.order_line), len(rows), "some store lines are two Odoo lines")
+        invoice = sale_order.invoice_ids
+        self.assertRecordValues(invoice, [{"amount_untaxed": 1164.55, "amount_tax": 139.74, "amount_total": 1304.29}])
+        by_tax = {line.tax_line_id: line.amount_currency for line in invoice.line_ids if line.tax_line_id}
+        self.assertEqual(by_tax, {Tax[0]: -58.22, Tax[1]: -81.52})
+        self.assertFalse(self.discrepancies())
+
+        # a store tax off by more than the rounding of the invoice's lines is not absorbed: flagged
+        wrong = [*rows[:3], ("c4", 2, "175.76", "1.91", "17.48", "20.47")]
+        other = Order(
+            **{
+                **order.__dict__,
+                "external_id": "1081",
+                "name": "#1081",
+                "lines": [
+                    OrderLine(
+                        key, "Alpha mug", D(qty), D(price), sku="SKU-A", discount=D(disc), tax_lines=taxes(gst, pst)
+                    )
+                    for key, qty, price, disc, gst, pst in wrong
+                ],
+                "total_tax": D("135.74"),
+                "total": D("1300.29"),
+            }
+        )
+        self.handle(other)
+        self.assertEqual(self.binding("order", "1081").invoice_ids.amount_tax, 139.77)
+        self.assertEqual(self.discrepancies("tax_mismatch").external_id, "1081")
 
     def test_awkward_discounts_keep_the_store_amounts_to_the_cent(self):
         # 3 x 333.33 - 33.32 = 966.67: neither a 2-decimal percentage nor a unit price gives it, so the

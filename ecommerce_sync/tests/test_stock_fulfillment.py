@@ -132,3 +132,30 @@ class TestStockFulfillment(EcommerceStockCommon):
         self.builder._sync_fulfillments(self.store, self.order_record(fulfillments=[shipped, rest]), order)
         self.assertEqual(order.order_line.qty_delivered, 3)
         self.assertFalse(order.picking_ids.filtered(lambda picking: picking.state not in ("done", "cancel")))
+
+    def test_a_store_line_written_as_two_sale_lines_ships_and_comes_back_whole(self):
+        # 3 units of one store line whose amount needed two sale order lines (2 at one price, 1 a cent above)
+        self.count_stock(self.product_a, 5)
+        order = self.store_order([(self.product_a, 2, "L1"), (self.product_a, 1, "L1")])
+        first = self.fulfillment("F1", [("L1", 2)], minutes=1, tracking="T-1")
+        self.builder._sync_fulfillments(self.store, self.order_record(fulfillments=[first]), order)
+        self.assertEqual(order.order_line.mapped("qty_delivered"), [2.0, 0.0], "the first line ships first")
+
+        second = self.fulfillment("F2", [("L1", 1)], minutes=2, tracking="T-2")
+        self.builder._sync_fulfillments(self.store, self.order_record(fulfillments=[first, second]), order)
+        self.assertEqual(order.order_line.mapped("qty_delivered"), [2.0, 1.0])
+        self.assertEqual(order.delivery_status, "full")
+        self.assertEqual(self.product_a.with_context(location=self.stock_location.id).qty_available, 2)
+
+        # a restocked refund of all three comes back from both lines
+        returns = self.builder._restock_refund(self.store, self.refund("R1", [("L1", 3)]), order)
+        self.assertEqual(sum(returns.move_ids.mapped("quantity")), 3)
+        self.assertEqual(order.order_line.mapped("qty_delivered"), [0.0, 0.0])
+        self.assertEqual(self.product_a.with_context(location=self.stock_location.id).qty_available, 5)
+
+    def test_units_of_a_two_line_store_line_refunded_before_shipping_leave_the_delivery(self):
+        self.count_stock(self.product_a, 5)
+        order = self.store_order([(self.product_a, 2, "L1"), (self.product_a, 1, "L1")])
+        self.builder._cancel_undelivered(self.store, order, {"L1": 3})
+        self.assertFalse(self.deliveries(order).move_ids.filtered(lambda move: move.state != "cancel"))
+        self.assertEqual(self.level(self.product_a), 5)

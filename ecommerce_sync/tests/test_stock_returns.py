@@ -89,6 +89,32 @@ class TestStockReturns(EcommerceStockCommon):
         self.assertEqual(self.on_hand(self.product_a), 4)
         self.assertEqual(order.order_line.qty_delivered, 1)
 
+    def test_units_the_store_says_were_shipped_come_back_and_the_rest_still_ships(self):
+        # 3 ordered, 2 shipped: the customer returns one shipped unit ("return"), the third still ships
+        order = self.shipped_order(quantity=3, shipped=2)
+        delivery, backorder = self.deliveries(order)
+        returns = self.builder._restock_refund(self.store, self.refund("R1", [("L1", 1)], restock_type="return"), order)
+        self.assertRecordValues(returns, [{"state": "done", "return_id": delivery.id}])
+        self.assertEqual(returns.move_ids.quantity, 1)
+        self.assertEqual(backorder.state, "assigned")
+        self.assertEqual(backorder.move_ids.product_uom_qty, 1)
+        self.assertEqual(self.on_hand(self.product_a), 4)
+        self.assertEqual(order.order_line.qty_delivered, 1)
+
+        # removed before shipping ("cancel"): the open unit leaves the delivery, nothing comes back
+        returns = self.builder._restock_refund(self.store, self.refund("R2", [("L1", 1)], restock_type="cancel"), order)
+        self.assertFalse(returns)
+        self.assertEqual(backorder.state, "cancel")
+        self.assertEqual(self.on_hand(self.product_a), 4)
+
+    def test_a_return_of_more_than_was_shipped_takes_the_rest_off_the_delivery(self):
+        order = self.shipped_order(quantity=3, shipped=2)
+        _delivery, backorder = self.deliveries(order)
+        returns = self.builder._restock_refund(self.store, self.refund("R1", [("L1", 3)], restock_type="return"), order)
+        self.assertEqual(returns.move_ids.quantity, 2)
+        self.assertEqual(backorder.state, "cancel")
+        self.assertEqual(self.on_hand(self.product_a), 5)
+
     def test_cancelled_units_leave_the_delivery_and_free_their_reservation(self):
         self.count_stock(self.product_a, 5)
         order = self.store_order([(self.product_a, 3, "L1")])

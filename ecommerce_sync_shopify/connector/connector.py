@@ -21,6 +21,7 @@ from . import stock_push, webhooks
 from .catalog import parse_inventory_level, parse_location, parse_product
 from .client import ShopifyClient
 from .orders import parse_order
+from .payments import ORDER_TRANSACTIONS, ORDERS_PER_QUERY, TRANSACTIONS_FIRST, gid_number, rest_transaction
 from .payouts import FINAL_STATUSES, parse_payout
 from .refunds import parse_refund
 
@@ -75,7 +76,13 @@ class ShopifyConnector(Connector):
     ``webhook_secret``, ``shop_currency``, ``taxes_included`` (the shop's
     setting, for refunds read alone), ``location_ids`` (the Shopify locations
     mapped to Odoo warehouses), ``default_location_id`` (where pushed levels go
-    when an update names none) and ``push_api`` ("graphql" or "rest").
+    when an update names none), ``push_api`` ("graphql" or "rest") and
+    ``transactions_api`` ("graphql", the default, or "rest").
+
+    API calls: REST lists orders 250 a page, but has no transactions in them;
+    they are read for a page's orders with one GraphQL query per 20 orders
+    (``nodes(ids:)``), and through REST (one call per order) for an order with
+    more transactions than a query reads, or when GraphQL is refused.
     """
 
     platform = "shopify"
@@ -91,6 +98,7 @@ class ShopifyConnector(Connector):
         self._index = None
         self._locations = None
         self._graphql_push = self.config.get("push_api", "graphql") != "rest"
+        self._graphql_transactions = self.config.get("transactions_api", "graphql") != "rest"
 
     def make_client(self):
         return build_client(self.config)
@@ -146,19 +154,64 @@ class ShopifyConnector(Connector):
             params["updated_at_min"] = cursor
         calls_before = self.client.calls
         for orders, _response in self.client.paginate("orders.json", params, "orders"):
-            items = [self._order_record(order) for order in orders]
+            items = self._order_records(orders)
             cursor = cursor_of(orders, cursor)
             self._count("orders", calls_before, len(items))
             calls_before = self.client.calls
             yield Page(items, cursor=cursor)
 
-    def _order_record(self, order):
-        return RawRecord(str(order.get("id", "")), self._with_transactions(order), str(order.get("updated_at") or ""))
+    def _order_records(self, orders):
+        """Raw records of ``orders``, each with its transactions."""
+        read = self._read_transactions(orders)
+        return [
+            RawRecord(
+                str(order.get("id", "")) if isinstance(order, dict) else "",
+                self._with_transactions(order, read),
+                str(order.get("updated_at") or "") if isinstance(order, dict) else "",
+            )
+            for order in orders
+        ]
 
-    def _with_transactions(self, order):
-        """The order with its ``transactions`` (Shopify does not embed them in orders)."""
+    def _read_transactions(self, orders):
+        """``{order id: [transactions]}`` read through GraphQL, a query per 20 orders.
+
+        Orders left out (too many transactions for one query, unknown to
+        GraphQL, or GraphQL refused) are read through REST one by one.
+        """
+        if not self._graphql_transactions:
+            return {}
+        ids = [
+            str(order["id"])
+            for order in orders
+            if isinstance(order, dict) and order.get("id") and "transactions" not in order
+        ]
+        found = {}
+        for chunk in chunks(ids, ORDERS_PER_QUERY):
+            try:
+                data = self.client.graphql(ORDER_TRANSACTIONS, {"ids": [stock_push.gid("Order", i) for i in chunk]})
+            except (AuthenticationError, TransientError):
+                raise
+            except ApiError as exc:
+                _logger.warning("Shopify GraphQL transactions refused (%s); reading them through REST", exc)
+                self._graphql_transactions = False
+                return found
+            for node in data.get("nodes") or []:
+                transactions = node.get("transactions") if isinstance(node, dict) and node.get("id") else None
+                if not isinstance(transactions, list) or len(transactions) >= TRANSACTIONS_FIRST:
+                    continue
+                order_id = int(gid_number(node.get("id")))
+                found[str(order_id)] = [rest_transaction(item, order_id) for item in transactions]
+        return found
+
+    def _with_transactions(self, order, read=None):
+        """The order with its ``transactions`` (Shopify does not embed them in orders).
+
+        :param dict read: transactions already read, per order id (see :meth:`_read_transactions`)
+        """
         if not isinstance(order, dict) or "transactions" in order or not order.get("id"):
             return order
+        if read and str(order["id"]) in read:
+            return {**order, "transactions": read[str(order["id"])]}
         try:
             body = self.client.get_json(f"orders/{order['id']}/transactions.json")
         except (AuthenticationError, TransientError):
@@ -377,7 +430,7 @@ class ShopifyConnector(Connector):
     def fetch_record(self, flow, external_id):
         if flow == "orders":
             order = self.client.get_json(f"orders/{external_id}.json").get("order") or {}
-            return self._order_record(order)
+            return self._order_records([order])[0]
         if flow == "products":
             product = self.client.get_json(f"products/{external_id}.json").get("product") or {}
             items = self._inventory_items(

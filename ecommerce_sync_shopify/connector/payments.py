@@ -14,6 +14,56 @@ from .customers import text
 #: Shopify transaction kinds that are the canonical kind under another name
 KIND_ALIASES = {"emv_authorization": "authorization"}
 
+#: transactions read per order in one GraphQL query; an order with that many is read again through REST
+TRANSACTIONS_FIRST = 10
+#: orders per GraphQL query: Shopify refuses a query above 1000 cost points, and each order here costs
+#: 1 + TRANSACTIONS_FIRST x 4 (transaction, amount bag, money, parent)
+ORDERS_PER_QUERY = 20
+ORDER_TRANSACTIONS = (
+    """
+query OrderTransactions($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on Order {
+      id
+      transactions(first: %d) {
+        id kind status gateway test createdAt processedAt authorizationCode errorCode manualPaymentGateway
+        amountSet { presentmentMoney { amount currencyCode } }
+        parentTransaction { id }
+      }
+    }
+  }
+}
+"""
+    % TRANSACTIONS_FIRST
+).strip()
+
+
+def gid_number(value):
+    """The numeric id of a GraphQL global id ("gid://shopify/OrderTransaction/12" -> "12")."""
+    return str(value or "").split("?")[0].rsplit("/", 1)[-1]
+
+
+def rest_transaction(node, order_id):
+    """A GraphQL ``OrderTransaction`` in the shape of ``/orders/{id}/transactions.json`` (amounts presented)."""
+    money = ((node.get("amountSet") or {}).get("presentmentMoney")) or {}
+    parent = node.get("parentTransaction") or {}
+    return {
+        "id": int(gid_number(node.get("id")) or 0) or None,
+        "order_id": order_id,
+        "kind": text(node.get("kind")).lower(),
+        "status": text(node.get("status")).lower(),
+        "gateway": node.get("gateway"),
+        "test": bool(node.get("test")),
+        "amount": money.get("amount"),
+        "currency": money.get("currencyCode"),
+        "created_at": node.get("createdAt"),
+        "processed_at": node.get("processedAt"),
+        "authorization": node.get("authorizationCode"),
+        "error_code": text(node.get("errorCode")).lower() or None,
+        "manual_payment_gateway": bool(node.get("manualPaymentGateway")),
+        "parent_id": int(gid_number(parent["id"])) if parent.get("id") else None,
+    }
+
 
 def parse_transaction(data, default_currency=""):
     """One order transaction (``/orders/{id}/transactions.json`` or embedded in a refund).

@@ -143,6 +143,8 @@ def _refund_line(item, reader, taxes_included):
         tax_amount=tax,
         restock=restock_type in RESTOCK_TYPES,
         location_external_id=str(item["location_id"]) if item.get("location_id") else "",
+        # "return": shipped units come back; "cancel": units removed before shipping; "legacy_restock" says neither
+        restock_type=restock_type if restock_type in ("return", "cancel") else "",
     )
 
 

@@ -1,12 +1,14 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class EcommerceShopifyLocation(models.Model):
     """A Shopify location and the Odoo warehouse whose stock it shows.
 
     Locations are loaded from the shop ("Test connection", "Load locations").
-    A location mapped to a warehouse is synced: its levels are read and
-    compared, and Odoo's available quantities are pushed to it.
+    The location mapped to the store's warehouse (the first one, by sequence)
+    is the one the store syncs: Odoo's available quantities are pushed to it,
+    its levels are read and compared, and level webhooks of other locations
+    are ignored. The store's "Store Location ID" follows this mapping.
     """
 
     _name = "ecommerce.shopify.location"
@@ -28,3 +30,21 @@ class EcommerceShopifyLocation(models.Model):
     _sql_constraints = [
         ("location_unique", "UNIQUE(store_id, external_id)", "This Shopify location is already listed for the store."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        locations = super().create(vals_list)
+        locations.store_id._shopify_sync_stock_location()
+        return locations
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"warehouse_id", "sequence", "external_id"} & vals.keys():
+            self.store_id._shopify_sync_stock_location()
+        return res
+
+    def unlink(self):
+        stores = self.store_id
+        res = super().unlink()
+        stores.exists()._shopify_sync_stock_location()
+        return res

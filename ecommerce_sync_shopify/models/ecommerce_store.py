@@ -119,7 +119,7 @@ class EcommerceStore(models.Model):
         if self.platform != "shopify":
             return config
         store = self.sudo()
-        synced = store.shopify_location_ids.filtered("warehouse_id")
+        location = store.stock_platform_location_id or store._shopify_synced_location().external_id or ""
         config.update(
             {
                 "shop_domain": store.shopify_shop_domain or "",
@@ -128,12 +128,32 @@ class EcommerceStore(models.Model):
                 "api_base_url": store.shopify_api_base_url if store.shopify_local_test_shop else "",
                 "shop_currency": store.shop_currency or store.company_id.currency_id.name,
                 "taxes_included": store.shopify_taxes_included,
-                "location_ids": synced.mapped("external_id"),
-                "default_location_id": synced[:1].external_id or "",
+                "location_ids": [location] if location else [],
+                "default_location_id": location,
                 "push_api": store.shopify_push_api,
             }
         )
         return config
+
+    def _shopify_synced_location(self):
+        """The Shopify location the store syncs: the first one mapped to the store's warehouse."""
+        self.ensure_one()
+        return self.sudo().shopify_location_ids.filtered(lambda location: location.warehouse_id == self.warehouse_id)[
+            :1
+        ]
+
+    def _shopify_sync_stock_location(self):
+        """Make the store's Store Location ID the synced Shopify location (levels are then queued anew)."""
+        for store in self.filtered(lambda store: store.platform == "shopify"):
+            location = store._shopify_synced_location().external_id or False
+            if (store.stock_platform_location_id or False) != location:
+                store.stock_platform_location_id = location
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "warehouse_id" in vals or "platform" in vals:
+            self._shopify_sync_stock_location()
+        return res
 
     def _shopify_location_for_warehouse(self, warehouse):
         """The Shopify location id showing ``warehouse``'s stock ("" when none is mapped)."""

@@ -2,12 +2,14 @@
 
 from .bucket import LeakyBucket
 from .generator import ShopData, generate
+from .graphql import CostBudget
 from .server import DEFAULT_TOKEN, SandboxServer
 from .shop import SandboxShop, UnknownObject
 from .webhooks import WebhookSender, sign
 
 __all__ = [
     "DEFAULT_TOKEN",
+    "CostBudget",
     "LeakyBucket",
     "SandboxServer",
     "SandboxShop",

@@ -1,14 +1,21 @@
-"""The GraphQL Admin endpoint of the sandbox: ``inventorySetQuantities`` and the cost budget."""
+"""The GraphQL Admin endpoint of the sandbox: ``inventorySetQuantities``, order transactions, the cost budget."""
 
 import re
 import threading
 import time
+from datetime import datetime, timezone
 
+from .money import fmt, to_shop
 from .shop import UnknownObject
 
 GID = re.compile(r"^gid://shopify/(\w+)/(\d+)$")
 MAX_QUANTITIES = 250
 MUTATION_COST = 10
+#: Shopify refuses a single query above this cost
+MAX_QUERY_COST = 1000
+#: cost of one transaction read: the transaction, its amount bag, the money in it, its parent
+TRANSACTION_COST = 4
+FIRST = re.compile(r"transactions\(\s*first:\s*(\d+)")
 
 
 class CostBudget:
@@ -22,21 +29,26 @@ class CostBudget:
         self.updated = clock()
         self.lock = threading.Lock()
 
-    def spend(self, cost):
-        """``(allowed, status)``: the cost is taken when available."""
+    def spend(self, cost, actual=None):
+        """``(allowed, status)``: a query runs when its requested ``cost`` is available.
+
+        As in Shopify, what it is charged is its ``actual`` cost (the objects it
+        returned; the requested cost when not given).
+        """
+        actual = cost if actual is None else actual
         with self.lock:
             now = self.clock()
             self.available = min(self.maximum, self.available + (now - self.updated) * self.restore_rate)
             self.updated = now
             allowed = self.available >= cost
             if allowed:
-                self.available -= cost
+                self.available -= actual
             status = {
                 "maximumAvailable": float(self.maximum),
                 "currentlyAvailable": int(self.available),
                 "restoreRate": float(self.restore_rate),
             }
-        return allowed, {"requestedQueryCost": cost, "actualQueryCost": cost if allowed else None,
+        return allowed, {"requestedQueryCost": cost, "actualQueryCost": actual if allowed else None,
                          "throttleStatus": status}  # fmt: skip
 
 
@@ -52,11 +64,14 @@ def execute(shop, body, budget):
     query = body.get("query") if isinstance(body, dict) else None
     if not isinstance(query, str) or not query.strip():
         return {"errors": [{"message": "No query string was present"}]}
+    if "nodes(" in query and "transactions" in query:
+        return order_transactions(shop, query, body.get("variables") or {}, budget)
     if "inventorySetQuantities" not in query:
         return {
             "errors": [
                 {
-                    "message": "This test shop answers only the inventorySetQuantities mutation",
+                    "message": "This test shop answers only the inventorySetQuantities mutation and the "
+                    "transactions of orders (nodes)",
                     "extensions": {"code": "undefinedField"},
                 }
             ]
@@ -124,3 +139,68 @@ def set_quantities(shop, data):
 
 def _error(field, code, message):
     return {"field": field, "code": code, "message": message}
+
+
+def utc(stamp):
+    """A REST timestamp with offset as GraphQL writes DateTime: UTC, "Z"."""
+    if not stamp:
+        return None
+    moment = datetime.fromisoformat(stamp).astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def transaction_node(tx, rate):
+    """A REST transaction of the sandbox as GraphQL's ``OrderTransaction``."""
+    parent = tx.get("parent_id")
+    return {
+        "id": f"gid://shopify/OrderTransaction/{tx['id']}",
+        "kind": tx["kind"].upper(),
+        "status": tx["status"].upper(),
+        "gateway": tx["gateway"],
+        "test": tx["test"],
+        "createdAt": utc(tx["created_at"]),
+        "processedAt": utc(tx["processed_at"]),
+        "authorizationCode": tx["authorization"],
+        "errorCode": tx["error_code"].upper() if tx.get("error_code") else None,
+        "manualPaymentGateway": tx["manual_payment_gateway"],
+        "amountSet": {
+            "presentmentMoney": {"amount": tx["amount"], "currencyCode": tx["currency"]},
+            "shopMoney": {"amount": fmt(to_shop(tx["amount"], rate)), "currencyCode": "USD"},
+        },
+        "parentTransaction": {"id": f"gid://shopify/OrderTransaction/{parent}"} if parent else None,
+    }
+
+
+def order_transactions(shop, query, variables, budget):
+    """``nodes(ids:)`` of orders with their ``transactions(first: n)``; unknown ids are null, as in Shopify."""
+    ids = variables.get("ids") or []
+    match = FIRST.search(query)
+    first = int(match.group(1)) if match else 250
+    cost = 1 + len(ids) * (1 + first * TRANSACTION_COST)
+    if cost > MAX_QUERY_COST:
+        return {
+            "errors": [
+                {
+                    "message": f"Query cost is {cost}, which exceeds the single query max cost limit "
+                    f"({MAX_QUERY_COST}).",
+                    "extensions": {"code": "MAX_COST_EXCEEDED", "cost": cost, "maxCost": MAX_QUERY_COST},
+                }
+            ]
+        }
+    nodes = []
+    for value in ids:
+        order_id = parse_gid(value, "Order")
+        draft = shop.data.drafts.get(order_id) if order_id else None
+        if draft is None:
+            nodes.append(None)
+            continue
+        transactions = shop.order_transactions(order_id)[:first]
+        nodes.append({"id": value, "transactions": [transaction_node(tx, draft.rate) for tx in transactions]})
+    actual = 1 + sum(1 + len(node["transactions"]) * TRANSACTION_COST for node in nodes if node)
+    allowed, status = budget.spend(cost, actual)
+    if not allowed:
+        return {
+            "errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}],
+            "extensions": {"cost": status},
+        }
+    return {"data": {"nodes": nodes}, "extensions": {"cost": status}}

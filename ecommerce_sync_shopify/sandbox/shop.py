@@ -11,6 +11,10 @@ from datetime import timedelta
 
 from . import serialize
 from .money import stamp
+from .orders import build_order
+from .payments import pay
+from .people import MARKETS, make_person
+from .refunds import cancel as cancel_draft
 from .refunds import refund as make_refund
 
 
@@ -52,6 +56,18 @@ class SandboxShop:
         """The shop's clock moves one second per change, so every change has a later ``updated_at``."""
         self.clock += timedelta(seconds=1)
         return self.clock
+
+    # ------------------------------------------------------------------
+    # state
+    def snapshot(self):
+        """A copy of the shop's state (orders, levels, payouts, clock, pushes...) for :meth:`restore`."""
+        with self.lock:
+            return copy.deepcopy({key: value for key, value in vars(self).items() if key not in ("lock", "webhooks")})
+
+    def restore(self, state):
+        """Put the shop back as it was at :meth:`snapshot` (tests that change the shop undo it)."""
+        with self.lock:
+            vars(self).update(copy.deepcopy(state))
 
     # ------------------------------------------------------------------
     # reads
@@ -124,6 +140,53 @@ class SandboxShop:
         self.emit("refunds/create", payload)
         self.emit("orders/updated", order)
         return payload
+
+    def place_order(self, method="card", market=None):
+        """A customer checks out a new order: ``orders/create`` is sent.
+
+        :param str method: how it is paid (see ``payments.METHODS``: "card", "paypal", "manual", ...)
+        :param str market: the market code of the customer ("US-NY", "DE", ...), random when None
+        :return: the order as ``/orders/{id}.json`` gives it
+        """
+        with self.lock:
+            data = self.data
+            moment = self.tick()
+            person = make_person(data.rng, data.ids, len(data.drafts), registered=True)
+            if market is not None:
+                person.market = next(item for item in MARKETS if item.code == market)
+                person.city, person.zip = person.market.cities[0]
+            number = max((draft.number for draft in data.drafts.values()), default=1000) + 1
+            draft = build_order(data.rng, data.ids, data.products, person, True, moment, number)
+            pay(data.rng, data.ids, draft, method)
+            draft.touch(moment)
+            data.drafts[draft.id] = draft
+            self._rewrite(draft)
+            order = copy.deepcopy(self.orders[draft.id])
+        self.emit("orders/create", order)
+        return order
+
+    def cancel_order(self, order_id, reason="customer"):
+        """The merchant cancels an order: every unit left is removed and restocked, the money paid goes back.
+
+        Sends ``refunds/create`` for the cancellation's refund, then ``orders/cancelled``.
+
+        :return: the cancelled order
+        """
+        with self.lock:
+            draft = self.data.drafts.get(order_id)
+            if draft is None:
+                raise UnknownObject(order_id)
+            if draft.cancelled_at:
+                raise ValueError(f"order {order_id} is already cancelled")
+            known = {item.id for item in draft.refunds}
+            cancel_draft(self.data.ids, draft, self.tick(), reason=reason, money=draft.captured > draft.refunded)
+            self._rewrite(draft)
+            order = copy.deepcopy(self.orders[order_id])
+        for payload in order["refunds"]:
+            if payload["id"] not in known:
+                self.emit("refunds/create", payload)
+        self.emit("orders/cancelled", order)
+        return order
 
     def touch_order(self, order_id, note=None):
         """An order changes (a note), its ``updated_at`` moves: ``orders/updated`` is sent."""

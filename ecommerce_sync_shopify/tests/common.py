@@ -1,15 +1,16 @@
 from odoo.tests import TransactionCase
 
-from odoo.addons.ecommerce_sync_shopify.sandbox import LeakyBucket, SandboxServer, SandboxShop, generate
+from odoo.addons.ecommerce_sync_shopify.sandbox import CostBudget, LeakyBucket, SandboxServer, SandboxShop, generate
 
 TOKEN = "shpat_odoo_test_token"
 SECRET = "whsec_odoo_test"
 
 
 def start_sandbox(orders=20, seed=21, webhooks=None):
-    """A generated Shopify shop served on 127.0.0.1 (a fast-leaking bucket: tests never wait)."""
+    """A generated Shopify shop served on 127.0.0.1 (a fast-leaking bucket and budget: tests never wait)."""
     shop = SandboxShop(generate(seed=seed, orders=orders), webhooks=webhooks)
-    return SandboxServer(shop, token=TOKEN, bucket=LeakyBucket(40, 2000.0)).start()
+    budget = CostBudget(2000, 100_000.0)
+    return SandboxServer(shop, token=TOKEN, bucket=LeakyBucket(40, 2000.0), budget=budget).start()
 
 
 def store_values(server, **values):

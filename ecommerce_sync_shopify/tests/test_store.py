@@ -70,6 +70,26 @@ class TestShopifyStore(ShopifySandboxCommon):
         self.store.write({"shopify_api_base_url": False, "shopify_local_test_shop": False})
         self.assertEqual(self.store._get_connector().client.base_url, f"https://{self.shop.domain}/admin/api/2025-01/")
 
+    def test_the_location_mapped_to_the_stores_warehouse_is_the_synced_one(self):
+        self.store.action_test_connection()
+        main, soho, _closed = self.store.shopify_location_ids
+        warehouse = self.store.warehouse_id
+        other = self.env["stock.warehouse"].create({"name": "Outlet", "code": "OUT"})
+        self.assertFalse(self.store.stock_platform_location_id)
+
+        soho.warehouse_id = other
+        self.assertFalse(self.store.stock_platform_location_id, "another warehouse's stock is not the store's")
+        main.warehouse_id = warehouse
+        self.assertEqual(self.store.stock_platform_location_id, main.external_id)
+        self.assertEqual(self.store._get_connector().config["location_ids"], [main.external_id])
+
+        # the store now sells from the outlet: SoHo shows its stock
+        self.store.warehouse_id = other
+        self.assertEqual(self.store.stock_platform_location_id, soho.external_id)
+        soho.warehouse_id = False
+        self.assertFalse(self.store.stock_platform_location_id)
+        self.assertEqual(self.store._get_connector().config["location_ids"], [])
+
     def test_settings_are_validated(self):
         for domain in ("https://my-shop.myshopify.com", "my-shop.com", "my shop.myshopify.com"):
             with self.assertRaises(ValidationError):
