@@ -7,7 +7,8 @@ from odoo.tools import mute_logger
 from odoo.addons.ecommerce_sync_shopify.connector.payments import ORDERS_PER_QUERY
 from odoo.addons.ecommerce_sync_shopify.sandbox import WebhookSender
 
-from . import merchant, shop_figures
+from .. import sandbox_merchant as merchant
+from . import shop_figures
 from .common import SECRET, start_sandbox, store_values
 
 #: a generated shop of 50 orders that exercises every case (see test_the_shop_exercises_every_case)

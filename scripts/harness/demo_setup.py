@@ -4,9 +4,10 @@ Run by ``python3 scripts/harness demo`` with the project's virtual environment::
 
     demo_setup.py --config .local/odoo-<db>.conf --database <db> --shopify '<json>' --orders 200
 
-The set-up is what a merchant does once: currencies the shop sells in, the taxes of its markets
-mapped to Odoo taxes, the store connected (Test connection), its accounting set up, its
-locations mapped to the warehouse, the catalog imported and counted. Then every flow is pulled
+The set-up is what a merchant does once (``ecommerce_sync_shopify/sandbox_merchant.py``):
+currencies the shop sells in, the taxes of its markets mapped to Odoo taxes, its payment gateways
+mapped to journals, the store connected (Test connection), its accounting set up, its location
+mapped to the warehouse, the catalogue in Odoo with stock counted. Then every flow is pulled
 page by page, each page committed, with a progress line; the summary is read back from the
 database.
 """
@@ -24,7 +25,6 @@ from odoo.tools import config
 
 DEMO_COMPANY = "Sandbox Outfitters Inc."
 STOCK_ON_HAND = 60
-CURRENCY_RATES = {"EUR": 0.9215, "GBP": 0.789, "CAD": 1.3625}
 
 
 def parse_args(argv):
@@ -91,43 +91,17 @@ def install_progress(registry, progress):
 def setup_company(env):
     company = env.company
     company.write({"name": DEMO_COMPANY, "country_id": env.ref("base.us").id, "anglo_saxon_accounting": True})
-    for code, rate in CURRENCY_RATES.items():
-        currency = env["res.currency"].with_context(active_test=False).search([("name", "=", code)])
-        currency.active = True
-        env["res.currency.rate"].create({"currency_id": currency.id, "rate": rate, "company_id": company.id})
     return company
 
 
-def setup_taxes(env, store):
-    """One Odoo tax per tax of the shop's markets, mapped for the store (price-included where the market is)."""
-    from odoo.addons.ecommerce_sync.connector import TaxLine
-    from odoo.addons.ecommerce_sync_shopify.sandbox.people import MARKETS
+def setup_store(env, shopify, seed, orders):
+    """The Shopify store, set up as ``sandbox_merchant`` describes (taxes, journals, products, stock).
 
-    template = env["account.tax"].search(
-        [("type_tax_use", "=", "sale"), ("amount_type", "=", "percent"), ("company_id", "=", env.company.id)], limit=1
-    )
-    created = {}
-    for market in MARKETS:
-        for title, rate in market.taxes:
-            key = TaxLine(title, rate, Decimal(0)).key
-            if key in created:
-                continue
-            percent = float(rate * 100)
-            tax = template.copy(
-                {
-                    "name": f"{title} {percent:g}%" + (" (incl.)" if market.taxes_included else ""),
-                    "amount": percent,
-                    "price_include_override": "tax_included" if market.taxes_included else "tax_excluded",
-                    "country_id": env.company.account_fiscal_country_id.id,
-                }
-            )
-            env["ecommerce.tax.mapping"].create({"store_id": store.id, "external_key": key, "tax_id": tax.id})
-            created[key] = tax
-    return created
+    :return: the store and the number of taxes mapped
+    """
+    from odoo.addons.ecommerce_sync_shopify import sandbox_merchant
+    from odoo.addons.ecommerce_sync_shopify.sandbox import SandboxShop, generate
 
-
-def setup_store(env, shopify):
-    warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
     store = env["ecommerce.store"].create(
         {
             "name": "Sandbox Outfitters (Shopify)",
@@ -137,18 +111,15 @@ def setup_store(env, shopify):
             "shopify_local_test_shop": True,
             "shopify_api_base_url": shopify["url"],
             "webhook_secret": shopify["webhook_secret"],
-            "create_unknown_products": True,
             "discrepancy_user_id": env.ref("base.user_admin").id,
         }
     )
     store.webhook_token = shopify["webhook_token"]
-    action = store.action_test_connection()
+    shop = SandboxShop(generate(seed=seed, orders=orders))
+    products = sandbox_merchant.set_up_store(env, store, shop, on_hand=STOCK_ON_HAND)
     if store.state != "connected":
-        raise SystemExit(f"Test connection failed: {action['params']['message']}")
-    active = store.shopify_location_ids.filtered("shopify_active")
-    active[:1].warehouse_id = warehouse
-    store.action_setup_accounting()
-    return store
+        raise SystemExit(f"Test connection failed: {store.state_message}")
+    return store, len(store.env["ecommerce.tax.mapping"].search([("store_id", "=", store.id)])), len(products)
 
 
 def setup_woocommerce_store(env, woo):
@@ -181,19 +152,6 @@ def setup_woocommerce_store(env, woo):
     return store
 
 
-def count_stock(env, store):
-    """The merchant counts the catalog: STOCK_ON_HAND of every storable product the store sells."""
-    location = store._stock_location() if hasattr(store, "_stock_location") else None
-    location = location or store.warehouse_id.lot_stock_id
-    products = store.product_link_ids.product_id.filtered("is_storable")
-    for product in products:
-        env["stock.quant"].with_context(inventory_mode=True).create(
-            {"product_id": product.id, "location_id": location.id, "inventory_quantity": STOCK_ON_HAND}
-        ).action_apply_inventory()
-    return len(products)
-
-
-# ----------------------------------------------------------------------
 def run_flow(registry, store_id, flow, progress, expected=0):
     """Pull one flow page by page, committing each page."""
     progress.start(flow, expected)
@@ -363,10 +321,10 @@ def main(argv=None):
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         setup_company(env)
-        store = setup_store(env, shopify)
-        taxes = setup_taxes(env, store)
+        store, taxes, products = setup_store(env, shopify, args.seed, args.orders)
         store_id = store.id
-        print(f"    {store.name}: connected to {store.shop_name} ({store.shop_currency}); {len(taxes)} taxes mapped")
+        print(f"    {store.name}: connected to {store.shop_name} ({store.shop_currency}); {taxes} taxes mapped")
+        print(f"    {products} products in the catalogue, {STOCK_ON_HAND} units of each good on hand")
         woo_id = None
         if woo:
             woo_store = setup_woocommerce_store(env, woo)
@@ -379,10 +337,6 @@ def main(argv=None):
     started = time.monotonic()
     calls = Counter()
     calls[store_id] += run_flow(registry, store_id, "products", progress)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        counted = count_stock(env, env["ecommerce.store"].browse(store_id))
-        print(f"    {counted} products counted: {STOCK_ON_HAND} units each on hand")
     calls[store_id] += run_flow(registry, store_id, "orders", progress, expected=args.orders)
     calls[store_id] += run_flow(registry, store_id, "payouts", progress)
     timings = {store_id: time.monotonic() - started}

@@ -1,5 +1,8 @@
 """A merchant's Odoo, set up for the sandbox shop the way a user would set it up for a real one.
 
+Used by the addon's tests and by the demo (``scripts/harness/demo_setup.py``); not loaded by the
+addon itself.
+
 * the currencies the shop sells in are active, with the rates Shopify converted at;
 * each tax the shop charges is an Odoo sales tax (excluded for the US and Canada, included for
   Europe), mapped to the shop's tax line;
