@@ -181,6 +181,11 @@ class OrderDraft:
         return total if self.taxes_included else total + self.total_tax
 
     @property
+    def current_total(self):
+        """Shopify's ``current_total_price``: the total after refunds and removals."""
+        return self.total - sum((item.calculated(self.taxes_included) for item in self.refunds), ZERO)
+
+    @property
     def captured(self):
         return sum((Decimal(tx["amount"]) for tx in self.transactions if is_payment(tx)), ZERO)
 

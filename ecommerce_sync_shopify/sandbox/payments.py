@@ -123,9 +123,15 @@ def pay(rng, ids, draft, method):
 
 
 def mark_manual_paid(ids, draft, moment):
-    """A pending manual payment is received: its sale becomes a successful one."""
-    pending = next(tx for tx in draft.transactions if tx["gateway"] == MANUAL and tx["status"] == "pending")
-    transaction(ids, draft, "sale", MANUAL, Decimal(pending["amount"]), moment, message="Marked as paid")
+    """A pending manual payment is received: the merchant marks the balance still due as paid.
+
+    The pending sale keeps the amount of the checkout; an edit since then (an item removed) lowers
+    what the customer pays.
+    """
+    due = draft.current_total - (draft.captured - draft.refunded)
+    if due <= ZERO:
+        return
+    transaction(ids, draft, "sale", MANUAL, due, moment, message="Marked as paid")
     draft.touch(moment)
 
 

@@ -268,11 +268,10 @@ def current_totals(draft):
             shipping_subtotal += subtotal
             shipping_tax += sum(taxes, ZERO)
             discounts += shipping.discount
-    refunded_value = sum((item.calculated(draft.taxes_included) for item in draft.refunds), ZERO)
     return {
         "subtotal": draft.subtotal - line_subtotal,
         "tax": draft.total_tax - line_tax - shipping_tax,
-        "total": draft.total - refunded_value,
+        "total": draft.current_total,
         "discounts": draft.line_discounts + draft.shipping_discounts - discounts,
     }
 

@@ -211,7 +211,8 @@ def tie_out(env, store, records):
             lambda move, invoices=invoices: move.move_type == "out_refund" and move.reversed_entry_id in invoices
         )
         invoiced = sum(invoices.mapped("amount_total")) - sum(refunds.mapped("amount_total"))
-        credited = sum(refund.total for refund in order.refunds if refund.refunded_amount)
+        # every refund is a credit note, money sent back or not (an item removed by an order edit)
+        credited = sum((refund.total for refund in order.refunds), Decimal(0))
         expected = Decimal(0) if order.is_cancelled and not order.captured_amount else order.total - credited
         if abs(Decimal(str(invoiced)) - expected) < Decimal("0.005"):
             identical.append(order)
