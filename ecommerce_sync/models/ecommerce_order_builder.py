@@ -425,7 +425,7 @@ class EcommerceOrderBuilder(models.AbstractModel):
                             "from the company's sales tax and mapped to it. Check its accounts and tax report "
                             "lines, or map the store tax to another tax.",
                             key=tax_line.key,
-                            rate=f"{tax_line.percent:f}",
+                            rate=format(tax_line.percent, "f"),
                             tax=tax.name,
                         ),
                         {"external_id": tax_line.key, "record": tax},
