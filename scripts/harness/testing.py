@@ -1,6 +1,7 @@
 """The test command: suites without Odoo, then every addon's Odoo tests on a fresh database."""
 
 import ast
+import os
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -106,6 +107,8 @@ def run_odoo_suites(repo, venv, odoo, extra, keep_db=False):
                 "pytest",
                 "-p",
                 "no:cacheprovider",
+                "-p",
+                "odoo_test_mode",
                 "-q",
                 f"--odoo-config={database.config}",
                 f"--odoo-database={database.name}",
@@ -117,6 +120,9 @@ def run_odoo_suites(repo, venv, odoo, extra, keep_db=False):
             ],
             cwd=repo,
             check=False,
+            env={
+                "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent), os.environ.get("PYTHONPATH")]))
+            },
         )
         read_junit(report, result)
         if not extra:
