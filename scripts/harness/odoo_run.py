@@ -30,6 +30,23 @@ with registry.cursor() as cr:
 print(json.dumps(problems))
 """
 
+#: Test classes insert thousands of rows and roll them back. Autovacuum then records such a table
+#: as holding no rows over many pages, the planner believes every later row count is zero, and
+#: Odoo's reconciliation queries turn into nested full scans (seconds each). A test database keeps
+#: the statistics taken once after installation instead.
+KEEP_STATISTICS = """
+DO $$
+DECLARE
+    rel regclass;
+BEGIN
+    FOR rel IN SELECT oid::regclass FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace
+    LOOP
+        EXECUTE format('ALTER TABLE %s SET (autovacuum_enabled = false)', rel);
+    END LOOP;
+END
+$$
+"""
+
 
 def addon_names(repo):
     """The project's installable addons, base first."""
@@ -116,6 +133,11 @@ class OdooDatabase:
         missing = [name for name in addons if states.get(name) != "installed"]
         if missing:
             raise RuntimeError(f"Not installed: {', '.join(missing)} (log {log})")
+
+    def keep_statistics(self):
+        """Analyze once and turn autovacuum off in this (throwaway) database; see KEEP_STATISTICS."""
+        postgres.psql_python(self.venv.python, self.server, KEEP_STATISTICS, self.name)
+        postgres.psql_python(self.venv.python, self.server, "ANALYZE", self.name)
 
     def update(self, addons):
         self.run_odoo(

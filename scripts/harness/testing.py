@@ -96,6 +96,7 @@ def run_odoo_suites(repo, venv, odoo, extra, keep_db=False):
         ui.step(f"Creating database {database.name} with {', '.join(names)} installed")
         started = time.monotonic()
         database.create(names)
+        database.keep_statistics()
         ui.info(f"installed in {time.monotonic() - started:.0f}s")
         report = repo / ".local" / "reports" / "odoo-junit.xml"
         report.unlink(missing_ok=True)
