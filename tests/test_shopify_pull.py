@@ -176,9 +176,28 @@ def test_settled_payouts_come_oldest_first_with_their_lines(server, connector):
         assert payout.net_total == payout.amount and payout.lines
         assert payout.fees_total > 0
         assert {line.kind for line in payout.lines} <= {"charge", "refund", "adjustment"}
-    assert pages[-1].cursor == settled[-1]["date"], "the cursor never passes a payout still in transit"
+    last = settled[-1]
+    assert pages[-1].cursor == f"{last['date']}|{last['id']}", "the cursor never passes a payout still in transit"
     charges = [line for payout in payouts for line in payout.lines if line.kind == "charge"]
     assert all(line.order_external_id and line.transaction_external_id for line in charges)
+
+
+def test_payouts_after_the_cursor_are_read_once(server, connector):
+    _records, pages = pull(connector, "payouts")
+    middle = pages[len(pages) // 2].cursor
+    calls = connector.client.calls
+    again, _pages = pull(connector, "payouts", pages[-1].cursor)
+    assert again == [] and connector.client.calls == calls + 1, "only the payout list is read"
+
+    rest, _pages = pull(connector, "payouts", middle)
+    assert [record.external_id for record in rest] == [
+        page.items[0].external_id for page in pages[len(pages) // 2 + 1 :]
+    ]
+
+    day = middle.split("|")[0]
+    same_day = [page.items[0].external_id for page in pages if page.cursor.startswith(day)]
+    from_date, _pages = pull(connector, "payouts", day)
+    assert [record.external_id for record in from_date][: len(same_day)] == same_day, "a bare date re-reads its day"
 
 
 def test_stock_levels_are_read_per_variant(server, connector):

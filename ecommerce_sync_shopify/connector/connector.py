@@ -22,7 +22,7 @@ from .catalog import parse_inventory_level, parse_location, parse_product
 from .client import ShopifyClient
 from .orders import parse_order
 from .payments import ORDER_TRANSACTIONS, ORDERS_PER_QUERY, TRANSACTIONS_FIRST, gid_number, rest_transaction
-from .payouts import FINAL_STATUSES, parse_payout
+from .payouts import FINAL_STATUSES, cursor_position, parse_payout, payout_position
 from .refunds import parse_refund
 
 _logger = logging.getLogger(__name__)
@@ -275,28 +275,33 @@ class ShopifyConnector(Connector):
     # ------------------------------------------------------------------
     # payouts
     def fetch_payouts(self, cursor):
-        """Settled Shopify Payments payouts from the ``cursor`` date on, oldest first, with their lines.
+        """Settled Shopify Payments payouts after the ``cursor``, oldest first, with their lines.
 
         Shopify lists payouts newest first and has no ``updated_at``: the
-        payouts since ``date_min`` are read, sorted, and yielded one page per
-        payout until the first one still scheduled or in transit, which stops
-        the run so that the cursor (the date of the last settled payout) never
-        passes it.
+        payouts since the cursor's date are read, sorted by date and id, and
+        yielded one page per payout until the first one still scheduled or in
+        transit, which stops the run so that the cursor (``<date>|<id>`` of the
+        last settled payout) never passes it. Payouts at or before the cursor
+        are not read again (a cursor of a bare date re-reads that date).
         """
+        after = cursor_position(cursor)
         params = {"limit": self.page_size}
         if cursor:
-            params["date_min"] = cursor[:10]
+            params["date_min"] = after[0]
         payouts = []
         for batch, _response in self.client.paginate("shopify_payments/payouts.json", params, "payouts"):
             payouts.extend(batch)
-        payouts.sort(key=lambda payout: (str(payout.get("date") or ""), int(payout.get("id") or 0)))
+        payouts.sort(key=payout_position)
         for payout in payouts:
+            if payout_position(payout) <= after:
+                continue
             if str(payout.get("status") or "").lower() not in FINAL_STATUSES:
                 break
             calls_before = self.client.calls
             record = RawRecord(str(payout["id"]), self._payout_payload(payout), str(payout.get("status") or ""))
             self._count("payouts", calls_before, 1)
-            yield Page([record], cursor=str(payout.get("date") or cursor or ""))
+            day, payout_id = payout_position(payout)
+            yield Page([record], cursor=f"{day}|{payout_id}")
 
     def _payout_payload(self, payout):
         params = {"payout_id": payout["id"], "limit": PAGE_SIZE}

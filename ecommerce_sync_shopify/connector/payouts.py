@@ -54,6 +54,20 @@ def payout_date(value):
     return datetime.combine(day, time.min, tzinfo=timezone.utc)
 
 
+def payout_position(payout):
+    """Where a payout (a ``/payouts.json`` object) stands in the payouts flow: ``(date, id)``."""
+    return str(payout.get("date") or "")[:10], int(payout.get("id") or 0)
+
+
+def cursor_position(cursor):
+    """The position a payouts cursor (``"<date>|<id>"``, or a bare date) marks as handled.
+
+    A bare date marks nothing of that date as handled: its payouts are read again.
+    """
+    day, _sep, payout_id = str(cursor or "").partition("|")
+    return day[:10], int(payout_id) if payout_id.isdigit() else 0
+
+
 def parse_balance_transaction(data, currency=""):
     if not isinstance(data, dict) or not data.get("id"):
         raise RecordError(f"balance transaction without id: {data!r:.200}")
