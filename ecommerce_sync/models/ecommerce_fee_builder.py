@@ -67,15 +67,32 @@ class EcommerceFeeBuilder(models.AbstractModel):
         :param list fees: canonical Fee records
         :rtype: account.move
         """
-        move = self.env["account.move"].create(self._prepare_fee_entry(store, fees, ref, date))
+        return self._post_clearing_entry(store, self._fee_entry_lines(store, fees, ref, date), ref, date)
+
+    @api.model
+    def _post_clearing_entry(self, store, lines, ref, date):
+        """Post an entry of the store's clearing journal with ``lines`` (journal item values).
+
+        :rtype: account.move
+        """
+        move = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": store.clearing_journal_id.id,
+                "date": date,
+                "ref": ref,
+                "ecommerce_store_id": store.id,
+                "line_ids": [Command.create(values) for values in lines],
+            }
+        )
         move.action_post()
         return move
 
     @api.model
-    def _prepare_fee_entry(self, store, fees, ref, date):
-        """Values of a fee entry.
+    def _fee_entry_lines(self, store, fees, ref, date):
+        """Journal items of a fee entry: a debit per fee, a credit of the clearing account per currency.
 
-        :rtype: dict
+        :rtype: list
         """
         lines = []
         totals = defaultdict(lambda: ZERO)
@@ -94,14 +111,7 @@ class EcommerceFeeBuilder(models.AbstractModel):
                     store, store.clearing_account_id, currency_code, -amount, date, _("Fees: %(ref)s", ref=ref)
                 )
             )
-        return {
-            "move_type": "entry",
-            "journal_id": store.clearing_journal_id.id,
-            "date": date,
-            "ref": ref,
-            "ecommerce_store_id": store.id,
-            "line_ids": [Command.create(values) for values in lines],
-        }
+        return lines
 
     @api.model
     def _move_line_values(self, store, account, currency_code, amount, date, label, partner=None):

@@ -815,17 +815,22 @@ class EcommerceOrderBuilder(models.AbstractModel):
         if payment and payment._name == "account.payment":
             return payment
         values = self._prepare_payment(store, order, sale_order, invoice, transaction)
+        return self._post_payment(store, values, transaction, order.name, self._transaction_time(order, transaction))
+
+    @api.model
+    def _post_payment(self, store, values, transaction, external_name, created_at):
+        """Create and post the payment of ``values``, bound to the store ``transaction`` it records."""
         payment = self.env["account.payment"].create(values)
         payment.action_post()
         payment.move_id.ecommerce_store_id = store
-        Binding._bind(
+        self.env["ecommerce.binding"]._bind(
             store,
             "transaction",
             transaction.external_id,
             payment,
             revision=transaction.status,
-            external_name=order.name,
-            created_at=self._transaction_time(order, transaction),
+            external_name=external_name,
+            created_at=created_at,
         )
         return payment
 

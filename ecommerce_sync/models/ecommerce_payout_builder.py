@@ -245,17 +245,9 @@ class EcommercePayoutBuilder(models.AbstractModel):
                     "partner_id": clearing_line.partner_id.id,
                 }
             )
-        move = self.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": store.clearing_journal_id.id,
-                "date": date,
-                "ref": _("Payout %(payout)s: currency conversion", payout=payout.external_id),
-                "ecommerce_store_id": store.id,
-                "line_ids": [Command.create(vals) for vals in values],
-            }
+        move = FeeBuilder._post_clearing_entry(
+            store, values, _("Payout %(payout)s: currency conversion", payout=payout.external_id), date
         )
-        move.action_post()
         for _line, payment in foreign:
             clearing_line = self._payment_clearing_line(payment)
             counterpart = move.line_ids.filtered(
@@ -323,17 +315,9 @@ class EcommercePayoutBuilder(models.AbstractModel):
                 FeeBuilder._move_line_values(store, store.clearing_account_id, line.currency, line.amount, date, label)
             )
             values.append(FeeBuilder._move_line_values(store, account, line.currency, -line.amount, date, label))
-        move = self.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": store.clearing_journal_id.id,
-                "date": date,
-                "ref": _("Payout %(payout)s: other items", payout=payout.external_id),
-                "ecommerce_store_id": store.id,
-                "line_ids": [Command.create(vals) for vals in values],
-            }
+        move = FeeBuilder._post_clearing_entry(
+            store, values, _("Payout %(payout)s: other items", payout=payout.external_id), date
         )
-        move.action_post()
         return move.line_ids.filtered(lambda line: line.account_id == store.clearing_account_id)
 
     @api.model

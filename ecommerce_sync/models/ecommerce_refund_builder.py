@@ -370,21 +370,14 @@ class EcommerceRefundBuilder(models.AbstractModel):
             values = OrderBuilder._prepare_payment(
                 store, self._order_stub(refund, sale_order), sale_order, credit_note, transaction, "outbound"
             )
-            payment = self.env["account.payment"].create(values)
-            payment.action_post()
-            payment.move_id.ecommerce_store_id = store
-            Binding._bind(
+            moment = transaction.processed_at or refund.created_at
+            payments |= OrderBuilder._post_payment(
                 store,
-                "transaction",
-                transaction.external_id,
-                payment,
-                revision=transaction.status,
-                external_name=sale_order.ecommerce_order_name or sale_order.name,
-                created_at=OrderBuilder._to_naive(transaction.processed_at or refund.created_at)
-                if (transaction.processed_at or refund.created_at)
-                else None,
+                values,
+                transaction,
+                sale_order.ecommerce_order_name or sale_order.name,
+                OrderBuilder._to_naive(moment) if moment else None,
             )
-            payments |= payment
         if credit_note:
             if payments:
                 OrderBuilder._reconcile(payments.move_id, credit_note)
