@@ -13,7 +13,7 @@ order. Refunds and inventory levels are complete and processed as received.
 
 import json
 
-from odoo.addons.ecommerce_sync.connector import WebhookError, WebhookEvent, verify_base64_hmac
+from odoo.addons.ecommerce_sync.connector import Connector, WebhookError, WebhookEvent, verify_base64_hmac
 
 HMAC_HEADER = "X-Shopify-Hmac-Sha256"
 TOPIC_HEADER = "X-Shopify-Topic"
@@ -39,19 +39,9 @@ TOPICS = {
 }
 
 
-def header(headers, name):
-    if headers is None:
-        return ""
-    value = headers.get(name)
-    if value is None and isinstance(headers, dict):
-        lowered = name.lower()
-        value = next((item for key, item in headers.items() if key.lower() == lowered), None)
-    return value or ""
-
-
 def verify(secret, headers, body):
     """True when ``X-Shopify-Hmac-Sha256`` is the HMAC of ``body`` with ``secret`` (constant time)."""
-    return verify_base64_hmac(secret, body, header(headers, HMAC_HEADER))
+    return verify_base64_hmac(secret, body, Connector.header(headers, HMAC_HEADER))
 
 
 def external_id(topic, payload):
@@ -71,13 +61,15 @@ def parse(headers, body, shop_domain=""):
     :param str shop_domain: the store's domain; a delivery for another shop is refused
     :raise WebhookError: when a header is missing or the body is not a JSON object
     """
-    topic = header(headers, TOPIC_HEADER).strip().lower()
-    delivery = header(headers, WEBHOOK_ID_HEADER).strip() or header(headers, EVENT_ID_HEADER).strip()
+    topic = Connector.header(headers, TOPIC_HEADER).strip().lower()
+    delivery = (
+        Connector.header(headers, WEBHOOK_ID_HEADER).strip() or Connector.header(headers, EVENT_ID_HEADER).strip()
+    )
     if not topic:
         raise WebhookError(f"missing {TOPIC_HEADER} header")
     if not delivery:
         raise WebhookError(f"missing {WEBHOOK_ID_HEADER} header")
-    sender = header(headers, SHOP_HEADER).strip().lower()
+    sender = Connector.header(headers, SHOP_HEADER).strip().lower()
     if shop_domain and sender and sender != shop_domain.lower():
         raise WebhookError(f"the webhook is from shop {sender}, this store is {shop_domain}")
     flow, refetch = TOPICS.get(topic, ("", False))
