@@ -31,33 +31,42 @@ SANDBOX_LAUNCHER = (
 )
 
 
-class Sandbox:
+class _Process:
+    """A child process, asked to stop and killed when it has not within ``stop_timeout`` seconds."""
+
+    def __init__(self, process, stop_timeout=20):
+        self.process = process
+        self.stop_timeout = stop_timeout
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+class Sandbox(_Process):
     """A sandbox process; its first output line (JSON) says where it listens."""
 
     def __init__(self, venv, repo, addon, args, log):
         self.log = log
         handle = log.open("w")
-        self.process = subprocess.Popen(
+        process = subprocess.Popen(
             [venv.python, "-u", "-c", SANDBOX_LAUNCHER, str(repo), addon, *args],
             stdout=subprocess.PIPE,
             stderr=handle,
             text=True,
             env={**os.environ, "TZ": "UTC"},
         )
+        super().__init__(process, stop_timeout=10)
         line = self.process.stdout.readline()
         try:
             self.info = json.loads(line)
         except ValueError:
             self.stop()
             raise RuntimeError(f"The {addon} sandbox did not start (log {log}): {line.strip()}") from None
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
 
 
 def wait_for_http(url, process, timeout=90):
@@ -188,19 +197,6 @@ def main(repo, args):
         for process in reversed(running):
             process.stop()
         server.stop()
-
-
-class _Process:
-    def __init__(self, process):
-        self.process = process
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
 
 
 if __name__ == "__main__":
