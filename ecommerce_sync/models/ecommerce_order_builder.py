@@ -581,9 +581,16 @@ class EcommerceOrderBuilder(models.AbstractModel):
     def _prepare_invoice_values(self, store, order, sale_order):
         """Invoice values the sale order's ``_prepare_invoice`` does not know: the date of the order.
 
+        Without payment terms the invoice is due on that date (a store order is paid, or owed, when it
+        is placed); Odoo would otherwise make it due on the day of the import.
+
         :rtype: dict
         """
-        return {"invoice_date": self._order_date(order.created_at)}
+        date = self._order_date(order.created_at)
+        values = {"invoice_date": date}
+        if not sale_order.payment_term_id:
+            values["invoice_date_due"] = date
+        return values
 
     @api.model
     def _apply_store_rate(self, store, order, move):

@@ -185,6 +185,8 @@ class EcommerceRefundBuilder(models.AbstractModel):
             "invoice_origin": sale_order.name,
             "ecommerce_store_id": store.id,
         }
+        if not invoice.invoice_payment_term_id:
+            values["invoice_date_due"] = date
         return values
 
     @api.model

@@ -103,6 +103,7 @@ class TestLedgerOrders(LedgerCommon):
                     "state": "posted",
                     "payment_state": "paid",
                     "invoice_date": fields.Date.to_date("2025-01-05"),
+                    "invoice_date_due": fields.Date.to_date("2025-01-05"),
                     "ref": "#1001",
                     "ecommerce_store_id": self.store.id,
                     "team_id": self.store.team_id.id,
@@ -363,6 +364,8 @@ class TestLedgerOrders(LedgerCommon):
         invoice = sale_order.invoice_ids
         self.assertRecordValues(invoice, [{"state": "posted", "payment_state": "not_paid", "amount_residual": 80.19}])
         self.assertEqual(self.balance(self.receivable, invoice), 80.19)
+        # owed since the order was placed: overdue in the aged receivables from that day
+        self.assertEqual(invoice.invoice_date_due, fields.Date.to_date("2025-01-05"))
 
         cancelled = self.us_order("1020", transactions=[], financial_status="voided", updated=at(6), cancelled_at=at(6))
         self.assertEqual(self.handle(cancelled), "updated")

@@ -1,5 +1,6 @@
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -50,6 +51,8 @@ class TestLedgerRefunds(LedgerCommon):
                     "payment_state": "paid",
                     "reversed_entry_id": invoice.id,
                     "ecommerce_store_id": self.store.id,
+                    "invoice_date": fields.Date.to_date("2025-01-08"),
+                    "invoice_date_due": fields.Date.to_date("2025-01-08"),
                     "amount_untaxed": 18.0,
                     "amount_tax": 1.13,
                     "amount_total": 19.13,
