@@ -1,7 +1,6 @@
 import logging
 import time
 from collections import defaultdict
-from datetime import timezone
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -28,6 +27,7 @@ class EcommerceStockBuilder(models.AbstractModel):
     """
 
     _name = "ecommerce.stock.builder"
+    _inherit = "ecommerce.builder.mixin"
     _description = "Stock Builder"
 
     # ------------------------------------------------------------------
@@ -36,7 +36,7 @@ class EcommerceStockBuilder(models.AbstractModel):
     def _lines_by_external_id(self, sale_order):
         """``{store line id: sale.order.line}``: the sale order lines of each store line delivering goods.
 
-        A store line is usually one sale order line; the order builder writes it as two lines of the
+        A store line is usually one sale order line; the sale order builder writes it as two lines of the
         same product when no single unit price gives the store's amount (see ``ledger.amounts``).
         Lines are in creation order.
         """
@@ -226,16 +226,13 @@ class EcommerceStockBuilder(models.AbstractModel):
             lines = self.env["sale.order.line"].union(*(sale_lines[key] for key in quantities))
             deliveries = self._deliveries_of(sale_order, pickings, lines)
             self._note_fulfillment(deliveries, fulfillment)
-            created_at = (
-                fulfillment.created_at.astimezone(timezone.utc).replace(tzinfo=None) if fulfillment.created_at else None
-            )
             Binding._bind(
                 store,
                 "fulfillment",
                 fulfillment.external_id,
                 deliveries[-1:] or sale_order,
                 external_name=fulfillment.tracking_number or fulfillment.external_id,
-                created_at=created_at,
+                created_at=self._to_naive(fulfillment.created_at),
             )
         return validated
 
