@@ -1,3 +1,7 @@
+# the mixins first: the models below inherit them
+from . import ecommerce_mapping_mixin
+
+# isort: split
 from . import (
     account_bank_statement_line,
     account_move,
