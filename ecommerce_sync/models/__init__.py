@@ -18,6 +18,7 @@ from . import (
     ecommerce_shipping_mapping,
     ecommerce_sku_mapping,
     ecommerce_stock_builder,
+    ecommerce_stock_compare,
     ecommerce_stock_push,
     ecommerce_store,
     ecommerce_sync_engine,

@@ -560,10 +560,11 @@ class EcommerceStore(models.Model):
         self.ensure_one()
         return self.stock_location_id or self.warehouse_id.lot_stock_id
 
-    def _stock_links(self, products=None):
+    def _stock_links(self, products=None, extra_domain=()):
         """The store variants whose level Odoo sets: linked to a storable product and tracked by the store.
 
         :param products: only the variants of these products (all when None)
+        :param extra_domain: only the variants that also match this domain
         """
         self.ensure_one()
         domain = [
@@ -574,7 +575,7 @@ class EcommerceStore(models.Model):
         ]
         if products is not None:
             domain.append(("product_id", "in", products.ids))
-        return self.env["ecommerce.product.link"].sudo().search(domain)
+        return self.env["ecommerce.product.link"].sudo().search(domain + list(extra_domain))
 
     def _stock_levels(self, products):
         """The quantity each product should show in this store.
@@ -640,6 +641,15 @@ class EcommerceStore(models.Model):
 
     def _set_error(self, message):
         self.sudo().write({"state": "error", "state_message": message})
+
+    def _set_credentials_refused(self, error):
+        """Put the store in error state: the platform refused its credentials.
+
+        :return: the message the store shows
+        """
+        message = _("The platform refused the credentials: %(error)s", error=error)
+        self._set_error(message)
+        return message
 
     # ------------------------------------------------------------------
     # accounting set-up
@@ -811,9 +821,10 @@ class EcommerceStore(models.Model):
         try:
             info = connector.test_connection()
         except AuthenticationError as exc:
-            message = _("The platform refused the credentials: %(error)s", error=exc)
+            message = self._set_credentials_refused(exc)
         except ConnectorError as exc:
             message = _("Connection failed: %(error)s", error=exc)
+            self._set_error(message)
         else:
             self.write(self._connection_values(info))
             return self._notification(
@@ -821,7 +832,6 @@ class EcommerceStore(models.Model):
                 _("Connection successful"),
                 _("Connected to %(name)s (currency %(currency)s).", name=info.name, currency=info.currency),
             )
-        self._set_error(message)
         return self._notification("danger", _("Connection failed"), message, sticky=True)
 
     @api.model
@@ -923,7 +933,7 @@ class EcommerceStore(models.Model):
         self.ensure_one()
         if not self.sync_stock:
             raise UserError(_("Stock sync is disabled for the store %(store)s.", store=self.name))
-        log = self.env["ecommerce.stock.builder"]._compare_store_levels(self, trigger="manual")
+        log = self.env["ecommerce.stock.compare"]._compare_store_levels(self, trigger="manual")
         return self._stock_notification(_("Stock compared"), log)
 
     def _stock_notification(self, title, log):
@@ -983,10 +993,6 @@ class EcommerceStore(models.Model):
     def _cron_compare_stock(self):
         """Compare the stock levels of every connected store that syncs stock."""
         stores = self.search([("state", "!=", "draft"), ("sync_stock", "=", True)])
-        builder = self.env["ecommerce.stock.builder"]
         for store in stores:
-            try:
-                builder._compare_store_levels(store, trigger="cron")
-            except UserError as exc:
-                _logger.warning("Stock comparison of %s skipped: %s", store.name, exc)
+            self.env["ecommerce.stock.compare"]._compare_store_levels(store, trigger="cron")
         self.env["ir.cron"]._notify_progress(done=len(stores), remaining=0)
