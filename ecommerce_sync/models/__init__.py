@@ -1,5 +1,5 @@
 # the mixins first: the models below inherit them
-from . import ecommerce_mapping_mixin
+from . import ecommerce_mapping_mixin, ecommerce_store_accounting, ecommerce_store_dashboard, ecommerce_store_stock
 
 # isort: split
 from . import (
@@ -22,7 +22,6 @@ from . import (
     ecommerce_stock_push,
     ecommerce_store,
     ecommerce_sync_engine,
-    ecommerce_sync_engine_ledger,
     ecommerce_sync_log,
     ecommerce_sync_log_line,
     ecommerce_tax_mapping,
