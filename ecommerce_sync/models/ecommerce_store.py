@@ -1,5 +1,6 @@
 import logging
 import secrets
+import threading
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -141,13 +142,19 @@ class EcommerceStore(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _selection_platform(self):
-        """Every registered connector whose addon is installed in this database."""
+        """Every registered connector of an installed addon.
+
+        Connectors defined in a ``tests`` package, or outside any addon, serve
+        tests only: they are offered while Odoo runs tests, never otherwise.
+        """
         installed = self.env.registry._init_modules
+        testing = getattr(threading.current_thread(), "testing", False)
         choices = []
         for key, label in registered_platforms().items():
-            module = get_connector_class(key).__module__
-            addon = module.split(".")[2] if module.startswith("odoo.addons.") else ""
-            if not addon or addon in installed:
+            parts = get_connector_class(key).__module__.split(".")
+            addon = parts[2] if len(parts) > 2 and parts[:2] == ["odoo", "addons"] else ""
+            for_tests = not addon or "tests" in parts[3:]
+            if (testing or not for_tests) and (not addon or addon in installed):
                 choices.append((key, label))
         return choices
 
@@ -243,6 +250,40 @@ class EcommerceStore(models.Model):
         message = _("The platform refused the credentials: %(error)s", error=error)
         self._set_error(message)
         return message
+
+    @api.model
+    def _park_platform_stores(self, platform):
+        """Leave the stores of ``platform`` readable and idle: its connector addon is being uninstalled.
+
+        Without the connector nothing can talk to these stores: they are
+        archived and set back to "Not connected" (no scheduled sync, retry or
+        webhook picks them up), their pending webhook events fail and their
+        failed records are abandoned, each with a message naming the platform.
+        Their documents, logs and mappings stay; installing the addon again
+        and pressing "Test connection" resumes them. Connector addons call it
+        from their ``uninstall_hook``.
+
+        :param str platform: the platform key
+        :return: the stores parked
+        """
+        stores = self.with_context(active_test=False).search([("platform", "=", platform)])
+        if not stores:
+            return stores
+        message = _(
+            "The %(platform)s connector was uninstalled; install it again to resume this store.",
+            platform=registered_platforms().get(platform, platform),
+        )
+        stores.write({"active": False, "state": "draft", "state_message": message})
+        self.env["ecommerce.webhook.event"].search([("store_id", "in", stores.ids), ("state", "=", "pending")]).write(
+            {"state": "failed", "error": message}
+        )
+        self.env["ecommerce.sync.log.line"].search([("store_id", "in", stores.ids), ("state", "=", "failed")]).write(
+            {"state": "abandoned", "error": message}
+        )
+        _logger.info(
+            "Archived %s store(s) of the platform %s before its connector is uninstalled", len(stores), platform
+        )
+        return stores
 
     # ------------------------------------------------------------------
     def action_test_connection(self):
@@ -387,7 +428,12 @@ class EcommerceStore(models.Model):
         engine = self.env["ecommerce.sync.engine"]
         pending = 0
         for store in stores:
-            logs = engine.sync_store(store, trigger="cron")
+            try:
+                logs = engine.sync_store(store, trigger="cron")
+            except UserError as exc:  # no installed connector: the other stores go on
+                _logger.warning("Sync of store %s skipped: %s", store.id, exc)
+                store.write({"last_sync_at": now, "last_sync_result": "failed", "last_sync_message": str(exc)})
+                logs = self.env["ecommerce.sync.log"]
             if any(log.more_pending for log in logs):
                 pending += 1
             else:
