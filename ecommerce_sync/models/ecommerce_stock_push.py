@@ -337,6 +337,7 @@ class EcommerceStockPush(models.Model):
     # ------------------------------------------------------------------
     def action_send_now(self):
         """Flush the stores of the selected rows now."""
+        self.check_access("write")
         for store in self.store_id:
             self._flush_store(store, trigger="manual")
         return True

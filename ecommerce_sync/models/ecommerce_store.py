@@ -294,6 +294,7 @@ class EcommerceStore(models.Model):
         exception that would roll the state back).
         """
         self.ensure_one()
+        self.check_access("write")
         connector = self._get_connector()
         try:
             info = connector.test_connection()
@@ -346,6 +347,7 @@ class EcommerceStore(models.Model):
     def action_sync_now(self):
         """Run every enabled flow now (within the page budget), then let the scheduler finish."""
         self.ensure_one()
+        self.check_access("write")
         logs = self.env["ecommerce.sync.engine"].sync_store(self, trigger="manual")
         if any(log.more_pending for log in logs):
             self.env.ref("ecommerce_sync.ir_cron_ecommerce_sync")._trigger()

@@ -218,6 +218,7 @@ class EcommerceStoreStock(models.AbstractModel):
     def action_push_all_stock(self):
         """Send the level of every product this store sells, now."""
         self.ensure_one()
+        self.check_access("write")
         if not self.sync_stock:
             raise UserError(_("Stock sync is disabled for the store %(store)s.", store=self.name))
         self._queue_all_stock()
@@ -227,6 +228,7 @@ class EcommerceStoreStock(models.AbstractModel):
     def action_compare_stock(self):
         """Read the store's levels and record the products whose level differs from Odoo's."""
         self.ensure_one()
+        self.check_access("write")
         if not self.sync_stock:
             raise UserError(_("Stock sync is disabled for the store %(store)s.", store=self.name))
         log = self.env["ecommerce.stock.compare"]._compare_store_levels(self, trigger="manual")
