@@ -1,3 +1,7 @@
+# the mixins first: the models below inherit them
+from . import ecommerce_mapping_mixin, ecommerce_store_accounting, ecommerce_store_dashboard, ecommerce_store_stock
+
+# isort: split
 from . import (
     account_bank_statement_line,
     account_move,
@@ -19,10 +23,10 @@ from . import (
     ecommerce_shipping_mapping,
     ecommerce_sku_mapping,
     ecommerce_stock_builder,
+    ecommerce_stock_compare,
     ecommerce_stock_push,
     ecommerce_store,
     ecommerce_sync_engine,
-    ecommerce_sync_engine_ledger,
     ecommerce_sync_log,
     ecommerce_sync_log_line,
     ecommerce_tax_mapping,

@@ -305,7 +305,7 @@ def compare_stock(registry, store_ids):
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         for store in env["ecommerce.store"].browse(store_ids):
-            env["ecommerce.stock.builder"]._compare_store_levels(store, trigger="manual")
+            env["ecommerce.stock.compare"]._compare_store_levels(store, trigger="manual")
             rates[store.name] = store.inventory_discrepancy_rate
     return rates
 
