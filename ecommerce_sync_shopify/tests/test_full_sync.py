@@ -4,7 +4,7 @@ from decimal import Decimal
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.ecommerce_sync_shopify.connector.payments import ORDERS_PER_QUERY
+from odoo.addons.ecommerce_sync_shopify.connector.transactions import ORDERS_PER_QUERY
 from odoo.addons.ecommerce_sync_shopify.sandbox import WebhookSender
 
 from .. import sandbox_merchant as merchant

@@ -181,7 +181,7 @@ def flush_stock(registry, store_id):
 
 def store_figures(seed, orders):
     """What the store reports, as the connector reads it: the sandbox's shop regenerated from its seed."""
-    from odoo.addons.ecommerce_sync_shopify.connector.connector import ShopifyConnector
+    from odoo.addons.ecommerce_sync_shopify.connector import ShopifyConnector
     from odoo.addons.ecommerce_sync_shopify.sandbox import generate
 
     data = generate(seed=seed, orders=orders)
