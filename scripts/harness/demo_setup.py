@@ -4,7 +4,7 @@ Run by ``python3 scripts/harness demo`` with the project's virtual environment::
 
     demo_setup.py --config .local/odoo-<db>.conf --database <db> --shopify '<json>' --orders 200
 
-The set-up is what a merchant does once (``ecommerce_sync_shopify/sandbox_merchant.py``):
+The set-up is what a merchant does once (each connector addon's ``sandbox/merchant.py``):
 currencies the shop sells in, the taxes of its markets mapped to Odoo taxes, its payment gateways
 mapped to journals, the store connected (Test connection), its accounting set up, its location
 mapped to the warehouse, the catalogue in Odoo with stock counted. Then every flow is pulled
@@ -95,12 +95,12 @@ def setup_company(env):
 
 
 def setup_store(env, shopify, seed, orders):
-    """The Shopify store, set up as ``sandbox_merchant`` describes (taxes, journals, products, stock).
+    """The Shopify store, set up as the Shopify sandbox's ``merchant`` module describes (taxes, journals, products,
+    stock).
 
     :return: the store and the number of taxes mapped
     """
-    from odoo.addons.ecommerce_sync_shopify import sandbox_merchant
-    from odoo.addons.ecommerce_sync_shopify.sandbox import SandboxShop, generate
+    from odoo.addons.ecommerce_sync_shopify.sandbox import SandboxShop, generate, merchant
 
     store = env["ecommerce.store"].create(
         {
@@ -116,7 +116,7 @@ def setup_store(env, shopify, seed, orders):
     )
     store.webhook_token = shopify["webhook_token"]
     shop = SandboxShop(generate(seed=seed, orders=orders))
-    products = sandbox_merchant.set_up_store(env, store, shop, on_hand=STOCK_ON_HAND)
+    products = merchant.set_up_store(env, store, shop, on_hand=STOCK_ON_HAND)
     if store.state != "connected":
         raise SystemExit(f"Test connection failed: {store.state_message}")
     return store, len(store.env["ecommerce.tax.mapping"].search([("store_id", "=", store.id)])), len(products)

@@ -1,8 +1,9 @@
-"""Writing drafts out as Shopify REST JSON (the shapes of the 2025-01 Admin API)."""
+"""Writing drafts out as Shopify JSON: REST objects (the shapes of the 2025-01 Admin API), GraphQL nodes."""
 
+from datetime import datetime, timezone
 from decimal import Decimal
 
-from .money import ZERO, cents, fmt, money_set, stamp, to_shop
+from .data_money import ZERO, cents, fmt, money_set, stamp, to_shop
 
 SHOP_CURRENCY = "USD"
 
@@ -420,3 +421,35 @@ def order(draft, shop_domain):
         "shipping_lines": [writer.shipping_line(item) for item in draft.shipping],
     }
     return data
+
+
+# ----------------------------------------------------------------------
+# GraphQL
+def graphql_time(stamp):
+    """A REST timestamp with offset as GraphQL writes DateTime: UTC, "Z"."""
+    if not stamp:
+        return None
+    moment = datetime.fromisoformat(stamp).astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def transaction_node(tx, rate):
+    """A REST transaction of the sandbox as GraphQL's ``OrderTransaction``."""
+    parent = tx.get("parent_id")
+    return {
+        "id": f"gid://shopify/OrderTransaction/{tx['id']}",
+        "kind": tx["kind"].upper(),
+        "status": tx["status"].upper(),
+        "gateway": tx["gateway"],
+        "test": tx["test"],
+        "createdAt": graphql_time(tx["created_at"]),
+        "processedAt": graphql_time(tx["processed_at"]),
+        "authorizationCode": tx["authorization"],
+        "errorCode": tx["error_code"].upper() if tx.get("error_code") else None,
+        "manualPaymentGateway": tx["manual_payment_gateway"],
+        "amountSet": {
+            "presentmentMoney": {"amount": tx["amount"], "currencyCode": tx["currency"]},
+            "shopMoney": {"amount": fmt(to_shop(tx["amount"], rate)), "currencyCode": "USD"},
+        },
+        "parentTransaction": {"id": f"gid://shopify/OrderTransaction/{parent}"} if parent else None,
+    }

@@ -3,10 +3,9 @@
 import re
 import threading
 import time
-from datetime import datetime, timezone
 
-from .money import fmt, to_shop
-from .shop import UnknownObject
+from .serializers import transaction_node
+from .state import UnknownObject
 
 GID = re.compile(r"^gid://shopify/(\w+)/(\d+)$")
 MAX_QUANTITIES = 250
@@ -57,6 +56,11 @@ def parse_gid(value, kind):
     if not match or match.group(1) != kind:
         return None
     return int(match.group(2))
+
+
+def run(request):
+    """The route of ``POST graphql.json``."""
+    return 200, execute(request.shop, request.body, request.budget), {}
 
 
 def execute(shop, body, budget):
@@ -139,36 +143,6 @@ def set_quantities(shop, data):
 
 def _error(field, code, message):
     return {"field": field, "code": code, "message": message}
-
-
-def utc(stamp):
-    """A REST timestamp with offset as GraphQL writes DateTime: UTC, "Z"."""
-    if not stamp:
-        return None
-    moment = datetime.fromisoformat(stamp).astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def transaction_node(tx, rate):
-    """A REST transaction of the sandbox as GraphQL's ``OrderTransaction``."""
-    parent = tx.get("parent_id")
-    return {
-        "id": f"gid://shopify/OrderTransaction/{tx['id']}",
-        "kind": tx["kind"].upper(),
-        "status": tx["status"].upper(),
-        "gateway": tx["gateway"],
-        "test": tx["test"],
-        "createdAt": utc(tx["created_at"]),
-        "processedAt": utc(tx["processed_at"]),
-        "authorizationCode": tx["authorization"],
-        "errorCode": tx["error_code"].upper() if tx.get("error_code") else None,
-        "manualPaymentGateway": tx["manual_payment_gateway"],
-        "amountSet": {
-            "presentmentMoney": {"amount": tx["amount"], "currencyCode": tx["currency"]},
-            "shopMoney": {"amount": fmt(to_shop(tx["amount"], rate)), "currencyCode": "USD"},
-        },
-        "parentTransaction": {"id": f"gid://shopify/OrderTransaction/{parent}"} if parent else None,
-    }
 
 
 def order_transactions(shop, query, variables, budget):
