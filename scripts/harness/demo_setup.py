@@ -123,8 +123,12 @@ def setup_store(env, shopify, seed, orders):
 
 
 def setup_woocommerce_store(env, woo):
-    """A WooCommerce site selling the same SKUs: its variants link to the products the Shopify store made."""
-    from odoo.addons.ecommerce_sync_woocommerce.sandbox.generator import SITES
+    """A WooCommerce site selling the same SKUs: its variants link to the products the Shopify store made.
+
+    Set up as the WooCommerce sandbox's ``merchant`` module describes: connected, its accounting set up,
+    a sales tax per tax rate of the site, each mapped.
+    """
+    from odoo.addons.ecommerce_sync_woocommerce.sandbox import SITES, merchant
 
     store = env["ecommerce.store"].create(
         {
@@ -137,18 +141,9 @@ def setup_woocommerce_store(env, woo):
             "discrepancy_user_id": env.ref("base.user_admin").id,
         }
     )
-    action = store.action_test_connection()
+    action = merchant.set_up_store(store, SITES["us"])
     if store.state != "connected":
         raise SystemExit(f"Test connection failed: {action['params']['message']}")
-    store.action_setup_accounting()
-    template = env["account.tax"].search(
-        [("type_tax_use", "=", "sale"), ("amount_type", "=", "percent"), ("company_id", "=", env.company.id)], limit=1
-    )
-    for rate in SITES["us"].rates:
-        tax = template.copy(
-            {"name": f"{rate.name} {float(rate.rate * 100):g}% (site)", "amount": float(rate.rate * 100)}
-        )
-        env["ecommerce.tax.mapping"].create({"store_id": store.id, "external_key": str(rate.id), "tax_id": tax.id})
     return store
 
 
