@@ -1,7 +1,7 @@
 """Shopify connector: pure Python, importable and testable without Odoo."""
 
 from .catalog import ShopifyLocation, parse_location, parse_product, parse_variant
-from .client import DEFAULT_API_VERSION, ShopifyClient, base_url, build_client, next_page_url, parse_call_limit
+from .client import DEFAULT_API_VERSION, ShopifyClient, base_url, build_client, parse_call_limit
 from .connector import ShopifyConnector
 from .orders import parse_fulfillment, parse_order
 from .payouts import parse_balance_transaction, parse_payout
@@ -17,7 +17,6 @@ __all__ = [
     "base_url",
     "build_client",
     "infer_taxes_included",
-    "next_page_url",
     "parse_balance_transaction",
     "parse_call_limit",
     "parse_fulfillment",

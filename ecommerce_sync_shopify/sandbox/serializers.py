@@ -259,14 +259,13 @@ def public(transaction):
 
 def current_totals(draft):
     """Shopify's ``current_*`` figures: the order after its refunds and removals."""
-    line_subtotal = line_tax = shipping_subtotal = shipping_tax = discounts = ZERO
+    line_subtotal = line_tax = shipping_tax = discounts = ZERO
     for item in draft.refunds:
         for line, units, _restock, subtotal, taxes, _location in item.lines:
             line_subtotal += subtotal
             line_tax += sum(taxes, ZERO)
             discounts += cents(line.discount * Decimal(units) / Decimal(line.quantity))
-        for shipping, subtotal, taxes in item.shipping:
-            shipping_subtotal += subtotal
+        for shipping, _subtotal, taxes in item.shipping:
             shipping_tax += sum(taxes, ZERO)
             discounts += shipping.discount
     return {

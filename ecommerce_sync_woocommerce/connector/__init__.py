@@ -1,7 +1,7 @@
 """WooCommerce connector: pure Python, importable and testable without Odoo."""
 
 from .catalog import VARIATIONS_KEY, parse_product
-from .client import CollectionPage, SiteUrlError, WooCommerceClient, check_site_url, read_cursor, write_cursor
+from .client import SiteUrlError, WooCommerceClient, check_site_url
 from .connector import WooCommerceConnector
 from .orders import REFUNDS_KEY, parse_order
 from .refunds import parse_refund
@@ -10,7 +10,6 @@ from .stock import stock_levels
 __all__ = [
     "REFUNDS_KEY",
     "VARIATIONS_KEY",
-    "CollectionPage",
     "SiteUrlError",
     "WooCommerceClient",
     "WooCommerceConnector",
@@ -18,7 +17,5 @@ __all__ = [
     "parse_order",
     "parse_product",
     "parse_refund",
-    "read_cursor",
     "stock_levels",
-    "write_cursor",
 ]
