@@ -53,16 +53,15 @@ class LeakyBucket:
     faster leak so that a pull does not take minutes.
     """
 
-    def __init__(self, size=40, leak_rate=2.0, clock=time.monotonic):
+    def __init__(self, size=40, leak_rate=2.0):
         self.size = size
         self.leak_rate = leak_rate
-        self.clock = clock
         self.level = 0.0
-        self.updated = clock()
+        self.updated = time.monotonic()
         self.lock = threading.Lock()
 
     def _leak(self):
-        now = self.clock()
+        now = time.monotonic()
         self.level = max(0.0, self.level - (now - self.updated) * self.leak_rate)
         self.updated = now
 

@@ -20,12 +20,11 @@ FIRST = re.compile(r"transactions\(\s*first:\s*(\d+)")
 class CostBudget:
     """Shopify's GraphQL rate limit: query cost points, restored per second."""
 
-    def __init__(self, maximum=2000, restore_rate=100.0, clock=time.monotonic):
+    def __init__(self, maximum=2000, restore_rate=100.0):
         self.maximum = maximum
         self.restore_rate = restore_rate
-        self.clock = clock
         self.available = float(maximum)
-        self.updated = clock()
+        self.updated = time.monotonic()
         self.lock = threading.Lock()
 
     def spend(self, cost, actual=None):
@@ -36,7 +35,7 @@ class CostBudget:
         """
         actual = cost if actual is None else actual
         with self.lock:
-            now = self.clock()
+            now = time.monotonic()
             self.available = min(self.maximum, self.available + (now - self.updated) * self.restore_rate)
             self.updated = now
             allowed = self.available >= cost

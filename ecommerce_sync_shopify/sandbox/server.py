@@ -4,7 +4,7 @@ Start it in a thread for tests (``with SandboxServer(shop) as server:``) or
 as a process (``python -m ...sandbox``). Knobs, changeable while it runs:
 
 * ``latency``: seconds added to every answer;
-* ``error_rate``: share of calls answered 503 (deterministic per seed);
+* ``error_rate``: share of calls answered 503 (the same draws every run);
 * :meth:`fail_next`: the next N calls fail with a 5xx;
 * :meth:`throttle_next`: the next N calls are refused with 429 and ``Retry-After``;
 * the REST leaky bucket (``bucket``) answers 429 when the client exceeds it;
@@ -26,18 +26,17 @@ class SandboxServer(SandboxHttpServer):
     :param str token: the Admin API access token it accepts
     :param LeakyBucket bucket: the REST rate limit (Shopify's 40 calls, 2/s by default)
     :param CostBudget budget: the GraphQL cost budget
-    :param int seed: seed of the ``error_rate`` draws
     """
 
     name = "shopify-sandbox"
 
-    def __init__(self, shop, host="127.0.0.1", port=0, token=DEFAULT_TOKEN, bucket=None, budget=None, seed=0):
+    def __init__(self, shop, host="127.0.0.1", port=0, token=DEFAULT_TOKEN, bucket=None, budget=None):
         super().__init__(host, port)
         self.shop = shop
         self.token = token
         self.bucket = bucket or LeakyBucket()
         self.budget = budget or CostBudget()
-        self.faults = Faults(retry_after="2.0", seed=seed)
+        self.faults = Faults(retry_after="2.0")
         #: every request: {"method", "resource", "query", "status", "body"}
         self.requests = []
 

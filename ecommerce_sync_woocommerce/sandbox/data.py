@@ -92,7 +92,7 @@ def generate_site(profile="us", orders=40, seed=7, site_url="https://example.com
         (e.g. the SKUs another store sells, so that both sell the same Odoo products)
     :rtype: SiteData
     """
-    site = SiteData(profile=SITES[profile] if isinstance(profile, str) else profile, seed=seed, site_url=site_url)
+    site = SiteData(profile=SITES[profile], seed=seed, site_url=site_url)
     rng = site.rng
     if catalogue is None:
         for sku, name, us_price, eu_price, eu_class, attributes, stock_mode in CATALOGUE:

@@ -26,10 +26,8 @@ DEFAULT_SECRET = "cs_sandbox_76543210fedcba9876543210fedcba9876543210"
 
 
 class WooCommerceSandbox(SandboxHttpServer):
-    """A WooCommerce site on 127.0.0.1.
+    """A WooCommerce site on 127.0.0.1, generated from ``profile``, ``orders`` and ``seed`` (see ``data``).
 
-    :param site: a :class:`~.state.SiteData` (generated from ``profile``,
-        ``orders`` and ``seed`` when None)
     :param int port: 0 for any free port
     :param bool read_only: the keys only have Read permission (writes get 401)
     :param catalogue: :class:`~.data.Article` objects to sell instead of the default catalogue
@@ -41,7 +39,6 @@ class WooCommerceSandbox(SandboxHttpServer):
 
     def __init__(
         self,
-        site=None,
         profile="us",
         orders=40,
         seed=7,
@@ -63,7 +60,7 @@ class WooCommerceSandbox(SandboxHttpServer):
         self.requests = []
         #: every batch/PUT update received: (path, body)
         self.pushes = []
-        self.site = site or generate_site(profile, orders=orders, seed=seed, site_url=self.url, catalogue=catalogue)
+        self.site = generate_site(profile, orders=orders, seed=seed, site_url=self.url, catalogue=catalogue)
 
     def answer(self, request):
         return routes.answer(self, request)
