@@ -143,7 +143,7 @@ class SandboxShop:
     def place_order(self, method="card", market=None):
         """A customer checks out a new order: ``orders/create`` is sent.
 
-        :param str method: how it is paid (see ``payments.METHODS``: "card", "paypal", "manual", ...)
+        :param str method: how it is paid (see ``data_payments.METHODS``: "card", "paypal", "manual", ...)
         :param str market: the market code of the customer ("US-NY", "DE", ...), random when None
         :return: the order as ``/orders/{id}.json`` gives it
         """
