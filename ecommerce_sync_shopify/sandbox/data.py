@@ -16,19 +16,56 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from . import serialize
-from .catalog import make_catalog, make_levels, make_locations
-from .fulfillments import ship
-from .ids import IdFactory
-from .money import ZERO, cents
-from .orders import build_order
-from .payments import mark_manual_paid, pay, pick_method, void_authorization
-from .payouts import make_payouts
-from .people import make_person
-from .refunds import cancel, refund
+from . import serializers
+from .data_catalog import make_catalog, make_levels, make_locations
+from .data_fulfillments import ship
+from .data_money import ZERO, cents
+from .data_orders import build_order
+from .data_payments import cancel, mark_manual_paid, pay, pick_method, refund, void_authorization
+from .data_payouts import make_payouts
+from .data_people import make_person
 
 START = datetime(2025, 3, 3, 14, 0, tzinfo=timezone.utc)
 FIRST_ORDER_NUMBER = 1001
+
+
+class IdFactory:
+    """Increasing ids per object type, with irregular gaps like real ones.
+
+    :param random.Random rng: the generator's random source
+    """
+
+    BASES = {
+        "product": 8_101_000_000_000,
+        "variant": 44_201_000_000_000,
+        "inventory_item": 46_301_000_000_000,
+        "location": 71_401_000_000,
+        "customer": 7_501_000_000_000,
+        "address": 9_601_000_000_000,
+        "order": 5_701_000_000_000,
+        "line_item": 14_801_000_000_000,
+        "shipping_line": 4_901_000_000_000,
+        "transaction": 6_911_000_000_000,
+        "refund": 921_000_000_000,
+        "refund_line_item": 531_000_000_000,
+        "order_adjustment": 241_000_000_000,
+        "refund_shipping_line": 351_000_000_000,
+        "fulfillment": 5_461_000_000_000,
+        "payout": 87_571_000_000,
+        "balance_transaction": 1_681_000_000_000,
+        "image": 32_791_000_000_000,
+        "option": 10_891_000_000_000,
+        "gift_card": 541_000_000_000,
+        "checkout": 33_001_000_000_000,
+    }
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.last = dict(self.BASES)
+
+    def next(self, kind):
+        self.last[kind] += self.rng.randint(1, 997)
+        return self.last[kind]
 
 
 @dataclass
@@ -140,8 +177,8 @@ def generate(seed=1, orders=50, name="Sandbox Outfitters", domain="sandbox-outfi
         inventory_items=items,
         locations=locations,
         levels=make_levels(rng, items, locations, START),
-        orders=[serialize.order(draft, domain) for draft in drafts],
-        transactions={draft.id: [serialize.public(tx) for tx in draft.transactions] for draft in drafts},
+        orders=[serializers.order(draft, domain) for draft in drafts],
+        transactions={draft.id: [serializers.public(tx) for tx in draft.transactions] for draft in drafts},
         payouts=payouts,
         balance_transactions=balance,
         now=now,

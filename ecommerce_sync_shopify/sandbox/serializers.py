@@ -1,8 +1,9 @@
-"""Writing drafts out as Shopify REST JSON (the shapes of the 2025-01 Admin API)."""
+"""Writing drafts out as Shopify JSON: REST objects (the shapes of the 2025-01 Admin API), GraphQL nodes."""
 
+from datetime import datetime, timezone
 from decimal import Decimal
 
-from .money import ZERO, cents, fmt, money_set, stamp, to_shop
+from .data_money import ZERO, cents, fmt, money_set, stamp, to_shop
 
 SHOP_CURRENCY = "USD"
 
@@ -258,14 +259,13 @@ def public(transaction):
 
 def current_totals(draft):
     """Shopify's ``current_*`` figures: the order after its refunds and removals."""
-    line_subtotal = line_tax = shipping_subtotal = shipping_tax = discounts = ZERO
+    line_subtotal = line_tax = shipping_tax = discounts = ZERO
     for item in draft.refunds:
         for line, units, _restock, subtotal, taxes, _location in item.lines:
             line_subtotal += subtotal
             line_tax += sum(taxes, ZERO)
             discounts += cents(line.discount * Decimal(units) / Decimal(line.quantity))
-        for shipping, subtotal, taxes in item.shipping:
-            shipping_subtotal += subtotal
+        for shipping, _subtotal, taxes in item.shipping:
             shipping_tax += sum(taxes, ZERO)
             discounts += shipping.discount
     return {
@@ -420,3 +420,35 @@ def order(draft, shop_domain):
         "shipping_lines": [writer.shipping_line(item) for item in draft.shipping],
     }
     return data
+
+
+# ----------------------------------------------------------------------
+# GraphQL
+def graphql_time(stamp):
+    """A REST timestamp with offset as GraphQL writes DateTime: UTC, "Z"."""
+    if not stamp:
+        return None
+    moment = datetime.fromisoformat(stamp).astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def transaction_node(tx, rate):
+    """A REST transaction of the sandbox as GraphQL's ``OrderTransaction``."""
+    parent = tx.get("parent_id")
+    return {
+        "id": f"gid://shopify/OrderTransaction/{tx['id']}",
+        "kind": tx["kind"].upper(),
+        "status": tx["status"].upper(),
+        "gateway": tx["gateway"],
+        "test": tx["test"],
+        "createdAt": graphql_time(tx["created_at"]),
+        "processedAt": graphql_time(tx["processed_at"]),
+        "authorizationCode": tx["authorization"],
+        "errorCode": tx["error_code"].upper() if tx.get("error_code") else None,
+        "manualPaymentGateway": tx["manual_payment_gateway"],
+        "amountSet": {
+            "presentmentMoney": {"amount": tx["amount"], "currencyCode": tx["currency"]},
+            "shopMoney": {"amount": fmt(to_shop(tx["amount"], rate)), "currencyCode": "USD"},
+        },
+        "parentTransaction": {"id": f"gid://shopify/OrderTransaction/{parent}"} if parent else None,
+    }

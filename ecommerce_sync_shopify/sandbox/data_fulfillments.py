@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from .drafts import FulfillmentDraft
+from .data_orders import FulfillmentDraft
 
 CARRIERS = (
     ("UPS", "1Z{:06X}{:010d}", "https://www.ups.com/track?tracknum={}"),

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from .money import cents, fmt, stamp
+from .data_money import cents, fmt, stamp
 
 #: (title, product type, vendor, option name, option values, USD price, SKU prefix, grams)
 FAMILIES = (

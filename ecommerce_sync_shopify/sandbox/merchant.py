@@ -1,7 +1,8 @@
 """A merchant's Odoo, set up for the sandbox shop the way a user would set it up for a real one.
 
-Used by the addon's tests and by the demo (``scripts/harness/demo_setup.py``); not loaded by the
-addon itself.
+Used by the addon's Odoo tests and by the demo (``scripts/harness/demo_setup.py``); not loaded by
+the addon itself. Odoo is imported inside the functions only, so that the sandbox package imports
+without it.
 
 * the currencies the shop sells in are active, with the rates Shopify converted at;
 * each tax the shop charges is an Odoo sales tax (excluded for the US and Canada, included for
@@ -13,10 +14,10 @@ addon itself.
 * the Shopify location "Main Warehouse" shows the store's warehouse.
 """
 
-from odoo import Command
+from odoo.addons.ecommerce_sync.sandbox_support.merchant import connect, count_stock, map_taxes, sale_tax
 
-from odoo.addons.ecommerce_sync_shopify.sandbox.catalog import is_gift_card
-from odoo.addons.ecommerce_sync_shopify.sandbox.people import MARKETS
+from .data_catalog import is_gift_card
+from .data_people import MARKETS
 
 #: units on hand per product in the store's warehouse (enough for every generated order)
 ON_HAND = 40
@@ -51,26 +52,16 @@ def activate_currencies(env, shop):
 def create_taxes(env, store):
     """One Odoo sales tax per shop tax (created once), on the company's tax accounts, mapped to the store tax."""
     company = store.company_id
-    template = company.account_sale_tax_id
-    mapped = env["account.tax"]
+    taxes = {}
     for key, (title, percent, included) in shop_taxes().items():
         name = f"{title} {percent:g}%" + (" incl." if included else "")
         tax = env["account.tax"].search([("name", "=", name), ("company_id", "=", company.id)], limit=1)
         if not tax:
             group = env["account.tax.group"].create({"name": title, "company_id": company.id})
-            tax = template.copy(
-                {
-                    "name": name,
-                    "amount": percent,
-                    "amount_type": "percent",
-                    "price_include_override": "tax_included" if included else "tax_excluded",
-                    "tax_group_id": group.id,
-                    "invoice_label": title,
-                }
-            )
-        env["ecommerce.tax.mapping"].create({"store_id": store.id, "external_key": key, "tax_id": tax.id})
-        mapped |= tax
-    return mapped
+            tax = sale_tax(company, name, percent, included, tax_group_id=group.id, invoice_label=title)
+        taxes[key] = tax
+    map_taxes(store, taxes)
+    return env["account.tax"].union(*taxes.values())
 
 
 def create_products(env, shop, warehouse, on_hand=ON_HAND):
@@ -80,8 +71,9 @@ def create_products(env, shop, warehouse, on_hand=ON_HAND):
 
     :return: ``{sku: product.product}``
     """
+    from odoo import Command
+
     products = {}
-    Quant = env["stock.quant"].with_context(inventory_mode=True)
     for product in shop.products.values():
         gift = is_gift_card(product)
         for variant in product["variants"]:
@@ -104,10 +96,7 @@ def create_products(env, shop, warehouse, on_hand=ON_HAND):
                 }
             )
             products[variant["sku"]] = record
-            if not gift:
-                Quant.create(
-                    {"product_id": record.id, "location_id": warehouse.lot_stock_id.id, "inventory_quantity": on_hand}
-                ).action_apply_inventory()
+    count_stock(env["product.product"].union(*products.values()), warehouse.lot_stock_id, on_hand)
     return products
 
 
@@ -154,8 +143,7 @@ def payment_journals(env, store):
 
 def set_up_store(env, store, shop, on_hand=ON_HAND):
     """Everything above for a Shopify store talking to ``shop``; return ``{sku: product}``."""
-    store.action_test_connection()
-    store.action_setup_accounting()
+    connect(store)
     main = store.shopify_location_ids.filtered(lambda location: location.name == MAIN_LOCATION)
     main.warehouse_id = store.warehouse_id
     activate_currencies(env, shop)

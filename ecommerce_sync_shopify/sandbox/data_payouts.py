@@ -12,9 +12,9 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from .drafts import is_payment, is_refund
-from .money import ZERO, cents, day, fmt, stamp, to_shop
-from .payments import SHOPIFY_PAYMENTS
+from .data_money import ZERO, cents, day, fmt, stamp, to_shop
+from .data_orders import is_payment, is_refund
+from .data_payments import SHOPIFY_PAYMENTS
 
 FEE_RATE = Decimal("0.029")
 FEE_FIXED = Decimal("0.30")

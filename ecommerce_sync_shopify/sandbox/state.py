@@ -9,13 +9,13 @@ import copy
 import threading
 from datetime import timedelta
 
-from . import serialize
-from .money import stamp
-from .orders import build_order
-from .payments import pay
-from .people import MARKETS, make_person
-from .refunds import cancel as cancel_draft
-from .refunds import refund as make_refund
+from . import serializers
+from .data_money import stamp
+from .data_orders import build_order
+from .data_payments import cancel as cancel_draft
+from .data_payments import pay
+from .data_payments import refund as make_refund
+from .data_people import MARKETS, make_person
 
 
 class UnknownObject(KeyError):
@@ -23,7 +23,7 @@ class UnknownObject(KeyError):
 
 
 class SandboxShop:
-    """A generated shop (:class:`~.generator.ShopData`) that the server reads and changes.
+    """A generated shop (:class:`~.data.ShopData`) that the server reads and changes.
 
     :param data: the generator's output
     :param webhooks: a :class:`~.webhooks.WebhookSender`, or None
@@ -46,7 +46,6 @@ class SandboxShop:
         self.lock = threading.RLock()
         #: every stock level set through the API: {"api", "inventory_item_id", "location_id", "available"}
         self.pushes = []
-        self.corrupted = set()
 
     @property
     def domain(self):
@@ -144,7 +143,7 @@ class SandboxShop:
     def place_order(self, method="card", market=None):
         """A customer checks out a new order: ``orders/create`` is sent.
 
-        :param str method: how it is paid (see ``payments.METHODS``: "card", "paypal", "manual", ...)
+        :param str method: how it is paid (see ``data_payments.METHODS``: "card", "paypal", "manual", ...)
         :param str market: the market code of the customer ("US-NY", "DE", ...), random when None
         :return: the order as ``/orders/{id}.json`` gives it
         """
@@ -209,11 +208,10 @@ class SandboxShop:
             line = order["line_items"][0]
             line["price"] = "12,50 EUR"
             line["price_set"]["presentment_money"]["amount"] = "12,50 EUR"
-            self.corrupted.add(order_id)
 
     def _rewrite(self, draft):
-        self.orders[draft.id] = serialize.order(draft, self.domain)
-        self.transactions[draft.id] = [serialize.public(tx) for tx in draft.transactions]
+        self.orders[draft.id] = serializers.order(draft, self.domain)
+        self.transactions[draft.id] = [serializers.public(tx) for tx in draft.transactions]
 
     # ------------------------------------------------------------------
     def emit(self, topic, payload):

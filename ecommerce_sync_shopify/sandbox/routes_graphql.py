@@ -3,10 +3,9 @@
 import re
 import threading
 import time
-from datetime import datetime, timezone
 
-from .money import fmt, to_shop
-from .shop import UnknownObject
+from .serializers import transaction_node
+from .state import UnknownObject
 
 GID = re.compile(r"^gid://shopify/(\w+)/(\d+)$")
 MAX_QUANTITIES = 250
@@ -21,12 +20,11 @@ FIRST = re.compile(r"transactions\(\s*first:\s*(\d+)")
 class CostBudget:
     """Shopify's GraphQL rate limit: query cost points, restored per second."""
 
-    def __init__(self, maximum=2000, restore_rate=100.0, clock=time.monotonic):
+    def __init__(self, maximum=2000, restore_rate=100.0):
         self.maximum = maximum
         self.restore_rate = restore_rate
-        self.clock = clock
         self.available = float(maximum)
-        self.updated = clock()
+        self.updated = time.monotonic()
         self.lock = threading.Lock()
 
     def spend(self, cost, actual=None):
@@ -37,7 +35,7 @@ class CostBudget:
         """
         actual = cost if actual is None else actual
         with self.lock:
-            now = self.clock()
+            now = time.monotonic()
             self.available = min(self.maximum, self.available + (now - self.updated) * self.restore_rate)
             self.updated = now
             allowed = self.available >= cost
@@ -57,6 +55,11 @@ def parse_gid(value, kind):
     if not match or match.group(1) != kind:
         return None
     return int(match.group(2))
+
+
+def run(request):
+    """The route of ``POST graphql.json``."""
+    return 200, execute(request.shop, request.body, request.budget), {}
 
 
 def execute(shop, body, budget):
@@ -139,36 +142,6 @@ def set_quantities(shop, data):
 
 def _error(field, code, message):
     return {"field": field, "code": code, "message": message}
-
-
-def utc(stamp):
-    """A REST timestamp with offset as GraphQL writes DateTime: UTC, "Z"."""
-    if not stamp:
-        return None
-    moment = datetime.fromisoformat(stamp).astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def transaction_node(tx, rate):
-    """A REST transaction of the sandbox as GraphQL's ``OrderTransaction``."""
-    parent = tx.get("parent_id")
-    return {
-        "id": f"gid://shopify/OrderTransaction/{tx['id']}",
-        "kind": tx["kind"].upper(),
-        "status": tx["status"].upper(),
-        "gateway": tx["gateway"],
-        "test": tx["test"],
-        "createdAt": utc(tx["created_at"]),
-        "processedAt": utc(tx["processed_at"]),
-        "authorizationCode": tx["authorization"],
-        "errorCode": tx["error_code"].upper() if tx.get("error_code") else None,
-        "manualPaymentGateway": tx["manual_payment_gateway"],
-        "amountSet": {
-            "presentmentMoney": {"amount": tx["amount"], "currencyCode": tx["currency"]},
-            "shopMoney": {"amount": fmt(to_shop(tx["amount"], rate)), "currencyCode": "USD"},
-        },
-        "parentTransaction": {"id": f"gid://shopify/OrderTransaction/{parent}"} if parent else None,
-    }
 
 
 def order_transactions(shop, query, variables, budget):
