@@ -32,6 +32,7 @@ from odoo.addons.ecommerce_sync.connector import (
     RawRecord,
     RecordError,
     TransientError,
+    describe,
     numeric_id,
     register_connector,
 )
@@ -115,25 +116,26 @@ class WooCommerceConnector(Connector):
 
     @staticmethod
     def _record(payload):
-        return RawRecord(str(payload.get("id", "")), payload, revision_of(payload))
+        """A listed payload as a raw record; an id that is not a WooCommerce id is not kept (it fails when parsed)."""
+        return RawRecord(numeric_id(payload.get("id")), payload, revision_of(payload))
 
     def fetch_record(self, flow, external_id):
         record_id = numeric_id(external_id)
         if flow in ("orders", "products") and not record_id:
-            raise NotFoundError(f"{external_id!r} is not a WooCommerce id", 404)
+            raise NotFoundError(f"{describe(external_id)} is not a WooCommerce id", 404)
         if flow == "orders":
             try:
                 payload = self.client.get_json(f"orders/{record_id}")
             except NotFoundError as exc:
                 raise NotFoundError(
-                    f"order {external_id} is no longer on the site (deleted permanently): nothing to read back; "
+                    f"order {record_id} is no longer on the site (deleted permanently): nothing to read back; "
                     "its sale order, if any, stays as it is until you cancel it",
                     exc.status,
                 ) from exc
-            return RawRecord(str(external_id), with_refunds(self.client, payload), revision_of(payload))
+            return RawRecord(record_id, with_refunds(self.client, payload), revision_of(payload))
         if flow == "products":
             payload = self.client.get_json(f"products/{record_id}")
-            return RawRecord(str(external_id), with_variations(self.client, payload), revision_of(payload))
+            return RawRecord(record_id, with_variations(self.client, payload), revision_of(payload))
         return super().fetch_record(flow, external_id)
 
     # ------------------------------------------------------------------

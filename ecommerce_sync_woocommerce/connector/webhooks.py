@@ -15,7 +15,14 @@ and a variable product are read back too, for their refunds and variations.
 import json
 import re
 
-from odoo.addons.ecommerce_sync.connector import Connector, WebhookError, WebhookEvent, verify_base64_hmac
+from odoo.addons.ecommerce_sync.connector import (
+    Connector,
+    WebhookError,
+    WebhookEvent,
+    describe,
+    numeric_id,
+    verify_base64_hmac,
+)
 
 from .payloads import revision_of
 
@@ -81,7 +88,9 @@ def parse(headers, body):
         raise WebhookError(f"the body is not JSON: {exc}") from exc
     if not isinstance(payload, dict) or not payload.get("id"):
         raise WebhookError("the body has no resource id")
-    record_id = str(payload["id"])
+    record_id = numeric_id(payload["id"])
+    if not record_id:
+        raise WebhookError(f"the body's resource id {describe(payload['id'])} is not a WooCommerce id")
     if event == "deleted":
         # WooCommerce sends only the id of a deleted (trashed) order: read it back
         return WebhookEvent(delivery, topic, flow, record_id, f"{resource}/{record_id}@deleted", payload, refetch=True)
