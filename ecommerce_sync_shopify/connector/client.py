@@ -67,17 +67,6 @@ def chunks(values, size):
         yield values[start : start + size]
 
 
-def gid(kind, external_id):
-    """A GraphQL global id from a REST id ("gid://shopify/Location/1")."""
-    value = str(external_id)
-    return value if value.startswith("gid://") else f"gid://shopify/{kind}/{value}"
-
-
-def gid_number(value):
-    """The numeric id of a GraphQL global id ("gid://shopify/OrderTransaction/12" -> "12")."""
-    return str(value or "").split("?")[0].rsplit("/", 1)[-1]
-
-
 def cursor_of(objects, previous=None):
     """The latest ``updated_at`` of ``objects`` (UTC ISO), never before ``previous``.
 
