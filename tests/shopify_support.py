@@ -10,6 +10,26 @@ from odoo.addons.ecommerce_sync_shopify.connector import ShopifyConnector, build
 from odoo.addons.ecommerce_sync_shopify.sandbox import CostBudget, LeakyBucket, SandboxServer, SandboxShop, generate
 
 REAL = FIXTURES / "real" / "shopify"
+#: the payloads of Shopify's Python library and of its Node library's 2024-04 tests, read by test_shopify_real_extra.py
+EXTRA_READ = {
+    *(f"apijs_2024-04_order_test_{number}.json" for number in (5, 6, 13, 14, 16, 17, 18, 19, 20, 21, 22, 23, 24)),
+    "apijs_2024-04_refund_test_2.json",
+    "apijs_2024-04_refund_test_3.json",
+    *(f"apijs_2024-04_transaction_test_{number}.json" for number in (2, 3, 4, 5, 6)),
+    *(
+        f"pyapi_{name}.json"
+        for name in (
+            "order",
+            "orders",
+            "payout",
+            "payouts",
+            "payouts_transactions",
+            "refund",
+            "transaction",
+            "transactions",
+        )
+    ),
+}
 TOKEN = "shpat_test_token_0001"
 
 
