@@ -7,14 +7,15 @@ Configuration (``ecommerce.store._connector_config()``):
 ``consumer_key`` / ``consumer_secret``
     REST API keys (WooCommerce > Settings > Advanced > REST API), read/write
     for stock pushes
-``api_namespace``
-    ``wc/v3``
 ``local_test_site``
-    accept a plain-HTTP site URL (a local test site, never a live shop)
+    accept a plain-HTTP site URL (a local test site, never a live shop);
+    requests are then signed with OAuth 1.0a, as WooCommerce requires over HTTP
 ``query_string_auth``
-    send the keys as query parameters (servers that strip ``Authorization``)
+    over HTTPS, send the keys as query parameters (servers that strip ``Authorization``)
 ``webhook_secret``
     the secret of the site's webhooks
+
+The REST namespace is the connector's own, ``wc/v3`` (:data:`~.client.API_NAMESPACE`).
 
 Pull: ``orders`` and ``products`` by ``modified_after`` (see
 :meth:`~.client.WooCommerceClient.changed`). An order's refunds and a
@@ -39,7 +40,7 @@ from odoo.addons.ecommerce_sync.connector import (
 
 from . import stock, webhooks
 from .catalog import VARIATIONS_KEY, parse_product, with_variations
-from .client import DEFAULT_NAMESPACE, WooCommerceClient
+from .client import WooCommerceClient
 from .orders import REFUNDS_KEY, parse_order, with_refunds
 from .payloads import revision_of, text
 
@@ -58,7 +59,6 @@ class WooCommerceConnector(Connector):
             config.get("site_url"),
             config.get("consumer_key"),
             config.get("consumer_secret"),
-            namespace=config.get("api_namespace") or DEFAULT_NAMESPACE,
             allow_plain_http=bool(config.get("local_test_site")),
             query_string_auth=bool(config.get("query_string_auth")),
         )
