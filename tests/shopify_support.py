@@ -38,6 +38,39 @@ def real(name):
     return json.loads((REAL / name).read_text(encoding="utf-8"))
 
 
+def json_type(value):
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    return type(value).__name__
+
+
+#: gateway-specific free-form objects: their content is not a shape
+FREE_FORM = ("receipt",)
+
+
+def shape_problems(real_value, generated, path="$"):
+    """Keys of the real payload missing from the generated one, and type differences (nulls aside)."""
+    problems = []
+    if real_value is None or generated is None:
+        return problems
+    if path.endswith(FREE_FORM):
+        return [] if json_type(real_value) == json_type(generated) else [f"{path}: not an object"]
+    if json_type(real_value) != json_type(generated):
+        return [f"{path}: {json_type(real_value)} in Shopify, {json_type(generated)} generated"]
+    if isinstance(real_value, dict):
+        for key in real_value:
+            if key not in generated:
+                problems.append(f"{path}.{key}: missing")
+            else:
+                problems += shape_problems(real_value[key], generated[key], f"{path}.{key}")
+    elif isinstance(real_value, list) and real_value and generated:
+        for item in generated:
+            problems += shape_problems(real_value[0], item, f"{path}[]")
+    return problems
+
+
 def presentment(obj, key):
     """The presentment amount of ``obj[key + "_set"]`` as a Decimal."""
     return Decimal(obj[f"{key}_set"]["presentment_money"]["amount"])

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 import responses
+from refusal_support import BAD_IDS, assert_bad_id_refused
 from shopify_support import real
 
 from odoo.addons.ecommerce_sync.connector import (
@@ -25,7 +26,6 @@ from odoo.addons.ecommerce_sync_shopify.connector import ShopifyConnector, build
 D = Decimal
 SHOP = "acme-test.myshopify.com"
 API = f"https://{SHOP}/admin/api/2025-01/"
-BAD_IDS = ["abc", "1/../../shop", "7" * 100_000, "12?fields=id", -3, 1.5, True]
 
 
 @pytest.fixture
@@ -142,14 +142,7 @@ def test_ids_that_are_not_shopify_ids_are_refused(bad):
     for path in (("id",), ("line_items", 0, "id"), ("line_items", 0, "variant_id"), ("refunds", 0, "id"),
                  ("refunds", 0, "refund_line_items", 0, "line_item_id"), ("fulfillments", 0, "id"),
                  ("customer", "id")):  # fmt: skip
-        payload = order()
-        target = payload
-        for step in path[:-1]:
-            target = target[step]
-        target[path[-1]] = bad
-        with pytest.raises(RecordError, match="is not a valid id") as raised:
-            parse_order(payload)
-        assert len(str(raised.value)) < 120, "the message shows the bad id shortened"
+        assert_bad_id_refused(parse_order, order(), path, bad)
 
 
 # ----------------------------------------------------------------------
