@@ -219,3 +219,18 @@ def test_a_webhook_naming_a_bad_id_is_refused(connector, topic, body):
     with pytest.raises(WebhookError, match="names no object id") as raised:
         connector.parse_webhook(headers, raw)
     assert len(str(raised.value)) < 120
+
+
+@pytest.mark.parametrize(("header", "updated_at"), [("x" * 100_000, "2025-03-01T10:00:00-05:00"),
+                                                    ("b54557e4 <script>", "2025-03-01T10:00:00-05:00"),
+                                                    ("b54557e4", "y" * 5_000)])  # fmt: skip
+def test_a_webhook_whose_delivery_or_revision_cannot_be_kept_is_refused(connector, header, updated_at):
+    raw = json.dumps({"id": 450789469, "updated_at": updated_at}).encode()
+    headers = {
+        "X-Shopify-Topic": "orders/updated",
+        "X-Shopify-Webhook-Id": header,
+        "X-Shopify-Hmac-Sha256": hmac_sha256_base64("whsec", raw),
+    }
+    with pytest.raises(WebhookError, match="cannot be kept") as raised:
+        connector.parse_webhook(headers, raw)
+    assert len(str(raised.value)) < 120

@@ -144,3 +144,17 @@ def test_a_webhook_naming_a_bad_id_is_refused(bad):
     with pytest.raises(WebhookError, match="is not a WooCommerce id") as raised:
         connector.parse_webhook(headers, body)
     assert len(str(raised.value)) < 120
+
+
+@pytest.mark.parametrize("delivery", ["d" * 100_000, "4b6f8a1c\r\nX-Injected: 1", "'; drop table"])
+def test_a_webhook_whose_delivery_id_cannot_be_kept_is_refused(delivery):
+    connector = connector_for(SITE, local=False, webhook_secret="whsec")
+    body = json.dumps(fixture("order.json")).encode()
+    headers = {
+        "X-WC-Webhook-Topic": "order.updated",
+        "X-WC-Webhook-Delivery-ID": delivery,
+        "X-WC-Webhook-Signature": wc_signature("whsec", body),
+    }
+    with pytest.raises(WebhookError, match="delivery id .* cannot be kept") as raised:
+        connector.parse_webhook(headers, body)
+    assert len(str(raised.value)) < 120

@@ -22,7 +22,7 @@ from .errors import (
     WebhookError,
 )
 from .http import HttpClient, parse_retry_after, safe_url
-from .ids import describe, external_id, gid_id, numeric_id, optional_id, required_id, to_gid
+from .ids import checked_event, describe, external_id, gid_id, numeric_id, optional_id, required_id, to_gid
 from .payloads import object_list, require_object
 from .records import *  # noqa: F403 (every canonical record and value helper, see records.__all__)
 from .signatures import hmac_sha256_base64, hmac_sha256_hex, verify_base64_hmac
@@ -41,6 +41,7 @@ __all__ = [
     "TransientError",
     "WebhookError",
     "WebhookEvent",
+    "checked_event",
     "describe",
     "external_id",
     "get_connector_class",

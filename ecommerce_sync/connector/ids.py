@@ -24,7 +24,7 @@ Each gives "" for a value that does not qualify; :func:`required_id` raises a
 import dataclasses
 import re
 
-from .errors import RecordError
+from .errors import RecordError, WebhookError
 
 #: digits of the largest 64-bit unsigned number: no platform id is longer
 MAX_NUMERIC_ID_DIGITS = 20
@@ -157,3 +157,17 @@ def check_record_ids(records):
                     raise RecordError(f"{type(item).__name__}.{field.name}: {describe(value)} is not a valid id")
             elif isinstance(value, list | tuple) or dataclasses.is_dataclass(value):
                 pending.append(value)
+
+
+def checked_event(event):
+    """``event`` (a :class:`~.base.WebhookEvent`) when every id in it is one the engine can keep.
+
+    Its delivery id, object id and revision are stored, indexed (the de-duplication key) and logged.
+
+    :raise WebhookError: naming the value, shortened
+    """
+    for name in ("delivery_id", "external_id", "revision"):
+        value = getattr(event, name)
+        if value and external_id(value) != value:
+            raise WebhookError(f"the webhook's {name.replace('_', ' ')} {describe(value)} cannot be kept")
+    return event

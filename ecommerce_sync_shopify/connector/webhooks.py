@@ -17,6 +17,7 @@ from odoo.addons.ecommerce_sync.connector import (
     Connector,
     WebhookError,
     WebhookEvent,
+    checked_event,
     numeric_id,
     verify_base64_hmac,
 )
@@ -83,7 +84,7 @@ def parse(headers, body, shop_domain=""):
         raise WebhookError(f"the webhook is from shop {sender}, this store is {shop_domain}")
     flow, refetch = TOPICS.get(topic, ("", False))
     if not flow:
-        return WebhookEvent(delivery, topic)
+        return checked_event(WebhookEvent(delivery, topic))
     try:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -93,12 +94,14 @@ def parse(headers, body, shop_domain=""):
     object_id = external_id(topic, payload)
     if not object_id:
         raise WebhookError(f"{topic}: the body names no object id (or one that is not a Shopify id)")
-    return WebhookEvent(
-        delivery_id=delivery,
-        topic=topic,
-        flow=flow,
-        external_id=object_id,
-        revision=str(payload.get("updated_at") or payload.get("created_at") or ""),
-        payload=payload,
-        refetch=refetch,
+    return checked_event(
+        WebhookEvent(
+            delivery_id=delivery,
+            topic=topic,
+            flow=flow,
+            external_id=object_id,
+            revision=str(payload.get("updated_at") or payload.get("created_at") or ""),
+            payload=payload,
+            refetch=refetch,
+        )
     )

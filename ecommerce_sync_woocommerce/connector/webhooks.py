@@ -19,6 +19,7 @@ from odoo.addons.ecommerce_sync.connector import (
     Connector,
     WebhookError,
     WebhookEvent,
+    checked_event,
     describe,
     numeric_id,
     verify_base64_hmac,
@@ -81,7 +82,7 @@ def parse(headers, body):
     resource, _sep, event = topic.partition(".")
     flow = WEBHOOK_FLOWS.get(resource)
     if flow is None or (resource == "product" and event == "deleted"):
-        return WebhookEvent(delivery_id=delivery, topic=topic)
+        return checked_event(WebhookEvent(delivery_id=delivery, topic=topic))
     try:
         payload = json.loads(body)
     except ValueError as exc:
@@ -93,15 +94,9 @@ def parse(headers, body):
         raise WebhookError(f"the body's resource id {describe(payload['id'])} is not a WooCommerce id")
     if event == "deleted":
         # WooCommerce sends only the id of a deleted (trashed) order: read it back
-        return WebhookEvent(delivery, topic, flow, record_id, f"{resource}/{record_id}@deleted", payload, refetch=True)
+        revision = f"{resource}/{record_id}@deleted"
+        return checked_event(WebhookEvent(delivery, topic, flow, record_id, revision, payload, refetch=True))
     refetch = bool(payload.get("refunds")) if resource == "order" else payload.get("type") == "variable"
-    return WebhookEvent(
-        delivery,
-        topic,
-        flow,
-        record_id,
-        # one delivery id may cover several resources: the resource and its stamp complete it
-        f"{resource}/{record_id}@{revision_of(payload)}",
-        payload,
-        refetch=refetch,
-    )
+    # one delivery id may cover several resources: the resource and its stamp complete it
+    revision = f"{resource}/{record_id}@{revision_of(payload)}"
+    return checked_event(WebhookEvent(delivery, topic, flow, record_id, revision, payload, refetch=refetch))
