@@ -15,6 +15,7 @@ from shopify_support import real
 
 from odoo.addons.ecommerce_sync.connector import (
     REFUND_GAP_REASON,
+    ApiError,
     NotFoundError,
     RecordError,
     StockUpdate,
@@ -234,3 +235,20 @@ def test_a_webhook_whose_delivery_or_revision_cannot_be_kept_is_refused(connecto
     with pytest.raises(WebhookError, match="cannot be kept") as raised:
         connector.parse_webhook(headers, raw)
     assert len(str(raised.value)) < 120
+
+
+@responses.activate
+def test_answers_that_are_not_objects_are_api_errors_not_crashes(connector):
+    responses.get(f"{API}orders/7.json", json=[{"id": 7}])
+    responses.get(f"{API}shop.json", json={"shop": "acme"})
+    responses.post(f"{API}graphql.json", json=["not", "an", "object"])
+    responses.get(f"{API}shopify_payments/payouts.json", json={"payouts": ["x", {"id": 5, "status": "scheduled",
+                                                                                 "date": "2025-03-01"}]})  # fmt: skip
+    with pytest.raises(ApiError, match="no 'order' object"):
+        connector.fetch_record("orders", "7")
+    with pytest.raises(ApiError, match="no 'shop' object"):
+        connector.test_connection()
+    with pytest.raises(ApiError, match="not a JSON object"):
+        connector.client.graphql('{ node(id: "gid://shopify/Order/1") { id } }')
+    # a payout that is not an object has no place in the flow; the scheduled one stops it there
+    assert list(connector.fetch("payouts", None)) == []

@@ -11,7 +11,7 @@ import responses
 from refusal_support import BAD_IDS, assert_bad_id_refused
 from woocommerce_support import connector_for, fixture, with_refunds
 
-from odoo.addons.ecommerce_sync.connector import NotFoundError, RecordError, StockUpdate, WebhookError
+from odoo.addons.ecommerce_sync.connector import ApiError, NotFoundError, RecordError, StockUpdate, WebhookError
 from odoo.addons.ecommerce_sync_woocommerce.connector import REFUNDS_KEY, parse_order, parse_product
 from odoo.addons.ecommerce_sync_woocommerce.sandbox import wc_signature
 
@@ -158,3 +158,14 @@ def test_a_webhook_whose_delivery_id_cannot_be_kept_is_refused(delivery):
     with pytest.raises(WebhookError, match="delivery id .* cannot be kept") as raised:
         connector.parse_webhook(headers, body)
     assert len(str(raised.value)) < 120
+
+
+def test_answers_that_are_not_objects_are_api_errors_not_crashes(mocked):
+    mocked.get(f"{API}/orders/727", json=["not", "an", "order"])
+    counted = {**fixture("product.json"), "manage_stock": True, "stock_quantity": 7}
+    mocked.get(f"{API}/products", json=["x", counted], headers={"X-WP-TotalPages": "1"})
+    connector = connector_for(SITE, local=False)
+    with pytest.raises(ApiError, match="the answer is not an object"):
+        connector.fetch_record("orders", "727")
+    # a listed product that is not an object is left out of the levels, the others are read
+    assert [(level.variant_external_id, level.available) for level in connector.fetch_stock_levels()] == [("794", 7)]

@@ -128,7 +128,7 @@ def fetch_product(client, external_id):
     product_id = numeric_id(external_id)
     if not product_id:
         raise NotFoundError(f"{describe(external_id)} is not a Shopify product id", 404)
-    product = client.get_json(f"products/{product_id}.json").get("product") or {}
+    product = client.get_object(f"products/{product_id}.json", "product")
     return product_record(product, inventory_items(client, item_ids([product])))
 
 
@@ -175,5 +175,7 @@ def item_variants(product):
 
 def fetch_locations(client):
     """Every location of the shop, as :class:`ShopifyLocation`."""
-    body = client.get_json("locations.json")
-    return [parse_location(item) for item in body.get("locations") or []]
+    locations = []
+    for batch, _response in client.paginate("locations.json", {}, "locations"):
+        locations.extend(parse_location(item) for item in batch)
+    return locations

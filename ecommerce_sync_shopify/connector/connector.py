@@ -78,7 +78,7 @@ class ShopifyConnector(Connector):
     # ------------------------------------------------------------------
     # connection
     def test_connection(self):
-        shop = self.client.get_json("shop.json").get("shop") or {}
+        shop = self.client.get_object("shop.json", "shop")
         return ConnectionInfo(
             name=shop.get("name") or self.config.get("shop_domain", ""),
             currency=shop.get("currency") or "",
@@ -163,7 +163,7 @@ class ShopifyConnector(Connector):
             order_id = numeric_id(external_id)
             if not order_id:
                 raise NotFoundError(f"{describe(external_id)} is not a Shopify order id", 404)
-            order = self.client.get_json(f"orders/{order_id}.json").get("order") or {}
+            order = self.client.get_object(f"orders/{order_id}.json", "order")
             return self._order_record(self.transactions.with_transactions([order])[0])
         if flow == "products":
             return catalog.fetch_product(self.client, external_id)

@@ -152,7 +152,8 @@ def fetch_payouts(client, cursor, page_size=PAGE_SIZE):
         params["date_min"] = after[0]
     payouts = []
     for batch, _response in client.paginate("shopify_payments/payouts.json", params, "payouts"):
-        payouts.extend(batch)
+        # what is not a payout object carries no position in the flow: it cannot be read, nor placed
+        payouts.extend(payout for payout in batch if isinstance(payout, dict))
     payouts.sort(key=payout_position)
     for payout in payouts:
         if payout_position(payout) <= after:
@@ -171,10 +172,7 @@ def fetch_payout(client, external_id):
     payout_id = numeric_id(external_id)
     if not payout_id:
         raise NotFoundError(f"{describe(external_id)} is not a Shopify payout id", 404)
-    payout = client.get_json(f"shopify_payments/payouts/{payout_id}.json").get("payout") or {}
-    if not payout:
-        raise NotFoundError(f"payout {external_id} not found", 404)
-    return payout_record(client, payout)
+    return payout_record(client, client.get_object(f"shopify_payments/payouts/{payout_id}.json", "payout"))
 
 
 def payout_record(client, payout):

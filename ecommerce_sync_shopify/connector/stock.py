@@ -261,7 +261,9 @@ def push_graphql(client, updates):
             }
         }
         data = client.graphql(SET_QUANTITIES, variables)
-        errors = (data.get("inventorySetQuantities") or {}).get("userErrors") or []
+        answer = data.get("inventorySetQuantities")
+        errors = (answer.get("userErrors") if isinstance(answer, dict) else None) or []
+        errors = [error if isinstance(error, dict) else {"message": str(error)} for error in errors]
         if not errors:
             return pending, failed
         bad = {}

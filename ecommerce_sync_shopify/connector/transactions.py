@@ -150,7 +150,10 @@ class TransactionReader:
             raise
         except ApiError as exc:
             return {**order, "transactions_error": str(exc)}
-        return {**order, "transactions": body.get("transactions") or []}
+        transactions = body.get("transactions") if isinstance(body, dict) else None
+        if not isinstance(transactions, list):
+            return {**order, "transactions_error": f"orders/{order_id}/transactions.json answered no transactions list"}
+        return {**order, "transactions": transactions}
 
 
 def parse_transaction(data, default_currency=""):

@@ -212,6 +212,16 @@ class WooCommerceClient(HttpClient):
             raise AuthenticationError(f"{exc} ({hint})", exc.status) from None
 
     # ------------------------------------------------------------------
+    def get_object(self, path):
+        """GET one resource (an order, a product) and return it.
+
+        :raise ApiError: when the answer is not a JSON object
+        """
+        body = self.get_json(path)
+        if not isinstance(body, dict):
+            raise ApiError(f"GET {path}: the answer is not an object", 200)
+        return body
+
     def get_page(self, path, params=None, page=1, per_page=PER_PAGE):
         """GET one page of a collection.
 

@@ -125,7 +125,7 @@ class WooCommerceConnector(Connector):
             raise NotFoundError(f"{describe(external_id)} is not a WooCommerce id", 404)
         if flow == "orders":
             try:
-                payload = self.client.get_json(f"orders/{record_id}")
+                payload = self.client.get_object(f"orders/{record_id}")
             except NotFoundError as exc:
                 raise NotFoundError(
                     f"order {record_id} is no longer on the site (deleted permanently): nothing to read back; "
@@ -134,7 +134,7 @@ class WooCommerceConnector(Connector):
                 ) from exc
             return RawRecord(record_id, with_refunds(self.client, payload), revision_of(payload))
         if flow == "products":
-            payload = self.client.get_json(f"products/{record_id}")
+            payload = self.client.get_object(f"products/{record_id}")
             return RawRecord(record_id, with_variations(self.client, payload), revision_of(payload))
         return super().fetch_record(flow, external_id)
 

@@ -70,6 +70,8 @@ def fetch_levels(client, variant_external_ids=None):
     while True:
         result = client.get_page("products", {"orderby": "id", "order": "asc"}, page=page)
         for payload in result.items:
+            if not isinstance(payload, dict):
+                continue
             try:
                 levels = stock_levels(with_variations(client, payload))
             except RecordError as exc:
