@@ -93,9 +93,10 @@ def unit_price(gross, quantity):
         try:
             return gross / quantity
         except Inexact:
-            pass
-    places = max(ROUNDING_PRECISION, -gross.as_tuple().exponent + 2)
-    return (gross / quantity).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+            # the quotient does not end
+            exact.traps[Inexact] = False
+            places = max(ROUNDING_PRECISION, -gross.as_tuple().exponent + 2)
+            return (gross / quantity).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def item_id(item, what):
