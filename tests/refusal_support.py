@@ -25,3 +25,13 @@ def assert_bad_id_refused(parse, payload, path, bad):
     with pytest.raises(RecordError, match="is not a valid id") as raised:
         parse(with_value(payload, path, bad))
     assert len(str(raised.value)) < 120, "the message shows the bad id shortened"
+
+
+def assert_webhook_refused(connector, headers, body, match):
+    """``connector`` verifies the signed delivery but refuses to read it, with a short message."""
+    from odoo.addons.ecommerce_sync.connector import WebhookError
+
+    assert connector.verify_webhook(headers, body)
+    with pytest.raises(WebhookError, match=match) as raised:
+        connector.parse_webhook(headers, body)
+    assert len(str(raised.value)) < 120, "the message shows the bad value shortened"
