@@ -78,8 +78,8 @@ def install_progress(registry, progress):
     engine_class = registry["ecommerce.sync.engine"]
     original = engine_class._process_item
 
-    def counted(self, store, connector, flow, payload, stats):
-        outcome, error = original(self, store, connector, flow, payload, stats)
+    def counted(self, run, payload):
+        outcome, error = original(self, run, payload)
         progress.tick(outcome)
         return outcome, error
 
