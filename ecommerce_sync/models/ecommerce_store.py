@@ -399,8 +399,9 @@ class EcommerceStore(models.Model):
         return " ".join(parts) or _("Nothing to sync.")
 
     def _store_action(self, xmlid, extra_domain=()):
-        """The window action ``xmlid`` restricted to this store's records."""
+        """The window action ``xmlid`` restricted to this store's records (for whoever may read the store)."""
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         action["domain"] = [("store_id", "=", self.id), *extra_domain]
         action["context"] = {"default_store_id": self.id}
@@ -413,6 +414,7 @@ class EcommerceStore(models.Model):
         return self._store_action("ecommerce_sync.ecommerce_sync_log_line_action", [("state", "=", "failed")])
 
     def action_regenerate_webhook_token(self):
+        self.check_access("write")
         for store in self:
             store.webhook_token = secrets.token_urlsafe(24)
 
