@@ -69,6 +69,7 @@ class EcommerceStoreAccounting(models.AbstractModel):
         "account.account",
         "Clearing Account",
         compute="_compute_clearing_account_id",
+        compute_sudo=True,  # shown to store users who cannot read journals
         help="Outstanding receipts account of the clearing journal. Its balance is what the platform owes the "
         "company: transactions not paid out yet.",
     )

@@ -1,7 +1,7 @@
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
@@ -26,6 +26,23 @@ class TestAccess(EcommerceSyncCommon):
             with self.assertRaises(AccessError, msg=secret):
                 store.read([secret])
         self.assertNotIn("webhook_secret", store.fields_get())
+
+    def test_a_user_opens_the_store_form_and_dashboard(self):
+        """The form and the dashboard as the web client reads them, for a user without accounting or stock rights."""
+        self.store.action_setup_accounting()
+        self.env.invalidate_all()
+        store = self.store.with_user(self.user)
+        form = Form(store)
+        self.assertEqual((form.name, form.state), ("Memory Shop", "connected"))
+        self.assertEqual(form.clearing_journal_id, self.store.clearing_journal_id)
+        self.assertEqual(form.clearing_account_id, self.store.clearing_account_id)
+        self.assertEqual(form.warehouse_id, self.store.warehouse_id)
+        self.env.invalidate_all()
+        kanban = store.web_search_read(
+            [("id", "=", self.store.id)],
+            {name: {} for name in ("health", "failed_line_count", "stock_push_count", "orders_imported", "revenue")},
+        )
+        self.assertEqual(kanban["records"][0]["health"], "good")
 
     def test_a_manager_reads_and_configures_credentials(self):
         store = self.store.with_user(self.manager)
