@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_access_odoo_users,
     test_crons,
     test_dashboard,
     test_discrepancy,
