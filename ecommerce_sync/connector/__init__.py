@@ -25,8 +25,10 @@ from .errors import (
 from .http import HttpClient, parse_retry_after, safe_url
 from .records import *  # noqa: F403 (every canonical record and value helper, see records.__all__)
 from .signatures import hmac_sha256_base64, hmac_sha256_hex, verify_base64_hmac
+from .webhook_checks import MAX_WEBHOOK_NESTING, check_webhook_event, json_nesting, safe_id, safe_text
 
 __all__ = [
+    "MAX_WEBHOOK_NESTING",
     "ApiError",
     "AuthenticationError",
     "ConnectionInfo",
@@ -40,14 +42,18 @@ __all__ = [
     "TransientError",
     "WebhookError",
     "WebhookEvent",
+    "check_webhook_event",
     "get_connector_class",
     "hmac_sha256_base64",
     "hmac_sha256_hex",
+    "json_nesting",
     "numeric_id",
     "parse_retry_after",
     "redact",
     "register_connector",
     "registered_platforms",
+    "safe_id",
+    "safe_text",
     "safe_url",
     "verify_base64_hmac",
 ]

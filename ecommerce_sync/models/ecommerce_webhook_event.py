@@ -2,6 +2,9 @@ import json
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..connector import WebhookError, check_webhook_event
 
 _logger = logging.getLogger(__name__)
 
@@ -47,20 +50,32 @@ class EcommerceWebhookEvent(models.Model):
     def _store_event(self, store, event, body):
         """Insert a webhook event unless the same delivery is already stored.
 
-        Uses INSERT ... ON CONFLICT DO NOTHING so that two simultaneous
-        deliveries of the same event cannot both be stored.
+        The row is inserted with ``INSERT ... ON CONFLICT DO NOTHING`` so that
+        two simultaneous deliveries of the same event cannot both be stored;
+        its payload is written by a second statement, on the row this
+        transaction owns. When a redelivery races the first delivery, the
+        insert of the later one fails with a serialization error and Odoo
+        retries the request (which then finds the event: a duplicate);
+        PostgreSQL and Odoo log that failing statement with its values, and
+        it carries ids only, never the payload and the customer's personal
+        data it holds.
 
         :param event: the connector's WebhookEvent
-        :param bytes body: the raw body (kept as the payload)
+        :param bytes body: the raw body (kept as the payload when the event has none)
         :return: the new event, or an empty recordset for a duplicate
+        :raise ValidationError: when an id, the revision or the topic is not safe to use
         """
+        try:
+            check_webhook_event(event)
+        except WebhookError as exc:
+            raise ValidationError(str(exc)) from exc
         payload = json.dumps(event.payload) if event.payload is not None else body.decode("utf-8", "replace")
         self.env.cr.execute(
             """
             INSERT INTO ecommerce_webhook_event
                 (store_id, company_id, delivery_id, dedupe_key, topic, flow, external_id, revision,
-                 refetch, payload, state, received_at, create_uid, write_uid, create_date, write_date)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', now() at time zone 'utc',
+                 refetch, state, received_at, create_uid, write_uid, create_date, write_date)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', now() at time zone 'utc',
                     %s, %s, now() at time zone 'utc', now() at time zone 'utc')
             ON CONFLICT (store_id, dedupe_key) DO NOTHING
             RETURNING id
@@ -75,13 +90,16 @@ class EcommerceWebhookEvent(models.Model):
                 event.external_id or None,
                 event.revision or None,
                 event.refetch,
-                payload,
                 self.env.uid,
                 self.env.uid,
             ),
+            log_exceptions=False,  # a serialization failure is retried by Odoo, which logs it
         )
         row = self.env.cr.fetchone()
-        return self.browse(row[0]) if row else self.browse()
+        if not row:
+            return self.browse()
+        self.env.cr.execute("UPDATE ecommerce_webhook_event SET payload = %s WHERE id = %s", (payload, row[0]))
+        return self.browse(row[0])
 
     def _payload_for_processing(self, connector):
         """The payload to hand to the connector's parser (fetched again when partial)."""
