@@ -56,6 +56,8 @@ class EcommerceWebhookController(http.Controller):
         stored = request.env["ecommerce.webhook.event"].sudo()._store_event(store, event, body)
         if not stored:
             return self._answer(200, "duplicate", topic=event.topic)
+        if stored.state == "skipped":  # the store's toggle of this flow is off
+            return self._answer(200, "skipped", topic=event.topic, event=stored.id)
         request.env.ref("ecommerce_sync.ir_cron_ecommerce_webhook_process").sudo()._trigger()
         return self._answer(200, "accepted", topic=event.topic, event=stored.id)
 

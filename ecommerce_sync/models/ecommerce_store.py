@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from ..connector import AuthenticationError, ConnectorError, get_connector_class, registered_platforms
 from ..connector.records import FLOWS
@@ -71,7 +72,12 @@ class EcommerceStore(models.Model):
 
     # --- flows and schedule ---------------------------------------------
     sync_orders = fields.Boolean("Orders", default=True)
-    sync_refunds = fields.Boolean("Refunds", default=True)
+    sync_refunds = fields.Boolean(
+        "Refunds",
+        default=True,
+        help="Book the store's refunds: credit notes, refund payments and returns. When off, orders are still "
+        "imported with their payments and deliveries, and their refunds are left to be handled by hand.",
+    )
     sync_payouts = fields.Boolean("Payouts", default=True)
     sync_products = fields.Boolean("Products", default=True)
     sync_stock = fields.Boolean(
@@ -229,7 +235,22 @@ class EcommerceStore(models.Model):
         """The flows to pull for this store, in the connector's order."""
         self.ensure_one()
         connector_class = get_connector_class(self.platform)
-        return [flow for flow in connector_class.flows if flow in FLOWS and self[f"sync_{flow}"]]
+        return [flow for flow in connector_class.flows if self._flow_enabled(flow)]
+
+    def _flow_enabled(self, flow):
+        """Whether the store's toggle of ``flow`` is on: a flow switched off is neither pulled, retried by the
+        scheduler nor processed from webhooks (its webhooks are acknowledged and recorded as skipped)."""
+        self.ensure_one()
+        return flow in FLOWS and bool(self[f"sync_{flow}"])
+
+    @api.model
+    def _flow_enabled_domain(self, flow_field, store_field):
+        """A domain of records (failed lines, events) whose flow is on for their store.
+
+        :param str flow_field: the records' flow field
+        :param str store_field: their store field
+        """
+        return expression.OR([[(flow_field, "=", flow), (f"{store_field}.sync_{flow}", "=", True)] for flow in FLOWS])
 
     def _get_cursor(self, flow):
         self.ensure_one()

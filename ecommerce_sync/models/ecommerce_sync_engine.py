@@ -238,6 +238,7 @@ class EcommerceSyncEngine(models.AbstractModel):
     def process_webhook_events(self, events):
         """Handle stored webhook events (pending ones), grouped per store and flow.
 
+        Events of a flow switched off for their store are recorded as skipped.
         A group whose store and flow another run holds stays pending for the
         next processing run. The events of a store whose platform has no
         installed connector fail, each kept with its payload for retry.
@@ -245,7 +246,7 @@ class EcommerceSyncEngine(models.AbstractModel):
         :raise AccessError: when the caller may not process these events
         """
         events.check_access("write")
-        events = events.filtered(lambda event: event.state == "pending")
+        events = events.filtered(lambda event: event.state == "pending")._skip_flows_off()
         for (store, flow), group in events.grouped(lambda event: (event.store_id, event.flow)).items():
             store = store.sudo().with_company(store.company_id)
             if not self._try_lock(store, flow):
