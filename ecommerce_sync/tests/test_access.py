@@ -149,7 +149,9 @@ class TestAccess(EcommerceSyncCommon):
             self.assertIn(("store_id", "=", self.store.id), action["domain"])
         self.assertEqual(store.action_view_product_links()["res_model"], "ecommerce.product.link")
         Discrepancy = self.env["ecommerce.discrepancy"]
-        first = Discrepancy._flag(self.store, "inventory_drift", "Level differs", external_id="a", record=self.product_a)
+        first = Discrepancy._flag(
+            self.store, "inventory_drift", "Level differs", external_id="a", record=self.product_a
+        )
         second = Discrepancy._flag(self.store, "inventory_drift", "Level differs", external_id="b")
         self.assertTrue(first.activity_ids)
         first.with_user(self.user).action_resolve()

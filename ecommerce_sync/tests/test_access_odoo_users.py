@@ -35,9 +35,7 @@ class TestOdooUsersWorkOnImportedDocuments(LedgerCommon):
         )
         cls.store.income_account_id = cls.store_income
         cls.product_a.is_storable = True
-        cls.env["stock.quant"]._update_available_quantity(
-            cls.product_a, cls.store.warehouse_id.lot_stock_id, 10.0
-        )
+        cls.env["stock.quant"]._update_available_quantity(cls.product_a, cls.store.warehouse_id.lot_stock_id, 10.0)
 
     def as_clerk(self, records):
         return records.with_user(self.clerk).with_company(self.company)

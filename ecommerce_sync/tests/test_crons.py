@@ -100,4 +100,6 @@ class TestCrons(EcommerceSyncCommon):
         self.env["ecommerce.webhook.event"]._cron_process()
         self.assertEqual(event.state, "pending")
         self.assertFalse(self.links())
-        self.assertFalse(self.store.with_context(active_test=False).sync_log_ids.filtered(lambda log: log.trigger == "webhook"))
+        self.assertFalse(
+            self.store.with_context(active_test=False).sync_log_ids.filtered(lambda log: log.trigger == "webhook")
+        )

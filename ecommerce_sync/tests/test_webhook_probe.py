@@ -31,5 +31,7 @@ class TestMemoryWebhookProbe(MalformedWebhookProbe, HttpCase):
             "X-Memory-Delivery": delivery_id,
             "X-Memory-Signature": memory_platform.sign("whsec_probe", body),
         }
-        response = self.url_open(f"/ecommerce_sync/webhook/{self.probe_store.webhook_token}", data=body, headers=headers)
+        response = self.url_open(
+            f"/ecommerce_sync/webhook/{self.probe_store.webhook_token}", data=body, headers=headers
+        )
         return response.status_code, json.loads(response.text or "{}")

@@ -79,7 +79,9 @@ class TestWebhookStorage(TransactionCase):
             first = api.Environment(first_cr, SUPERUSER_ID, {})
             second = api.Environment(second_cr, SUPERUSER_ID, {})
             second_cr.execute("SELECT 1")  # the second request's transaction has begun
-            stored = first["ecommerce.webhook.event"]._store_event(first["ecommerce.store"].browse(store_id), event, body)
+            stored = first["ecommerce.webhook.event"]._store_event(
+                first["ecommerce.store"].browse(store_id), event, body
+            )
             self.assertTrue(stored)
             first_cr.commit()
             with self.assertRaises(SerializationFailure):

@@ -153,14 +153,22 @@ class TestWebhooks(HttpCase):
         self.assertEqual(line.external_id, "deleted-variant")
 
     def test_webhooks_of_a_flow_switched_off_are_acknowledged_and_skipped(self):
-        payload = {"id": "w7", "sku": "HOOK-1", "title": "Hooked", "price": "5.00", "updated_at": "2025-03-02T10:00:00Z"}
+        payload = {
+            "id": "w7",
+            "sku": "HOOK-1",
+            "title": "Hooked",
+            "price": "5.00",
+            "updated_at": "2025-03-02T10:00:00Z",
+        }
         self.store.sync_products = False
         response = self.post(payload, delivery="off")
         self.assertEqual((response.status_code, response.json()["status"]), (200, "skipped"))
         self.assertEqual(self.post(payload, delivery="off").json()["status"], "duplicate")
         level = {"variant_id": "w7", "available": "3", "updated_at": "2025-03-02T10:00:00Z"}
         self.store.sync_stock = False
-        self.assertEqual(self.post(level, topic="inventory_levels/update", delivery="off-stock").json()["status"], "skipped")
+        self.assertEqual(
+            self.post(level, topic="inventory_levels/update", delivery="off-stock").json()["status"], "skipped"
+        )
 
         # received while the flow was on, processed after it was switched off
         self.store.sync_products = True

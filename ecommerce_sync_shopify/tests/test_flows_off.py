@@ -22,7 +22,9 @@ class TestShopifyFlowsOff(HttpCase):
         cls.path = f"/ecommerce_sync/webhook/{cls.store.sudo().webhook_token}"
 
     def store_documents(self, move_type):
-        return self.env["account.move"].search([("ecommerce_store_id", "=", self.store.id), ("move_type", "=", move_type)])
+        return self.env["account.move"].search(
+            [("ecommerce_store_id", "=", self.store.id), ("move_type", "=", move_type)]
+        )
 
     def test_refunds_off_imports_every_order_and_books_none_of_its_refunds(self):
         refunded = [order for order in self.shop.orders.values() if order["refunds"]]
@@ -39,7 +41,9 @@ class TestShopifyFlowsOff(HttpCase):
                 [("ecommerce_store_id", "=", self.store.id), ("ecommerce_external_id", "=", str(order["id"]))]
             )
             self.assertEqual(len(sale_order), 1, f"order {order['name']} is imported")
-        self.assertFalse(self.env["ecommerce.binding"].search([("store_id", "=", self.store.id), ("kind", "=", "refund")]))
+        self.assertFalse(
+            self.env["ecommerce.binding"].search([("store_id", "=", self.store.id), ("kind", "=", "refund")])
+        )
         refund_payments = self.env["account.payment"].search(
             [("move_id.ecommerce_store_id", "=", self.store.id), ("payment_type", "=", "outbound")]
         )

@@ -5,7 +5,7 @@ from .site_common import WooCommerceSiteCase
 
 @tagged("post_install", "-at_install")
 class TestWooCommerceRefundsOff(WooCommerceSiteCase):
-    """A site imported with the store's refunds flow off: its orders come in, their refunds are left to be done by hand."""
+    """A site imported with the store's refunds flow off: orders come in, refunds are left to be done by hand."""
 
     sandbox_orders = 10
 
@@ -20,7 +20,9 @@ class TestWooCommerceRefundsOff(WooCommerceSiteCase):
         self.assertRecordValues(orders_log, [{"state": "done", "created_count": self.sandbox_orders}])
         for order_id in refunded:
             self.assertEqual(len(self.sale_order(order_id)), 1)
-        self.assertFalse(self.env["ecommerce.binding"].search([("store_id", "=", self.store.id), ("kind", "=", "refund")]))
+        self.assertFalse(
+            self.env["ecommerce.binding"].search([("store_id", "=", self.store.id), ("kind", "=", "refund")])
+        )
         paid_back = self.env["account.payment"].search(
             [("move_id.ecommerce_store_id", "=", self.store.id), ("payment_type", "=", "outbound")]
         )
