@@ -73,7 +73,10 @@ class EcommerceWebhookEvent(models.Model):
             check_webhook_event(event)
         except WebhookError as exc:
             raise ValidationError(str(exc)) from exc
-        payload = json.dumps(event.payload) if event.payload is not None else body.decode("utf-8", "replace")
+        if event.payload is not None:
+            payload = json.dumps(event.payload)
+        else:  # the raw body as text PostgreSQL takes (no NUL)
+            payload = body.decode("utf-8", "replace").replace("\x00", "\ufffd")
         flow_on = store._flow_enabled(event.flow)
         self.env.cr.execute(
             """

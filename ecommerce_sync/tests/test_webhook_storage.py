@@ -58,6 +58,9 @@ class TestWebhookStorage(TransactionCase):
         self.assertFalse(Event.search([("store_id", "=", store.id)]))
         stored = Event._store_event(store, self.event(external_id="1234@5678"), b"{}")
         self.assertEqual(stored.external_id, "1234@5678")
+        # an event without parsed payload keeps its raw body, as text PostgreSQL takes
+        raw = Event._store_event(store, self.event(delivery_id="raw-1", payload=None), b"id=1\x00&note=\xff")
+        self.assertEqual(raw.sudo().payload, "id=1\ufffd&note=\ufffd")
 
     def test_a_racing_redelivery_keeps_the_payload_out_of_the_failing_statement(self):
         """Two deliveries of one webhook in two transactions at once, as a served Odoo handles them.
