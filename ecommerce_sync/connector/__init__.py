@@ -26,8 +26,10 @@ from .ids import checked_event, describe, external_id, gid_id, numeric_id, optio
 from .payloads import object_list, require_object
 from .records import *  # noqa: F403 (every canonical record and value helper, see records.__all__)
 from .signatures import hmac_sha256_base64, hmac_sha256_hex, verify_base64_hmac
+from .webhook_checks import MAX_WEBHOOK_NESTING, check_webhook_event, json_nesting, safe_id, safe_text
 
 __all__ = [
+    "MAX_WEBHOOK_NESTING",
     "ApiError",
     "AuthenticationError",
     "ConnectionInfo",
@@ -44,10 +46,12 @@ __all__ = [
     "checked_event",
     "describe",
     "external_id",
+    "check_webhook_event",
     "get_connector_class",
     "gid_id",
     "hmac_sha256_base64",
     "hmac_sha256_hex",
+    "json_nesting",
     "numeric_id",
     "object_list",
     "optional_id",
@@ -57,6 +61,8 @@ __all__ = [
     "registered_platforms",
     "require_object",
     "required_id",
+    "safe_id",
+    "safe_text",
     "safe_url",
     "to_gid",
     "verify_base64_hmac",

@@ -158,6 +158,9 @@ class EcommerceOrderBuilder(models.AbstractModel):
 
     @api.model
     def _sync_order_refunds(self, store, order, sale_order):
+        """Book the refunds the order carries, unless the store's refunds flow is off (left to be done by hand)."""
+        if not store.sync_refunds:
+            return
         builder = self.env["ecommerce.refund.builder"]
         for refund in order.refunds:
             builder._import_refund(store, refund, order=order)

@@ -338,8 +338,8 @@ class EcommerceStockPush(models.Model):
     def action_send_now(self):
         """Flush the stores of the selected rows now."""
         self.check_access("write")
-        for store in self.store_id:
-            self._flush_store(store, trigger="manual")
+        for store in self.sudo().store_id:
+            store.env["ecommerce.stock.push"]._flush_store(store, trigger="manual")
         return True
 
     def action_discard(self):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from ..connector import AuthenticationError, ConnectorError, get_connector_class, registered_platforms
 from ..connector.records import FLOWS
@@ -71,7 +72,12 @@ class EcommerceStore(models.Model):
 
     # --- flows and schedule ---------------------------------------------
     sync_orders = fields.Boolean("Orders", default=True)
-    sync_refunds = fields.Boolean("Refunds", default=True)
+    sync_refunds = fields.Boolean(
+        "Refunds",
+        default=True,
+        help="Book the store's refunds: credit notes, refund payments and returns. When off, orders are still "
+        "imported with their payments and deliveries, and their refunds are left to be handled by hand.",
+    )
     sync_payouts = fields.Boolean("Payouts", default=True)
     sync_products = fields.Boolean("Products", default=True)
     sync_stock = fields.Boolean(
@@ -229,7 +235,22 @@ class EcommerceStore(models.Model):
         """The flows to pull for this store, in the connector's order."""
         self.ensure_one()
         connector_class = get_connector_class(self.platform)
-        return [flow for flow in connector_class.flows if flow in FLOWS and self[f"sync_{flow}"]]
+        return [flow for flow in connector_class.flows if self._flow_enabled(flow)]
+
+    def _flow_enabled(self, flow):
+        """Whether the store's toggle of ``flow`` is on: a flow switched off is neither pulled, retried by the
+        scheduler nor processed from webhooks (its webhooks are acknowledged and recorded as skipped)."""
+        self.ensure_one()
+        return flow in FLOWS and bool(self[f"sync_{flow}"])
+
+    @api.model
+    def _flow_enabled_domain(self, flow_field, store_field):
+        """A domain of records (failed lines, events) whose flow is on for their store.
+
+        :param str flow_field: the records' flow field
+        :param str store_field: their store field
+        """
+        return expression.OR([[(flow_field, "=", flow), (f"{store_field}.sync_{flow}", "=", True)] for flow in FLOWS])
 
     def _get_cursor(self, flow):
         self.ensure_one()
@@ -399,8 +420,9 @@ class EcommerceStore(models.Model):
         return " ".join(parts) or _("Nothing to sync.")
 
     def _store_action(self, xmlid, extra_domain=()):
-        """The window action ``xmlid`` restricted to this store's records."""
+        """The window action ``xmlid`` restricted to this store's records (for whoever may read the store)."""
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         action["domain"] = [("store_id", "=", self.id), *extra_domain]
         action["context"] = {"default_store_id": self.id}
@@ -413,6 +435,7 @@ class EcommerceStore(models.Model):
         return self._store_action("ecommerce_sync.ecommerce_sync_log_line_action", [("state", "=", "failed")])
 
     def action_regenerate_webhook_token(self):
+        self.check_access("write")
         for store in self:
             store.webhook_token = secrets.token_urlsafe(24)
 

@@ -59,7 +59,8 @@ class EcommerceSyncEngine(models.AbstractModel):
 
     @api.model
     def _handle_records(self, store, records):
-        handlers = self._get_handlers()
+        # the handlers work in the run's environment (the store's), never partly in the caller's
+        handlers = self.with_env(store.env)._get_handlers()
         outcomes = []
         for record in records:
             handler = handlers.get(type(record).__name__)
@@ -78,7 +79,9 @@ class EcommerceSyncEngine(models.AbstractModel):
         """Run every enabled flow of ``store``, then send its queued stock levels; return the sync logs.
 
         :raise UserError: when no installed addon provides the store's platform
+        :raise AccessError: when the caller may not run the store's syncs
         """
+        store.check_access("write")
         store = store.sudo().with_company(store.company_id)
         logs = self.env["ecommerce.sync.log"]
         connector = store._get_connector()
@@ -90,7 +93,7 @@ class EcommerceSyncEngine(models.AbstractModel):
             if store.state == "error" and log.state == "failed":
                 break
         if store.sync_stock and store.state != "error":
-            logs |= self.env["ecommerce.stock.push"]._flush_store(store, trigger=trigger, connector=connector)
+            logs |= store.env["ecommerce.stock.push"]._flush_store(store, trigger=trigger, connector=connector)
         failed = logs.filtered(lambda log: log.state == "failed")
         partial = logs.filtered(lambda log: log.state == "partial")
         result = "failed" if failed else "partial" if partial else "ok"
@@ -113,7 +116,9 @@ class EcommerceSyncEngine(models.AbstractModel):
             budget by default); the log says ``more_pending`` when stopped by it
         :return: the sync log of the run
         :rtype: ecommerce.sync.log
+        :raise AccessError: when the caller may not run the store's syncs
         """
+        store.check_access("write")
         store = store.sudo().with_company(store.company_id)
         run = SyncRun(store, flow, trigger)
         if not self._try_lock(store, flow):
@@ -174,7 +179,10 @@ class EcommerceSyncEngine(models.AbstractModel):
         one sync log (trigger "retry") per group. The lines of a store whose
         platform has no installed connector wait for their next retry, with
         that reason, and the other groups go on.
+
+        :raise AccessError: when the caller may not retry these lines
         """
+        lines.check_access("write")
         for (store, flow), group in lines.grouped(lambda line: (line.store_id, line.flow)).items():
             store = store.sudo().with_company(store.company_id)
             run = SyncRun(store, flow, "retry")
@@ -230,11 +238,15 @@ class EcommerceSyncEngine(models.AbstractModel):
     def process_webhook_events(self, events):
         """Handle stored webhook events (pending ones), grouped per store and flow.
 
+        Events of a flow switched off for their store are recorded as skipped.
         A group whose store and flow another run holds stays pending for the
         next processing run. The events of a store whose platform has no
         installed connector fail, each kept with its payload for retry.
+
+        :raise AccessError: when the caller may not process these events
         """
-        events = events.filtered(lambda event: event.state == "pending")
+        events.check_access("write")
+        events = events.filtered(lambda event: event.state == "pending")._skip_flows_off()
         for (store, flow), group in events.grouped(lambda event: (event.store_id, event.flow)).items():
             store = store.sudo().with_company(store.company_id)
             if not self._try_lock(store, flow):

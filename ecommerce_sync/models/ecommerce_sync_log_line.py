@@ -76,12 +76,18 @@ class EcommerceSyncLogLine(models.Model):
 
     @api.model
     def _cron_retry(self):
-        """Retry failed records whose next attempt is due."""
+        """Retry failed records whose next attempt is due.
+
+        Records of an archived store (parked when its connector addon was
+        uninstalled) and of a flow switched off for their store wait.
+        """
         lines = self.search(
             [
                 ("state", "=", "failed"),
                 ("attempts", "<", MAX_ATTEMPTS),
                 ("next_retry_at", "<=", fields.Datetime.now()),
+                ("store_id.active", "=", True),
+                *self.env["ecommerce.store"]._flow_enabled_domain("flow", "store_id"),
             ],
             limit=200,
         )
