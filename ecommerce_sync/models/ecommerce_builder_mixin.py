@@ -1,5 +1,8 @@
 import logging
+from collections import defaultdict
 from datetime import timezone
+
+from markupsafe import escape
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
@@ -10,6 +13,16 @@ from ..ledger.amounts import quantize
 from ..ledger.issues import Issue, merge_issues
 
 _logger = logging.getLogger(__name__)
+
+#: what imports do without: field tracking, followers, creation messages (each imported document
+#: gets one note naming the store and the store's order instead, see ``_note_imported``)
+IMPORT_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "mail_auto_subscribe_no_notify": True,
+}
 
 
 class EcommerceBuilderMixin(models.AbstractModel):
@@ -212,6 +225,28 @@ class EcommerceBuilderMixin(models.AbstractModel):
         )
         move.action_post()
         return move
+
+    # ------------------------------------------------------------------
+    # chatter
+    @api.model
+    def _note_imported(self, store, imported):
+        """One chatter note per imported document: "Imported from <store>: order #1003".
+
+        :param list imported: ``(record, the store's order number)`` pairs; one message per
+            document, all the documents of a model logged at once
+        """
+        by_model = defaultdict(dict)
+        for record, name in imported:
+            by_model[record._name][record.id] = escape(
+                _("Imported from %(store)s: order %(order)s", store=store.name, order=name)
+            )
+        for model, bodies in by_model.items():
+            self.env[model].browse(list(bodies))._message_log_batch(bodies=bodies)
+
+    @api.model
+    def _note(self, record, text):
+        """A chatter note on ``record`` (an imported document) saying what the store did."""
+        record._message_log(body=escape(text))
 
     # ------------------------------------------------------------------
     # discrepancies

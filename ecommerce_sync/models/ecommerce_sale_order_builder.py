@@ -37,15 +37,31 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
         :param list issues: collects ``ledger.issues.Issue``
         :rtype: sale.order
         """
-        partners = self.env["ecommerce.partner.builder"]._sync_order_partners(store, order)
-        plans = self._prepare_line_plans(store, order, issues)
-        values = self._prepare_sale_order(store, order, partners)
-        values["order_line"] = [
-            Command.create(self._part_values(plan, part)) for plan in plans for part in self._plan_parts(plan, 0)
-        ]
-        sale_order = self.env["sale.order"].create(values)
-        self._fit_plan_lines(sale_order, plans)
-        return sale_order
+        return self._create_sale_orders(store, [order], [issues])
+
+    @api.model
+    def _create_sale_orders(self, store, orders, issues):
+        """Create the draft sale orders of store orders at once, lines at the store's amounts.
+
+        :param list issues: per order, the list collecting its ``ledger.issues.Issue``
+        :return: the sale orders, in the order of ``orders``
+        :rtype: sale.order
+        """
+        Partners = self.env["ecommerce.partner.builder"]
+        values_list, plans_list = [], []
+        for order, order_issues in zip(orders, issues, strict=True):
+            partners = Partners._sync_order_partners(store, order)
+            plans = self._prepare_line_plans(store, order, order_issues)
+            values = self._prepare_sale_order(store, order, partners)
+            values["order_line"] = [
+                Command.create(self._part_values(plan, part)) for plan in plans for part in self._plan_parts(plan, 0)
+            ]
+            values_list.append(values)
+            plans_list.append(plans)
+        sale_orders = self.env["sale.order"].create(values_list)
+        for sale_order, plans in zip(sale_orders, plans_list, strict=True):
+            self._fit_plan_lines(sale_order, plans)
+        return sale_orders
 
     @api.model
     def _prepare_sale_order(self, store, order, partners):
@@ -152,8 +168,14 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
 
     @api.model
     def _confirm_sale_order(self, store, order, sale_order):
-        if sale_order.state in ("draft", "sent"):
-            sale_order.action_confirm()
+        self._confirm_sale_orders(store, sale_order)
+
+    @api.model
+    def _confirm_sale_orders(self, store, sale_orders):
+        """Confirm the draft sale orders among ``sale_orders`` at once (their deliveries are made)."""
+        drafts = sale_orders.filtered(lambda sale_order: sale_order.state in ("draft", "sent"))
+        if drafts:
+            drafts.action_confirm()
 
     @api.model
     def _cancel_sale_order(self, store, order, sale_order):

@@ -1,7 +1,9 @@
-import json
 import logging
 
 from odoo import api, fields, models
+
+from ..tools import Deadline, decode_payload
+from ..tools.sync_run import encode_payload
 
 _logger = logging.getLogger(__name__)
 
@@ -54,7 +56,7 @@ class EcommerceWebhookEvent(models.Model):
         :param bytes body: the raw body (kept as the payload)
         :return: the new event, or an empty recordset for a duplicate
         """
-        payload = json.dumps(event.payload) if event.payload is not None else body.decode("utf-8", "replace")
+        payload = encode_payload(event.payload) if event.payload is not None else body.decode("utf-8", "replace")
         self.env.cr.execute(
             """
             INSERT INTO ecommerce_webhook_event
@@ -88,23 +90,27 @@ class EcommerceWebhookEvent(models.Model):
         self.ensure_one()
         if self.refetch and self.external_id:
             return connector.fetch_record(self.flow, self.external_id).payload
-        return json.loads(self.sudo().payload)
+        payload = self._payload_dict()
+        if isinstance(payload, str):
+            raise ValueError(f"the stored payload is not JSON: {payload[:80]!r}")
+        return payload
 
     def _payload_dict(self):
-        """The stored payload, parsed (its text when it is not JSON)."""
+        """The stored payload as received, parsed (its text when it is not JSON)."""
         self.ensure_one()
-        payload = self.sudo().payload
-        try:
-            return json.loads(payload or "null")
-        except ValueError:
-            return payload
+        return decode_payload(self.sudo().payload or "null")
 
     @api.model
     def _cron_process(self):
-        """Process pending webhook events, oldest first."""
+        """Process pending webhook events, oldest first, well inside the scheduler's time limit."""
         events = self.search([("state", "=", "pending")], order="id", limit=500)
-        self.env["ecommerce.sync.engine"].process_webhook_events(events)
+        deadline = Deadline.for_cron(self.env)
+        self.env["ecommerce.sync.engine"].process_webhook_events(events, deadline=deadline)
         done = len(events.filtered(lambda event: event.state != "pending"))
         # events left pending by a busy lock wait for the next scheduled run
         remaining = self.search_count([("state", "=", "pending")]) if done else 0
+        if remaining and deadline.expired():
+            # this job's time is up: the rest goes on in a new job, right away
+            self.env.ref("ecommerce_sync.ir_cron_ecommerce_webhook_process")._trigger()
+            remaining = 0
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)

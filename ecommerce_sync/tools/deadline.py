@@ -1,0 +1,72 @@
+"""How long a unit of work may run: well inside the time limit Odoo runs it under."""
+
+import time
+
+from odoo.tools import config
+
+#: the share of Odoo's time limit a unit of work gives itself; the rest covers the page under way,
+#: the commit and the answer
+SHARE = 0.5
+#: the time limit assumed when Odoo runs without one (threaded server, tests)
+UNLIMITED = 120
+#: the budget of "Sync now" in the request, at most: the scheduled action carries on
+REQUEST_BUDGET = 10
+
+#: when each running scheduled job started: ``{(database, cron id, last call): monotonic time}``;
+#: Odoo runs a job's batches one after the other in the same worker, under one time limit
+_JOB_STARTS = {}
+
+
+def time_limit(cron=False):
+    """The real-time limit (seconds) of Odoo's requests, or of its scheduled actions."""
+    limit = config.get("limit_time_real") or 0
+    if cron:
+        cron_limit = config.get("limit_time_real_cron") or 0
+        if cron_limit > 0:
+            limit = cron_limit
+    return limit if limit > 0 else UNLIMITED
+
+
+class Deadline:
+    """The moment a unit of work stops taking new pages.
+
+    :param float seconds: the budget from now (or from ``started``)
+    :param clock: the clock read (``time.monotonic``)
+    """
+
+    def __init__(self, seconds, started=None, clock=time.monotonic):
+        self.clock = clock
+        self.started = clock() if started is None else started
+        self.seconds = seconds
+
+    @classmethod
+    def for_request(cls, budget=None):
+        """A share of the request limit (at most ``budget`` seconds when given)."""
+        seconds = time_limit() * SHARE
+        return cls(min(seconds, budget) if budget else seconds)
+
+    @classmethod
+    def for_cron(cls, env):
+        """A share of the scheduled actions' limit, counted from the start of the running job.
+
+        Odoo runs the batches of a job that reports progress one after the other in the same
+        worker, whose time limit covers them all: every batch of a job shares one deadline.
+        """
+        seconds = time_limit(cron=True) * SHARE
+        key = (env.cr.dbname, env.context.get("cron_id"), str(env.context.get("lastcall")))
+        if key[1] is None:
+            return cls(seconds)
+        now = time.monotonic()
+        for stale in [other for other, started in _JOB_STARTS.items() if now - started > 4 * seconds]:
+            _JOB_STARTS.pop(stale, None)
+        return cls(seconds, started=_JOB_STARTS.setdefault(key, now))
+
+    def elapsed(self):
+        return self.clock() - self.started
+
+    def remaining(self):
+        return self.seconds - self.elapsed()
+
+    def expired(self, reserve=0.0):
+        """Whether the budget is spent, keeping ``reserve`` seconds (e.g. one more page's time)."""
+        return self.remaining() <= reserve
