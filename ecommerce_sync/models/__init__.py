@@ -31,6 +31,7 @@ from . import (
     ecommerce_sync_log_line,
     ecommerce_tax_mapping,
     ecommerce_webhook_event,
+    mail_thread,
     sale_order,
     sale_order_line,
     stock_quant,

@@ -142,7 +142,12 @@ class EcommerceOrderBuilder(models.AbstractModel):
             ],
         )
         self._note_imported(
-            store, [(sale_order, order.name) for order, sale_order in zip(orders, sale_orders, strict=True)]
+            store,
+            [
+                (record, order.name)
+                for order, sale_order in zip(orders, sale_orders, strict=True)
+                for record in (sale_order, *sale_order.picking_ids)
+            ],
         )
         return sale_orders
 

@@ -221,10 +221,13 @@ class EcommercePaymentBuilder(models.AbstractModel):
         for moves, documents in pairs:
             payments = moves.origin_payment_id
             if payments:
-                documents.matched_payment_ids |= payments
+                for document in documents:
+                    if payments - document.matched_payment_ids:
+                        document.matched_payment_ids |= payments
                 for payment in payments:
                     kept = payment.invoice_ids.filtered(lambda move: move.payment_state != "reversed")
-                    payment.invoice_ids = kept | documents
+                    if kept | documents != payment.invoice_ids:
+                        payment.invoice_ids = kept | documents
 
     # ------------------------------------------------------------------
     # failed payments

@@ -47,10 +47,9 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
         :return: the sale orders, in the order of ``orders``
         :rtype: sale.order
         """
-        Partners = self.env["ecommerce.partner.builder"]
+        partners_list = self.env["ecommerce.partner.builder"]._sync_orders_partners(store, orders)
         values_list, plans_list = [], []
-        for order, order_issues in zip(orders, issues, strict=True):
-            partners = Partners._sync_order_partners(store, order)
+        for order, order_issues, partners in zip(orders, issues, partners_list, strict=True):
             plans = self._prepare_line_plans(store, order, order_issues)
             values = self._prepare_sale_order(store, order, partners)
             values["order_line"] = [
@@ -110,7 +109,10 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
         for name in names:
             name = (name or "").strip()
             if name:
-                tags |= Tag.search([("name", "=", name)], limit=1) or Tag.create({"name": name})
+                tags |= self._memoized(
+                    ("tag", name),
+                    lambda name=name: Tag.search([("name", "=", name)], limit=1) or Tag.create({"name": name}),
+                )
         return tags
 
     @api.model
@@ -234,7 +236,11 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
         :rtype: ledger.plans.LinePlan
         """
         product = (
-            self.env["ecommerce.shipping.mapping"]._lookup(store, shipping.method_key) or store.shipping_product_id
+            self._memoized(
+                ("shipping mapping", store.id, shipping.method_key),
+                lambda: self.env["ecommerce.shipping.mapping"]._lookup(store, shipping.method_key),
+            )
+            or store.shipping_product_id
         )
         taxes = self._line_taxes(store, shipping.tax_lines, tax_included, shipping.subtotal, issues)
         key = f"shipping:{shipping.external_id}"
@@ -271,13 +277,10 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
     @api.model
     def _line_product(self, store, order, line, issues):
         """The product of a store line: variant link, SKU, barcode, SKU override, else the fallback."""
-        if line.variant_external_id:
-            link = self.env["ecommerce.product.link"].search(
-                [("store_id", "=", store.id), ("external_id", "=", line.variant_external_id)], limit=1
-            )
-            if link.product_id:
-                return link.product_id
-        product, _method = store._match_product(line.sku, line.barcode)
+        product = self._memoized(
+            ("line product", store.id, line.variant_external_id, line.sku, line.barcode),
+            lambda: self._find_line_product(store, line),
+        )
         if product:
             return product
         if line.kind == "product" and not line.gift_card:
@@ -294,6 +297,17 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
                 )
             )
         return store.fallback_product_id
+
+    @api.model
+    def _find_line_product(self, store, line):
+        """The product a store line names (variant link, SKU, barcode, SKU override), or an empty recordset."""
+        if line.variant_external_id:
+            link = self.env["ecommerce.product.link"].search(
+                [("store_id", "=", store.id), ("external_id", "=", line.variant_external_id)], limit=1
+            )
+            if link.product_id:
+                return link.product_id
+        return store._match_product(line.sku, line.barcode)[0]
 
     # ------------------------------------------------------------------
     # sale order lines of a plan

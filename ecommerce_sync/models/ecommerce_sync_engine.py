@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 
 from ..connector import ConnectorError
 from ..tools import RUN_ERRORS, TRANSACTION_ERRORS, Deadline, RunAborted, RunInterrupted, SyncRun
-from .ecommerce_builder_mixin import IMPORT_CONTEXT
+from .ecommerce_builder_mixin import IMPORT_CONTEXT, batch_memo
 
 _logger = logging.getLogger(__name__)
 
@@ -93,10 +93,13 @@ class EcommerceSyncEngine(models.AbstractModel):
         :return: per raw record, "created", "updated" or "skipped" (the first of these a record got)
         :rtype: list[str]
         """
-        env = self.env(context=dict(self.env.context, **IMPORT_CONTEXT))
-        store = store.with_env(env)
-        handlers = self.with_env(env)._get_handlers()
-        batch_handlers = self.with_env(env)._get_batch_handlers()
+        with batch_memo(self.env(context=dict(self.env.context, **IMPORT_CONTEXT))) as env:
+            return self.with_env(env)._handle_in_order(store.with_env(env), record_lists)
+
+    @api.model
+    def _handle_in_order(self, store, record_lists):
+        handlers = self._get_handlers()
+        batch_handlers = self._get_batch_handlers()
         outcomes = [[] for _records in record_lists]
         depth = max((len(records) for records in record_lists), default=0)
         for position in range(depth):
