@@ -49,6 +49,11 @@ def batch_memo(env):
         _BATCH_MEMOS.pop(token, None)
 
 
+def batch_memo_of(env):
+    """The memo of the batch ``env`` works in (a dict), or None outside a batch."""
+    return _BATCH_MEMOS.get(env.context.get("ecommerce_batch_memo"))
+
+
 class EcommerceBuilderMixin(models.AbstractModel):
     """What every builder shares.
 
@@ -70,7 +75,7 @@ class EcommerceBuilderMixin(models.AbstractModel):
     @api.model
     def _memoized(self, key, compute):
         """``compute()``, once per batch and ``key`` (every time outside a batch)."""
-        memo = _BATCH_MEMOS.get(self.env.context.get("ecommerce_batch_memo"))
+        memo = batch_memo_of(self.env)
         if memo is None:
             return compute()
         if key not in memo:
