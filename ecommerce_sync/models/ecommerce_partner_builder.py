@@ -167,7 +167,7 @@ class EcommercePartnerBuilder(models.AbstractModel):
 
     @api.model
     def _complete_values(self, values, order):
-        """Fill what the values of a new customer are missing (email, phone) from a later order."""
+        """Fill what ``values`` (of a customer) are missing, email and phone, from ``order``."""
         customer = order.customer
         email = self._order_email(order)
         if email and not values.get("email"):
@@ -274,18 +274,9 @@ class EcommercePartnerBuilder(models.AbstractModel):
     @api.model
     def _complete_partner(self, store, partner, order):
         """Fill what a known customer is missing (email, phone); never overwrite what Odoo holds."""
-        values = {}
-        customer = order.customer
-        email = self._normalize_email((customer.email if customer else "") or order.email)
-        if email and not partner.email:
-            values["email"] = email
-        if not partner.phone:
-            address = order.billing_address or order.shipping_address
-            phone = self._format_phone(
-                (customer.phone if customer else "") or order.phone, address.country_code if address else ""
-            )
-            if phone:
-                values["phone"] = phone
+        current = {"email": partner.email, "phone": partner.phone}
+        self._complete_values(current, order)
+        values = {key: value for key, value in current.items() if value != partner[key]}
         if values:
             partner.write(values)
 
@@ -297,16 +288,9 @@ class EcommercePartnerBuilder(models.AbstractModel):
         :param str address_type: "invoice" or "delivery"
         :rtype: res.partner
         """
-        if address is None or address.is_empty():
-            return partner
-        values = self._prepare_address(address)
-        values["name"] = values.get("name") or partner.name
-        for contact in partner.child_ids.filtered(lambda child: child.type == address_type):
-            if self._same_address(contact, values):
-                return contact
-        return self.env["res.partner"].create(
-            {**values, "parent_id": partner.id, "type": address_type, "company_id": partner.company_id.id}
-        )
+        new_values = []
+        contact = self._contact_of(partner, address, address_type, new_values)
+        return self.env["res.partner"].create(new_values[contact]) if isinstance(contact, int) else contact
 
     @api.model
     def _same_address(self, contact, values):

@@ -2,28 +2,21 @@
 
 from odoo.tests import tagged
 
-from ..connector import ConnectionInfo, Connector, Page, PushResult, RawRecord, register_connector
-from ..connector.errors import WebhookError
+from ..connector import Page, RawRecord, register_connector
 from .common_ledger import LedgerCommon
-from .order_generator import CATALOG, generate
+from .order_generator import generate
+from .test_ledger_engine import LedgerTestConnector
 
 # what the page test platform serves: flow -> canonical records, ``page_size`` of them a page
 PAGED_SHOP = {"orders": [], "refunds": [], "payouts": [], "page_size": 10}
 
 
 @register_connector
-class PagedLedgerConnector(Connector):
-    """A platform whose pages hold several canonical records kept in memory."""
+class PagedLedgerConnector(LedgerTestConnector):
+    """The ledger test platform, with pages of several records (and records that make its parser raise)."""
 
     platform = "ledger_pages"
     label = "Ledger pages (tests)"
-    flows = ("orders", "refunds", "payouts")
-
-    def make_client(self):
-        return None
-
-    def test_connection(self):
-        return ConnectionInfo(name=self.config["store_name"], currency="USD")
 
     def _fetch(self, flow, cursor):
         position = int(cursor or 0)
@@ -37,15 +30,6 @@ class PagedLedgerConnector(Connector):
                 more=position < len(PAGED_SHOP[flow]),
             )
 
-    def fetch_orders(self, cursor):
-        return self._fetch("orders", cursor)
-
-    def fetch_refunds(self, cursor):
-        return self._fetch("refunds", cursor)
-
-    def fetch_payouts(self, cursor):
-        return self._fetch("payouts", cursor)
-
     def _parse(self, payload):
         record = PAGED_SHOP[payload["flow"]][payload["index"]]
         if isinstance(record, Exception):
@@ -54,37 +38,13 @@ class PagedLedgerConnector(Connector):
 
     parse_orders = parse_refunds = parse_payouts = _parse
 
-    def push_stock(self, updates):
-        return PushResult(failed=[(update, "this platform keeps no stock") for update in updates])
-
-    def fetch_stock_levels(self, variant_external_ids=None):
-        return iter(())
-
-    def verify_webhook(self, headers, body):
-        return False
-
-    def parse_webhook(self, headers, body):
-        raise WebhookError("this platform sends no webhooks")
-
 
 @tagged("post_install", "-at_install")
 class TestLedgerPages(LedgerCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        for sku, name, price in CATALOG:
-            if not cls.Product.search_count([("default_code", "=", sku)]):
-                cls.Product.create({"name": name, "default_code": sku, "type": "consu", "list_price": float(price)})
-        gift_account = cls.env["account.account"].create(
-            {"name": "Gift cards issued", "code": "GIFT02", "account_type": "liability_current", "reconcile": True}
-        )
-        gift_journal = cls.env["account.journal"].create({"name": "Gift cards", "type": "bank", "code": "GIFT"})
-        (gift_journal.inbound_payment_method_line_ids | gift_journal.outbound_payment_method_line_ids).write(
-            {"payment_account_id": gift_account.id}
-        )
-        cls.env["ecommerce.gateway.mapping"].create(
-            {"store_id": cls.store.id, "gateway": "gift_card", "journal_id": gift_journal.id}
-        )
+        cls.set_up_generated_shop()
         cls.engine = cls.env["ecommerce.sync.engine"]
 
     def tearDown(self):
