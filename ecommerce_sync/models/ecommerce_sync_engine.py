@@ -6,12 +6,10 @@ from odoo import _, api, fields, models
 
 from ..connector import ConnectorError
 from ..tools import RUN_ERRORS, TRANSACTION_ERRORS, Deadline, RunAborted, RunInterrupted, SyncRun
+from ..tools.deadline import FIRST_BATCH
 from .ecommerce_builder_mixin import IMPORT_CONTEXT, batch_memo
 
 _logger = logging.getLogger(__name__)
-
-#: retries and webhook events handled together, at most
-BATCH_SIZE = 100
 
 
 class EcommerceSyncEngine(models.AbstractModel):
@@ -196,13 +194,19 @@ class EcommerceSyncEngine(models.AbstractModel):
         run.note(cursor_before=cursor, cursor_after=cursor, pages=0)
         pages = advancing = 0
         with run:
-            started = deadline.elapsed()
             for page in run.connect(connector).fetch(flow, cursor):
-                run.count("fetched", len(page.items))
-                results = self._process_payloads(run, [(item, item.payload) for item in page.items])
-                for item, (_outcome, error) in zip(page.items, results, strict=True):
-                    if error:
-                        run.keep_failed(item.external_id, item.payload, error)
+                handled = 0
+                for batch in deadline.batches(page.items):
+                    run.count("fetched", len(batch))
+                    results = self._process_payloads(run, [(item, item.payload) for item in batch])
+                    for item, (_outcome, error) in zip(batch, results, strict=True):
+                        if error:
+                            run.keep_failed(item.external_id, item.payload, error)
+                    handled += len(batch)
+                if handled < len(page.items):
+                    # time is up within the page: the next run reads it again (what was booked is skipped)
+                    run.note(more_pending=True)
+                    break
                 pages += 1
                 # a page that only re-reads the records at the cursor (inclusive cursors such as
                 # updated_at_min) is not progress: it does not use the budget
@@ -212,8 +216,9 @@ class EcommerceSyncEngine(models.AbstractModel):
                     cursor = page.cursor
                     self._store_cursor(store, flow, cursor)
                 run.note(pages=pages, cursor_after=cursor)
-                page_time = (deadline.elapsed() - started) / pages
-                if advancing >= max_pages or deadline.expired(reserve=1.5 * page_time):
+                # the next page starts with a small batch: time for it at the pace of this one
+                reserve = (deadline.pace or 0) * FIRST_BATCH * 1.5
+                if advancing >= max_pages or deadline.expired(reserve=reserve):
                     run.note(more_pending=page.more is not False)
                     break
             if store.state == "error":
@@ -324,10 +329,9 @@ class EcommerceSyncEngine(models.AbstractModel):
                 except RunAborted as exc:
                     group._schedule_next_retry(str(exc))
                     raise
-                for chunk in self._chunks(group, BATCH_SIZE):
-                    if deadline.expired():
-                        run.note(more_pending=True)
-                        break
+                handled = 0
+                for chunk in deadline.batches(group):
+                    handled += len(chunk)
                     run.count("fetched", len(chunk))
                     try:
                         entries = [(line, self._fresh_payload(run, line)) for line in chunk]
@@ -342,13 +346,9 @@ class EcommerceSyncEngine(models.AbstractModel):
                             line._schedule_next_retry(run.error_text(error))
                         else:
                             line.write({"state": "resolved", "resolved_at": fields.Datetime.now()})
+                if handled < len(group):
+                    run.note(more_pending=True)
         return lines
-
-    @api.model
-    def _chunks(self, records, size):
-        """``records`` in consecutive recordsets of at most ``size``."""
-        for start in range(0, len(records), size):
-            yield records[start : start + size]
 
     @api.model
     def _fresh_payload(self, run, line):
@@ -400,11 +400,12 @@ class EcommerceSyncEngine(models.AbstractModel):
                     for event in group:
                         self._event_failed(run, event, event._payload_dict(), exc)
                     raise
-                for chunk in self._chunks(group, BATCH_SIZE):
-                    if deadline.expired():
-                        run.note(more_pending=True)
-                        break
+                handled = 0
+                for chunk in deadline.batches(group):
                     self._process_events(run, chunk)
+                    handled += len(chunk)
+                if handled < len(group):
+                    run.note(more_pending=True)
             if flow == "orders" and run.counts["created"]:
                 store._check_order_volume()
         return events

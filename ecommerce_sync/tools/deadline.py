@@ -12,6 +12,10 @@ UNLIMITED = 120
 #: the budget of "Sync now" in the request, at most: the scheduled action carries on
 REQUEST_BUDGET = 10
 
+#: records handled together at first (until the time a record takes is known), and at most
+FIRST_BATCH = 10
+LARGEST_BATCH = 100
+
 #: when each running scheduled job started: ``{(database, cron id, last call): monotonic time}``;
 #: Odoo runs a job's batches one after the other in the same worker, under one time limit
 _JOB_STARTS = {}
@@ -38,6 +42,8 @@ class Deadline:
         self.clock = clock
         self.started = clock() if started is None else started
         self.seconds = seconds
+        #: seconds a record took in the last of :meth:`batches` (None before)
+        self.pace = None
 
     @classmethod
     def for_request(cls, budget=None):
@@ -70,3 +76,25 @@ class Deadline:
     def expired(self, reserve=0.0):
         """Whether the budget is spent, keeping ``reserve`` seconds (e.g. one more page's time)."""
         return self.remaining() <= reserve
+
+    def batches(self, items, first=FIRST_BATCH, largest=LARGEST_BATCH):
+        """``items`` in consecutive slices, each sized to end well before the deadline.
+
+        The first slice has ``first`` items; the next ones as many as half the time left allows at
+        the pace of the slices before (at most ``largest``). No slice is started that would not
+        end in time: the caller compares what it handled with ``items`` to know.
+        """
+        position, per_item = 0, None
+        while position < len(items):
+            if per_item is None:
+                size = first
+            else:
+                size = largest if per_item <= 0 else int(self.remaining() / 2 / per_item)
+                size = max(1, min(largest, size))
+            started = self.clock()
+            batch = items[position : position + size]
+            yield batch
+            position += len(batch)
+            per_item = self.pace = (self.clock() - started) / len(batch)
+            if position < len(items) and self.expired(reserve=per_item * min(size, len(items) - position)):
+                return
