@@ -32,6 +32,7 @@ from . import (
     ecommerce_sync_log_line,
     ecommerce_tax_mapping,
     ecommerce_webhook_event,
+    ir_cron,
     mail_thread,
     sale_order,
     sale_order_line,

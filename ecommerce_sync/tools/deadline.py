@@ -16,9 +16,23 @@ REQUEST_BUDGET = 10
 FIRST_BATCH = 10
 LARGEST_BATCH = 100
 
-#: when each running scheduled job started: ``{(database, cron id, last call): monotonic time}``;
-#: Odoo runs a job's batches one after the other in the same worker, under one time limit
-_JOB_STARTS = {}
+#: a pause longer than this between two scheduled jobs means the worker slept (and told Odoo's
+#: watchdog it is alive) in between
+JOB_GAP = 2.0
+#: when the worker's current run of back-to-back scheduled jobs started, and when its last job ended
+_JOBS = {"started": None, "ended": None}
+
+
+def job_started():
+    """Note the start of a scheduled job (``ir.cron._process_job``)."""
+    now = time.monotonic()
+    if _JOBS["started"] is None or _JOBS["ended"] is None or now - _JOBS["ended"] > JOB_GAP:
+        _JOBS["started"] = now
+    _JOBS["ended"] = None
+
+
+def job_ended():
+    _JOBS["ended"] = time.monotonic()
 
 
 def time_limit(cron=False):
@@ -53,19 +67,16 @@ class Deadline:
 
     @classmethod
     def for_cron(cls, env):
-        """A share of the scheduled actions' limit, counted from the start of the running job.
+        """A share of the scheduled actions' limit, counted from the start of the worker's run of jobs.
 
-        Odoo runs the batches of a job that reports progress one after the other in the same
-        worker, whose time limit covers them all: every batch of a job shares one deadline.
+        A cron worker runs every due job of a database, and every batch of a job that reports
+        progress, one after the other under one time limit: a job counts its time from the first
+        of them (outside a cron worker, from now).
         """
         seconds = time_limit(cron=True) * SHARE
-        key = (env.cr.dbname, env.context.get("cron_id"), str(env.context.get("lastcall")))
-        if key[1] is None:
+        if not env.context.get("cron_id") or _JOBS["started"] is None:
             return cls(seconds)
-        now = time.monotonic()
-        for stale in [other for other, started in _JOB_STARTS.items() if now - started > 4 * seconds]:
-            _JOB_STARTS.pop(stale, None)
-        return cls(seconds, started=_JOB_STARTS.setdefault(key, now))
+        return cls(seconds, started=_JOBS["started"])
 
     def elapsed(self):
         return self.clock() - self.started
