@@ -193,10 +193,11 @@ class EcommerceSyncEngine(models.AbstractModel):
         cursor = store._get_cursor(flow)
         run.note(cursor_before=cursor, cursor_after=cursor, pages=0)
         pages = advancing = 0
+        pace = self._last_pace(store, flow)
         with run:
             for page in run.connect(connector).fetch(flow, cursor):
                 handled = 0
-                for batch in deadline.batches(page.items):
+                for batch in deadline.batches(page.items, pace=pace):
                     run.count("fetched", len(batch))
                     results = self._process_payloads(run, [(item, item.payload) for item in batch])
                     for item, (_outcome, error) in zip(batch, results, strict=True):
@@ -217,13 +218,24 @@ class EcommerceSyncEngine(models.AbstractModel):
                     self._store_cursor(store, flow, cursor)
                 run.note(pages=pages, cursor_after=cursor)
                 # the next page starts with a small batch: time for it at the pace of this one
-                reserve = (deadline.pace or 0) * FIRST_BATCH * 1.5
+                pace = deadline.pace or pace
+                reserve = (pace or 0) * FIRST_BATCH * 1.5
                 if advancing >= max_pages or deadline.expired(reserve=reserve):
                     run.note(more_pending=page.more is not False)
                     break
             if store.state == "error":
                 store.write({"state": "connected", "state_message": False})
         return run.log
+
+    @api.model
+    def _last_pace(self, store, flow):
+        """Seconds a record of ``flow`` took in the store's last run that handled some, or None."""
+        log = self.env["ecommerce.sync.log"].search(
+            [("store_id", "=", store.id), ("flow", "=", flow), ("direction", "=", "pull"), ("fetched_count", ">", 0)],
+            order="id desc",
+            limit=1,
+        )
+        return log.duration / log.fetched_count if log and log.duration else None
 
     @api.model
     def _store_cursor(self, store, flow, cursor):

@@ -88,14 +88,15 @@ class Deadline:
         """Whether the budget is spent, keeping ``reserve`` seconds (e.g. one more page's time)."""
         return self.remaining() <= reserve
 
-    def batches(self, items, first=FIRST_BATCH, largest=LARGEST_BATCH):
+    def batches(self, items, first=FIRST_BATCH, largest=LARGEST_BATCH, pace=None):
         """``items`` in consecutive slices, each sized to end well before the deadline.
 
-        The first slice has ``first`` items; the next ones as many as half the time left allows at
-        the pace of the slices before (at most ``largest``). No slice is started that would not
-        end in time: the caller compares what it handled with ``items`` to know.
+        Each slice has as many items as half the time left allows at the pace of the slices
+        before (at most ``largest``); the first one at ``pace`` (seconds an item took last time)
+        when known, else ``first`` items. No slice is started that would not end in time: the
+        caller compares what it handled with ``items`` to know.
         """
-        position, per_item = 0, None
+        position, per_item = 0, pace
         while position < len(items):
             if per_item is None:
                 size = first
