@@ -1,8 +1,9 @@
-import json
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+from ..tools import Deadline, decode_payload
 
 MAX_ATTEMPTS = 5
 
@@ -35,10 +36,8 @@ class EcommerceSyncLogLine(models.Model):
 
     def _payload_dict(self):
         self.ensure_one()
-        try:
-            return json.loads(self.sudo().payload or "null")
-        except ValueError:
-            return None
+        payload = decode_payload(self.sudo().payload or "null")
+        return None if isinstance(payload, str) else payload
 
     def _schedule_next_retry(self, error):
         """Record another failed attempt; give up after MAX_ATTEMPTS automatic tries."""
@@ -92,5 +91,5 @@ class EcommerceSyncLogLine(models.Model):
             limit=200,
         )
         if lines:
-            self.env["ecommerce.sync.engine"].retry_lines(lines)
+            self.env["ecommerce.sync.engine"].retry_lines(lines, deadline=Deadline.for_cron(self.env))
         return len(lines)

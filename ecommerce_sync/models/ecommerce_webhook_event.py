@@ -1,10 +1,12 @@
-import json
 import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..connector import WebhookError, check_webhook_event
+
+from ..tools import Deadline, decode_payload
+from ..tools.sync_run import encode_payload
 
 _logger = logging.getLogger(__name__)
 
@@ -74,7 +76,7 @@ class EcommerceWebhookEvent(models.Model):
         except WebhookError as exc:
             raise ValidationError(str(exc)) from exc
         if event.payload is not None:
-            payload = json.dumps(event.payload)
+            payload = encode_payload(event.payload)
         else:  # the raw body as text PostgreSQL takes (no NUL)
             payload = body.decode("utf-8", "replace").replace("\x00", "\ufffd")
         flow_on = store._flow_enabled(event.flow)
@@ -116,16 +118,15 @@ class EcommerceWebhookEvent(models.Model):
         self.ensure_one()
         if self.refetch and self.external_id:
             return connector.fetch_record(self.flow, self.external_id).payload
-        return json.loads(self.sudo().payload)
+        payload = self._payload_dict()
+        if isinstance(payload, str):
+            raise ValueError(f"the stored payload is not JSON: {payload[:80]!r}")
+        return payload
 
     def _payload_dict(self):
-        """The stored payload, parsed (its text when it is not JSON)."""
+        """The stored payload as received, parsed (its text when it is not JSON)."""
         self.ensure_one()
-        payload = self.sudo().payload
-        try:
-            return json.loads(payload or "null")
-        except ValueError:
-            return payload
+        return decode_payload(self.sudo().payload or "null")
 
     def _skip_flows_off(self):
         """Record as skipped the events whose flow is off for their store; return the others."""
@@ -135,15 +136,20 @@ class EcommerceWebhookEvent(models.Model):
 
     @api.model
     def _cron_process(self):
-        """Process pending webhook events of active stores, oldest first.
+        """Process pending webhook events of active stores, oldest first, well inside the scheduler's time limit.
 
         The events of an archived store (parked when its connector addon was
         uninstalled) wait: nothing processes them while it is archived.
         """
         domain = [("state", "=", "pending"), ("store_id.active", "=", True)]
         events = self.search(domain, order="id", limit=500)
-        self.env["ecommerce.sync.engine"].process_webhook_events(events)
+        deadline = Deadline.for_cron(self.env)
+        self.env["ecommerce.sync.engine"].process_webhook_events(events, deadline=deadline)
         done = len(events.filtered(lambda event: event.state != "pending"))
         # events left pending by a busy lock wait for the next scheduled run
         remaining = self.search_count(domain) if done else 0
+        if remaining and deadline.expired():
+            # this job's time is up: the rest goes on in a new job, right away
+            self.env.ref("ecommerce_sync.ir_cron_ecommerce_webhook_process")._trigger()
+            remaining = 0
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
