@@ -4,7 +4,6 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..connector import WebhookError, check_webhook_event
-
 from ..tools import Deadline, decode_payload
 from ..tools.sync_run import encode_payload
 
