@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_channel_report,
     test_crons,
     test_dashboard,
     test_discrepancy,
@@ -11,6 +12,7 @@ from . import (
     test_ledger_refunds,
     test_order_stock,
     test_platforms,
+    test_screens,
     test_stock_compare,
     test_stock_fulfillment,
     test_stock_push,

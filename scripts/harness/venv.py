@@ -13,7 +13,7 @@ BUILD_CONSTRAINTS = "setuptools<81\n"
 # Our own Python needs: the addons' (requests, phonenumbers) and the tests'.
 PROJECT_NEEDS = ["requests", "phonenumbers"]
 TEST_NEEDS = ["pytest>=8", "responses"]
-ODOO_TEST_NEEDS = ["pytest-odoo>=2.1"]
+ODOO_TEST_NEEDS = ["pytest-odoo>=2.1", "websocket-client"]  # websocket-client: Odoo drives Chromium with it (tours)
 
 
 class Venv:
