@@ -132,10 +132,10 @@ def main(argv=None):
     if answer.get("error"):
         raise SystemExit(f"Login refused: {answer['error']['data']['message']}")
     stores = call(session, base, "ecommerce.store", "search_read", [], ["name"], order="id")
+    payout_domain = [("kind", "=", "payout"), ("res_model", "=", "account.payment")]
     payouts = call(
-        session, base, "ecommerce.binding", "search_read", [("kind", "=", "payout"), ("res_model", "=", "account.payment")],
-        ["res_id"], limit=1, order="id desc",
-    )  # fmt: skip
+        session, base, "ecommerce.binding", "search_read", payout_domain, ["res_id"], limit=1, order="id desc"
+    )
 
     browser = Browser()
     try:
@@ -149,12 +149,11 @@ def main(argv=None):
             ("store_values", "/odoo/action-ecommerce_sync.ecommerce_store_value_action", ".o_list_view"),
         ]
         if stores:
-            shots.insert(
-                1, ("store_form", f"/odoo/action-ecommerce_sync.ecommerce_store_action/{stores[0]['id']}", ".o_form_view")
-            )
+            store_url = f"/odoo/action-ecommerce_sync.ecommerce_store_action/{stores[0]['id']}"
+            shots.insert(1, ("store_form", store_url, ".o_form_view"))
         if payouts:
-            shots.insert(2, ("payout", f"/odoo/action-account.action_account_all_payments/{payouts[0]['res_id']}",
-                             ".o_form_view"))  # fmt: skip
+            payout_url = f"/odoo/action-account.action_account_all_payments/{payouts[0]['res_id']}"
+            shots.insert(2, ("payout", payout_url, ".o_form_view"))
         for name, path, selector in shots:
             browser.open(base + path, selector)
             target = out / f"{name}.png"

@@ -35,10 +35,12 @@ class EcommerceDiscrepancy(models.Model):
     external_id = fields.Char("Store Reference", index=True)
     res_model = fields.Char("Odoo Model")
     res_id = fields.Many2oneReference("Odoo Record ID", model_field="res_model")
-    expected = fields.Float("In the Store", digits=(16, 4), help="What the store reports.")
-    found = fields.Float("In Odoo", digits=(16, 4), help="What Odoo holds.")
+    expected = fields.Float("Store Figure", digits=(16, 4), help="What the store reports.")
+    found = fields.Float("Odoo Figure", digits=(16, 4), help="What Odoo holds.")
     difference = fields.Float(
-        compute="_compute_difference", store=True, digits=(16, 4), help="Odoo's figure minus the store's."
+        "Difference Figure",
+        compute="_compute_difference",
+        store=True, digits=(16, 4), help="Odoo's figure minus the store's."
     )
     store_value = fields.Char("In the Store", compute="_compute_values", help="What the store reports.")
     odoo_value = fields.Char("In Odoo", compute="_compute_values", help="What Odoo holds.")
