@@ -1,1 +1,8 @@
-from . import test_products, test_site_tax_exclusive, test_site_tax_inclusive, test_store, test_webhooks
+from . import (
+    test_products,
+    test_site_tax_exclusive,
+    test_site_tax_inclusive,
+    test_store,
+    test_store_setup,
+    test_webhooks,
+)
