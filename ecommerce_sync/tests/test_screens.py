@@ -13,30 +13,30 @@ from . import memory_platform
 from .common import EcommerceSyncCommon
 from .common_stock import EcommerceStockCommon
 
-WOO_401 = (
-    "GET http://127.0.0.1:8790/wp-json/wc/v3/system_status: HTTP 401, the credentials were refused: "
-    '{"code":"woocommerce_rest_authentication_error","message":"Consumer secret is invalid.","data":{"status":401}}'
+REFUSED = (
+    "GET http://127.0.0.1:8790/api/v3/system_status: HTTP 401, the credentials were refused: "
+    '{"code":"rest_authentication_error","message":"Consumer secret is invalid.","data":{"status":401}}'
 )
 
 
 @tagged("post_install", "-at_install")
 class TestErrorsPeopleRead(EcommerceSyncCommon):
     def test_a_refusal_says_what_happened_and_what_to_do(self):
-        text = explain(self.env, AuthenticationError(WOO_401, 401), "The site", "the consumer key and secret")
+        text = explain(self.env, AuthenticationError(REFUSED, 401), "The site", "the consumer key and secret")
         self.assertEqual(
             text,
             "The site refused the credentials (HTTP 401): check the consumer key and secret, then press Test "
             "connection. The site said: Consumer secret is invalid.",
         )
         self.assertNotIn("http://", text)
-        self.assertNotIn("woocommerce_rest", text)
+        self.assertNotIn("rest_authentication_error", text)
 
     def test_an_outage_says_nothing_is_lost(self):
         error = TransientError('GET https://x/orders.json: HTTP 503 after 5 attempts: {"errors": "Unavailable"}', 503)
         self.assertEqual(
-            explain(self.env, error, "Shopify"),
-            "Shopify is not available (HTTP 503): nothing is lost, the next sync carries on where this one "
-            "stopped. Shopify said: Unavailable",
+            explain(self.env, error, "Acme"),
+            "Acme is not available (HTTP 503): nothing is lost, the next sync carries on where this one "
+            "stopped. Acme said: Unavailable",
         )
         self.assertIn("could not be reached", explain(self.env, "GET https://x: no answer after 5 attempts (Timeout)"))
         self.assertEqual(explain(self.env, "No product matches SKU-9."), "No product matches SKU-9.")

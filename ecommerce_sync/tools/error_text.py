@@ -1,8 +1,8 @@
 """What a user reads about a platform error: what happened and what to do, the technical text apart.
 
 Connector errors carry the call, the status and the platform's own answer
-(``GET http://shop/wp-json/wc/v3/system_status: HTTP 401, the credentials were
-refused: {"code": "woocommerce_rest_...", "message": "Consumer secret is
+(``GET https://shop/api/system_status: HTTP 401, the credentials were
+refused: {"code": "rest_authentication_error", "message": "Consumer secret is
 invalid."}``). The store's state message, "Test connection" and the sync
 summary show :func:`explain` of it instead: a sentence saying what happened
 and what to do, and the platform's own words; the whole text stays in the
