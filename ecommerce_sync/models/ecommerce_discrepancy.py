@@ -64,7 +64,10 @@ class EcommerceDiscrepancy(models.Model):
         labels = dict(KINDS)
         for record in self:
             record.subject = record._subject()
-            record.name = f"{labels.get(record.kind, '')}: {record.store_id.name} {record.subject or ''}".strip()
+            reference = f"{record.store_id.name} {record.external_id or ''}".strip()
+            record.name = f"{labels.get(record.kind, '')}: {reference}"
+            if record.subject and record.subject != record.external_id:
+                record.name += f" - {record.subject}"  # the product or order the reference stands for
 
     def _subject(self):
         """What the discrepancy is about, as a user names it: the product, the order number, the reference."""
