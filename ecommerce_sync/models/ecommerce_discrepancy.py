@@ -40,7 +40,9 @@ class EcommerceDiscrepancy(models.Model):
     difference = fields.Float(
         "Difference Figure",
         compute="_compute_difference",
-        store=True, digits=(16, 4), help="Odoo's figure minus the store's."
+        store=True,
+        digits=(16, 4),
+        help="Odoo's figure minus the store's.",
     )
     store_value = fields.Char("In the Store", compute="_compute_values", help="What the store reports.")
     odoo_value = fields.Char("In Odoo", compute="_compute_values", help="What Odoo holds.")

@@ -1,8 +1,10 @@
 from . import (
+    test_flows_off,
     test_products,
     test_site_tax_exclusive,
     test_site_tax_inclusive,
     test_store,
     test_store_setup,
+    test_webhook_probe,
     test_webhooks,
 )

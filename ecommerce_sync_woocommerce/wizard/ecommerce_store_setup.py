@@ -1,7 +1,5 @@
 from odoo import fields, models
 
-from ..connector.client import DEFAULT_NAMESPACE
-
 MANAGER = "ecommerce_sync.group_ecommerce_manager"
 
 
@@ -13,8 +11,5 @@ class EcommerceStoreSetup(models.TransientModel):
     woocommerce_url = fields.Char("Site URL", help="Address of the WordPress site, e.g. https://shop.example.com.")
     woocommerce_consumer_key = fields.Char("Consumer Key", groups=MANAGER)
     woocommerce_consumer_secret = fields.Char("Consumer Secret", groups=MANAGER)
-    woocommerce_api_namespace = fields.Selection(
-        [(DEFAULT_NAMESPACE, "wc/v3 (WooCommerce 3.5 and later)")], "API", default=DEFAULT_NAMESPACE
-    )
     woocommerce_local_test_site = fields.Boolean("Local Test Site")
     woocommerce_query_string_auth = fields.Boolean("Keys in Query String")
