@@ -184,9 +184,11 @@ class EcommerceDiscrepancy(models.Model):
         self.activity_ids.action_done()
 
     def action_resolve(self):
+        self.check_access("write")
         self._close("resolved")
 
     def action_ignore(self):
+        self.check_access("write")
         self._close("ignored")
 
     def action_send_odoo_level(self):
@@ -196,6 +198,7 @@ class EcommerceDiscrepancy(models.Model):
         drifts = self.filtered(lambda d: d.kind == "inventory_drift" and d.res_model == "product.product")
         if not drifts:
             raise UserError(_("Only an inventory drift of a product can send Odoo's level."))
+        drifts.store_id.check_access("write")  # it sends stock levels to the store, as the store's buttons do
         Push = self.env["ecommerce.stock.push"].sudo()
         sent = 0
         for store, group in drifts.grouped("store_id").items():
@@ -219,6 +222,7 @@ class EcommerceDiscrepancy(models.Model):
 
     def action_open_record(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": self.res_model,

@@ -168,6 +168,7 @@ class EcommerceChannelReport(models.Model):
     def action_open_document(self):
         """The invoice, credit note, payment or entry behind the row."""
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.move",

@@ -126,6 +126,7 @@ class EcommerceStoreValue(models.Model):
     def action_open_mapping(self):
         """The value's mapping, or a new one with the store and the value filled in."""
         self.ensure_one()
+        self.check_access("read")
         model, key = MAPPINGS[self.kind]
         mapping = self._mapping()
         return {

@@ -14,6 +14,7 @@ from . import (
     test_order_stock,
     test_platforms,
     test_screens,
+    test_screens_access,
     test_stock_compare,
     test_stock_fulfillment,
     test_stock_push,

@@ -30,6 +30,13 @@ class TestErrorsPeopleRead(EcommerceSyncCommon):
         )
         self.assertNotIn("http://", text)
         self.assertNotIn("rest_authentication_error", text)
+        # what the connector adds after the platform's answer stays, the JSON around the words goes
+        hinted = AuthenticationError(f"{REFUSED} (the site's clock differs)", 401)
+        self.assertTrue(
+            explain(self.env, hinted, "The site").endswith(
+                "The site said: Consumer secret is invalid. (the site's clock differs)"
+            )
+        )
 
     def test_an_outage_says_nothing_is_lost(self):
         error = TransientError('GET https://x/orders.json: HTTP 503 after 5 attempts: {"errors": "Unavailable"}', 503)

@@ -39,18 +39,21 @@ def platform_words(error):
 
     ``GET https://x/system_status: HTTP 401 ...: {"code": "...", "message": "Consumer secret is invalid."}``
     gives ``Consumer secret is invalid.``; what a connector said before the answer (``Shopify shop x
-    refused the Admin API access token``) stays.
+    refused the Admin API access token``) and what it added after it (a hint in parentheses) stay.
     """
     text = GENERIC.sub("", CALL.sub("", str(error or "").strip()))
     start = text.find("{")
     if start >= 0:
         try:
-            words = _words_of(json.loads(text[start:]))
+            body, end = json.JSONDecoder().raw_decode(text, start)
         except ValueError:
-            words = ""
+            body, end = None, start
+        words = _words_of(body)
         if words:
             before = text[:start].strip().rstrip(":").strip()
-            return f"{before}: {words}" if before else words
+            after = text[end:].strip()
+            words = f"{before}: {words}" if before else words
+            return f"{words} {after}" if after else words
     return text
 
 

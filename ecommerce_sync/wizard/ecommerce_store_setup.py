@@ -67,6 +67,15 @@ class EcommerceStoreSetup(models.TransientModel):
             wizard.connected = wizard.store_id.state == "connected"
 
     # ------------------------------------------------------------------
+    def _check_setup_access(self):
+        """Whoever goes through the set-up may create and change stores (managers): checked by every step
+        before anything is written, the store's own buttons checking again what they do."""
+        self.check_access("write")
+        Store = self.env["ecommerce.store"]
+        Store.check_access("create")
+        if self.store_id:
+            self.store_id.check_access("write")
+
     def _store_values(self):
         """The store's values from the wizard: every field both models have, except the wizard's own."""
         self.ensure_one()
@@ -98,7 +107,7 @@ class EcommerceStoreSetup(models.TransientModel):
 
     def action_next(self):
         self.ensure_one()
-        self.env["ecommerce.store"].check_access("create")
+        self._check_setup_access()
         if self.step == "platform" and not self.platform:
             raise UserError(_("Choose the store's platform."))
         if self.step == "credentials" and not self.connected:
@@ -109,13 +118,14 @@ class EcommerceStoreSetup(models.TransientModel):
 
     def action_back(self):
         self.ensure_one()
+        self._check_setup_access()
         return self._move(-1)
 
     def action_test_connection(self):
         """Create the store (or update it) with the wizard's values and test its connection."""
         self.ensure_one()
+        self._check_setup_access()
         Store = self.env["ecommerce.store"]
-        Store.check_access("create")
         values = self._store_values()
         if self.store_id:
             self.store_id.write(values)
@@ -146,6 +156,7 @@ class EcommerceStoreSetup(models.TransientModel):
     def action_finish(self):
         """Save the set-up and open the store (its "Sync now" runs the first sync)."""
         self.ensure_one()
+        self._check_setup_access()
         if not self.connected:
             raise UserError(_("Press Test connection first."))
         self._set_first_cursors()

@@ -23,6 +23,8 @@ class EcommerceStoreSetup(models.TransientModel):
     )
 
     def action_finish(self):
+        self.ensure_one()
+        self._check_setup_access()
         if self.shopify_location_id and self.store_id.warehouse_id:
             self.shopify_location_id.sudo().warehouse_id = self.store_id.warehouse_id
             self.store_id._shopify_sync_stock_location()

@@ -132,7 +132,7 @@ registry.category("web_tour.tours").add("ecommerce_shopify_onboarding", {
         },
         {
             content: "Its invoices are listed",
-            trigger: ".o_list_view .o_data_row .o_data_cell:contains(INV/)",
+            trigger: ".o_list_view .o_content:not(.o_view_sample_data) .o_data_row .o_data_cell:contains(INV/)",
         },
         {
             content: "Back to the dashboard",
@@ -145,8 +145,8 @@ registry.category("web_tour.tours").add("ecommerce_shopify_onboarding", {
             run: "click",
         },
         {
-            content: "Open a payout",
-            trigger: ".o_list_view .o_data_row:first .o_data_cell:first",
+            content: "Open a payout (a booked one, not the sample rows of an empty list)",
+            trigger: ".o_list_view .o_content:not(.o_view_sample_data) .o_data_row:first .o_data_cell:first",
             run: "click",
         },
         {
