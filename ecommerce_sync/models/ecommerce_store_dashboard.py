@@ -154,9 +154,7 @@ class EcommerceStoreDashboard(models.AbstractModel):
         invoices = dict(
             self.env["account.move"]
             .sudo()
-            ._read_group(
-                self._store_moves_domain(("out_invoice", "out_refund")), ["ecommerce_store_id"], ["__count"]
-            )
+            ._read_group(self._store_moves_domain(("out_invoice", "out_refund")), ["ecommerce_store_id"], ["__count"])
         )
         Payment = self.env["account.payment"].sudo()
         payouts = self._count_by_store(

@@ -42,7 +42,9 @@ class TestScreensAccess(EcommerceSyncCommon):
     def test_a_user_cannot_go_through_the_guided_setup(self):
         shop = memory_platform.shop("Guarded Shop")
         with self.assertRaises(AccessError):
-            self.env["ecommerce.store.setup"].with_user(self.user).create({"name": "Guarded Shop", "platform": "memory"})
+            self.env["ecommerce.store.setup"].with_user(self.user).create(
+                {"name": "Guarded Shop", "platform": "memory"}
+            )
         wizard = self.env["ecommerce.store.setup"].create(
             {"name": "Guarded Shop", "platform": "memory", "step": "credentials"}
         )
