@@ -86,7 +86,7 @@ class EcommerceStoreDashboard(models.AbstractModel):
             store.sync_log_count = runs.get(store, 0)
             store.open_discrepancy_count = sum(open_kinds.get(store, {}).values())
             store.last_sync_ago = store._time_ago(store.last_sync_at, now) or _("Never")
-            store.next_sync_in = store._time_ago(store.next_sync_at, now) if store.state != "draft" else False
+            store.next_sync_in = store._next_sync_in(now) if store.state != "draft" else False
             store.stock_compared_ago = store._time_ago(store.stock_compared_at, now)
             store.health, store.health_reason = store._health(open_kinds.get(store, {}))
 
@@ -95,6 +95,16 @@ class EcommerceStoreDashboard(models.AbstractModel):
         if not moment:
             return False
         return _format_time_ago(self.env, now - moment)
+
+    def _next_sync_in(self, now):
+        """``in 10 minutes``, or ``due now`` when the moment has passed (the scheduler takes it at its next
+        round); False when none is planned."""
+        self.ensure_one()
+        if not self.next_sync_at:
+            return False
+        if self.next_sync_at <= now:
+            return _("due now")
+        return _format_time_ago(self.env, now - self.next_sync_at, add_direction=True)
 
     def _health(self, open_kinds):
         """``(health, reason)``: how the store is doing and, when not well, why.

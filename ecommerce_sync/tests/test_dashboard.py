@@ -122,6 +122,13 @@ class TestDashboardTruth(LedgerCommon):
         self.store.last_sync_at = False
         self.store.invalidate_recordset(["last_sync_ago"])
         self.assertEqual(self.store.last_sync_ago, "Never")
+        # the next sync: ahead, or due (never "7 minutes ago")
+        self.store.next_sync_at = fields.Datetime.now() + timedelta(minutes=10, seconds=30)
+        self.store.invalidate_recordset(["next_sync_in"])
+        self.assertEqual(self.store.next_sync_in, "in 10 minutes")
+        self.store.next_sync_at = fields.Datetime.now() - timedelta(minutes=7)
+        self.store.invalidate_recordset(["next_sync_in"])
+        self.assertEqual(self.store.next_sync_in, "due now")
 
     def test_every_figure_opens_its_records(self):
         order = self.us_order("5201")
