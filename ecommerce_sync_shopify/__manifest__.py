@@ -12,7 +12,11 @@
         "security/ir.model.access.csv",
         "security/ecommerce_sync_shopify_security.xml",
         "views/ecommerce_store_views.xml",
+        "wizard/ecommerce_store_setup_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["ecommerce_sync_shopify/static/tests/tours/*.js"],
+    },
     "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

@@ -10,6 +10,7 @@
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "views/ecommerce_store_views.xml",
+        "wizard/ecommerce_store_setup_views.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "installable": True,

@@ -10,6 +10,7 @@ from . import (
     ecommerce_binding,
     ecommerce_builder_mixin,
     ecommerce_deposit_builder,
+    ecommerce_digest,
     ecommerce_discrepancy,
     ecommerce_fee_builder,
     ecommerce_gateway_mapping,

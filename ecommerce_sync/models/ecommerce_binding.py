@@ -146,6 +146,7 @@ class EcommerceBinding(models.Model):
 
     def action_open_record(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": self.res_model,

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools.labels import humanize
 
 
 class EcommerceGatewayMapping(models.Model):
@@ -23,3 +25,9 @@ class EcommerceGatewayMapping(models.Model):
     _sql_constraints = [
         ("gateway_unique", "UNIQUE(store_id, gateway)", "This gateway is already mapped."),
     ]
+
+    @api.depends("gateway")
+    def _compute_display_name(self):
+        """``Gift card (gift_card)``: the gateway as people say it, and as the store sends it."""
+        for mapping in self:
+            mapping.display_name = f"{humanize(mapping.gateway)} ({mapping.gateway})" if mapping.gateway else ""

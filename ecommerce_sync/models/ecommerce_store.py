@@ -11,6 +11,7 @@ from ..connector import AuthenticationError, ConnectorError, get_connector_class
 from ..connector.records import FLOWS
 from ..tools import Deadline
 from ..tools.deadline import REQUEST_BUDGET
+from ..tools.error_text import explain
 
 _logger = logging.getLogger(__name__)
 
@@ -53,7 +54,10 @@ class EcommerceStore(models.Model):
         copy=False,
         tracking=True,
     )
-    state_message = fields.Text(readonly=True, copy=False)
+    state_message = fields.Text(readonly=True, copy=False, help="What happened, and what to do.")
+    state_detail = fields.Text(
+        "Technical Detail", readonly=True, copy=False, groups=MANAGER, help="The platform's answer, as received."
+    )
     shop_name = fields.Char(readonly=True, copy=False, help="The shop's name, as the platform reports it.")
     shop_currency = fields.Char(readonly=True, copy=False, help="The shop's currency code, as the platform reports it.")
 
@@ -82,6 +86,11 @@ class EcommerceStore(models.Model):
     )
     sync_payouts = fields.Boolean("Payouts", default=True)
     sync_products = fields.Boolean("Products", default=True)
+    can_sync_orders = fields.Boolean(compute="_compute_can_sync")
+    can_sync_refunds = fields.Boolean(compute="_compute_can_sync")
+    can_sync_payouts = fields.Boolean(compute="_compute_can_sync")
+    can_sync_products = fields.Boolean(compute="_compute_can_sync")
+    can_sync_stock = fields.Boolean(compute="_compute_can_sync")
     sync_stock = fields.Boolean(
         "Stock",
         default=True,
@@ -165,6 +174,17 @@ class EcommerceStore(models.Model):
             if (testing or not for_tests) and (not addon or addon in installed):
                 choices.append((key, label))
         return choices
+
+    @api.depends("platform")
+    def _compute_can_sync(self):
+        """The flows the store's connector pulls (stock: every connector sends and compares levels)."""
+        for store in self:
+            try:
+                flows = set(get_connector_class(store.platform).flows) | {"stock"} if store.platform else set()
+            except KeyError:
+                flows = set()
+            for flow in FLOWS:
+                store[f"can_sync_{flow}"] = flow in flows
 
     def _compute_webhook_url(self):
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
@@ -258,21 +278,47 @@ class EcommerceStore(models.Model):
         self.ensure_one()
         return self.sudo()[f"cursor_{flow}"] or None
 
+    def _initial_cursor(self, flow, moment):
+        """The cursor that starts ``flow`` at ``moment`` (naive UTC datetime), or None when it cannot.
+
+        Connectors whose cursors are ISO timestamps of the last change (every
+        connector so far, for orders and refunds) read it as "changed since";
+        a connector addon whose cursor is another text overrides this.
+        """
+        self.ensure_one()
+        return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00") if flow in ("orders", "refunds") else None
+
     def _set_cursor(self, flow, cursor):
         self.ensure_one()
         self.sudo()[f"cursor_{flow}"] = cursor
 
-    def _set_error(self, message):
-        self.sudo().write({"state": "error", "state_message": message})
+    def _set_error(self, message, detail=False):
+        self.sudo().write({"state": "error", "state_message": message, "state_detail": detail})
 
     def _set_credentials_refused(self, error):
         """Put the store in error state: the platform refused its credentials.
 
-        :return: the message the store shows
+        :return: the message the store shows (what happened and what to do)
         """
-        message = _("The platform refused the credentials: %(error)s", error=error)
-        self._set_error(message)
+        message = self._explain_error(error)
+        self._set_error(message, str(error))
         return message
+
+    def _explain_error(self, error):
+        """What a user reads about a connector error (or its text): what happened, what to do, the
+        platform's own words; see ``tools/error_text.py``."""
+        self.ensure_one()
+        return explain(self.env, error, self._platform_noun(), self._credentials_hint())
+
+    def _platform_noun(self):
+        """Who answers the store's calls, in the user's words ("Shopify", "The site")."""
+        self.ensure_one()
+        return registered_platforms().get(self.platform) or _("The platform")
+
+    def _credentials_hint(self):
+        """Which credentials a user checks when the platform refuses them; connector addons name theirs."""
+        self.ensure_one()
+        return _("the credentials on the Credentials tab")
 
     @api.model
     def _park_platform_stores(self, platform):
@@ -324,8 +370,8 @@ class EcommerceStore(models.Model):
         except AuthenticationError as exc:
             message = self._set_credentials_refused(exc)
         except ConnectorError as exc:
-            message = _("Connection failed: %(error)s", error=exc)
-            self._set_error(message)
+            message = self._explain_error(exc)
+            self._set_error(message, str(exc))
         else:
             self.write(self._connection_values(info))
             return self._notification(
@@ -363,6 +409,7 @@ class EcommerceStore(models.Model):
         return {
             "state": "connected",
             "state_message": False,
+            "state_detail": False,
             "shop_name": info.name,
             "shop_currency": info.currency,
         }
@@ -412,7 +459,7 @@ class EcommerceStore(models.Model):
                 )
             )
             if log.state in ("failed", "skipped") and log.message:
-                parts.append(log.message)
+                parts.append(log.message_summary)
         stock = []
         for log in logs.filtered(lambda log: log.flow == "stock"):
             if log.direction == "pull":
@@ -424,7 +471,7 @@ class EcommerceStore(models.Model):
                 if log.failed_count:
                     stock.append(_("%(count)s not sent", count=log.failed_count))
             if log.state in ("failed", "skipped") and log.message:
-                stock.append(log.message)
+                stock.append(log.message_summary)
         if stock:
             parts.append(_("Stock levels: %(counts)s.", counts=", ".join(stock)))
         if any(log.more_pending for log in logs):

@@ -35,7 +35,8 @@ class EcommerceSyncLog(models.Model):
         required=True,
         index=True,
     )
-    message = fields.Text()
+    message = fields.Text("Technical Detail", help="What the run said, as the platform answered.")
+    message_summary = fields.Text("Message", compute="_compute_message_summary", help="What happened, and what to do.")
     started_at = fields.Datetime(default=fields.Datetime.now, required=True)
     ended_at = fields.Datetime()
     duration = fields.Float("Duration (s)", digits=(16, 3))
@@ -50,6 +51,14 @@ class EcommerceSyncLog(models.Model):
     cursor_before = fields.Char(groups="ecommerce_sync.group_ecommerce_manager")
     cursor_after = fields.Char(groups="ecommerce_sync.group_ecommerce_manager")
     line_ids = fields.One2many("ecommerce.sync.log.line", "log_id", "Failed Records")
+
+    @api.depends("message", "state", "store_id.platform")
+    def _compute_message_summary(self):
+        for log in self:
+            if log.message and log.state in ("failed", "skipped"):
+                log.message_summary = log.store_id._explain_error(log.message)
+            else:
+                log.message_summary = log.message
 
     @api.depends("store_id", "flow", "started_at")
     def _compute_display_name(self):

@@ -31,6 +31,15 @@ class EcommerceTaxMapping(models.Model):
         ("key_unique", "UNIQUE(store_id, external_key)", "This store tax is already mapped."),
     ]
 
+    @api.depends("external_key", "tax_id")
+    def _compute_display_name(self):
+        """``75 (State Tax 6%)``: the store's key and the tax it means (a bare rate id says nothing)."""
+        for mapping in self:
+            tax = mapping.tax_id
+            mapping.display_name = (
+                f"{mapping.external_key} ({tax.invoice_label or tax.name})" if tax else mapping.external_key
+            )
+
     # ------------------------------------------------------------------
     # resolution of store tax lines
     @api.model

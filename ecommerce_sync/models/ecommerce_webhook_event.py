@@ -1,11 +1,27 @@
 import logging
 
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from ..connector import WebhookError, check_webhook_event
 from ..tools import Deadline, decode_payload
 from ..tools.sync_run import encode_payload
+
+#: how the platforms name what happened, in a user's words
+TOPIC_WORDS = {
+    "create": "created",
+    "created": "created",
+    "update": "updated",
+    "updated": "updated",
+    "delete": "deleted",
+    "deleted": "deleted",
+    "cancelled": "cancelled",
+    "paid": "paid",
+    "fulfilled": "fulfilled",
+    "restored": "restored",
+    "connect": "connected",
+    "disconnect": "disconnected",
+}
 
 _logger = logging.getLogger(__name__)
 
@@ -27,7 +43,8 @@ class EcommerceWebhookEvent(models.Model):
     company_id = fields.Many2one(related="store_id.company_id", store=True)
     delivery_id = fields.Char(required=True)
     dedupe_key = fields.Char(required=True)
-    topic = fields.Char(required=True)
+    topic = fields.Char("Platform Topic", required=True)
+    topic_label = fields.Char("Event", compute="_compute_topic_label")
     flow = fields.Char(required=True)
     external_id = fields.Char(index=True)
     revision = fields.Char()
@@ -47,6 +64,38 @@ class EcommerceWebhookEvent(models.Model):
     _sql_constraints = [
         ("dedupe_unique", "UNIQUE(store_id, dedupe_key)", "This webhook delivery was already received."),
     ]
+
+    @api.depends("topic")
+    def _compute_topic_label(self):
+        for event in self:
+            event.topic_label = self._topic_label(event.topic)
+
+    @api.model
+    def _topic_label(self, topic):
+        """``orders/create`` or ``order.created`` as people say it: "Order created"."""
+        parts = [part for part in (topic or "").replace(".", "/").split("/") if part]
+        if not parts:
+            return topic or ""
+        subject = parts[0].replace("_", " ")
+        if subject.endswith("s") and not subject.endswith("ss") and len(parts) > 1:
+            subject = subject[:-1]
+        words = [TOPIC_WORDS.get(part, part.replace("_", " ")) for part in parts[1:]]
+        return " ".join([subject.capitalize(), *words])
+
+    def action_process_again(self):
+        """Process a failed (or pending) event again, now, with its stored payload or the store's record."""
+        self.check_access("write")
+        events = self.filtered(lambda event: event.state in ("failed", "pending"))
+        if not events:
+            raise UserError(_("Only failed or pending events can be processed again."))
+        events.sudo().write({"state": "pending", "error": False})
+        self.env["ecommerce.sync.engine"].sudo().process_webhook_events(events.sudo())
+        done = events.filtered(lambda event: event.state == "done")
+        return self.env["ecommerce.store"]._notification(
+            "success" if len(done) == len(events) else "warning",
+            _("Processed again"),
+            _("%(done)s of %(total)s events processed.", done=len(done), total=len(events)),
+        )
 
     @api.model
     def _store_event(self, store, event, body):

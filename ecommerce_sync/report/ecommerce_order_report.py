@@ -5,10 +5,11 @@ from odoo.tools import SQL
 class EcommerceOrderReport(models.Model):
     """One row per store order imported: when it was placed and invoiced, whether it ties out, its revenue.
 
-    A SQL view over the order bindings, their sale orders, the store's posted
-    invoices and credit notes of those sale orders (by origin), and the open
-    total and tax discrepancies of the orders. The store's dashboard figures
-    (sync accuracy, processing time, revenue) are read from it.
+    A SQL view over the order bindings, their sale orders, the posted
+    invoices of their sale order lines and the credit notes reversing those
+    invoices, and the open total and tax discrepancies of the orders. The
+    store's dashboard figures (processing time, revenue) are read from it, and
+    its graph and pivot views show them over time.
     """
 
     _name = "ecommerce.order.report"
@@ -29,7 +30,16 @@ class EcommerceOrderReport(models.Model):
         ],
         "ecommerce.discrepancy": ["store_id", "external_id", "kind", "state"],
         "sale.order": ["name"],
-        "account.move": ["ecommerce_store_id", "move_type", "state", "invoice_origin", "amount_untaxed_signed"],
+        "account.move": [
+            "ecommerce_store_id",
+            "move_type",
+            "state",
+            "reversed_entry_id",
+            "ecommerce_posted_at",
+            "amount_untaxed_signed",
+        ],
+        "account.move.line": ["move_id"],
+        "sale.order.line": ["order_id", "invoice_lines"],
         "res.company": ["currency_id"],
     }
 
@@ -42,20 +52,29 @@ class EcommerceOrderReport(models.Model):
     placed_at = fields.Datetime("Placed At", readonly=True, help="When the customer placed the order in the store.")
     imported_at = fields.Datetime("Imported At", readonly=True)
     invoice_posted_at = fields.Datetime(
-        "Invoiced At", readonly=True, help="When the order's first posted invoice was created in Odoo."
+        "Invoiced At", readonly=True, help="When the order's first invoice was posted in Odoo."
     )
     processing_hours = fields.Float(
         "Processing Time (h)",
         readonly=True,
         aggregator="avg",
         digits=(16, 2),
-        help="Hours from the order's creation in the store to its invoice in Odoo.",
+        help="Hours from the order's creation in the store to the posting of its invoice in Odoo.",
     )
     identical = fields.Boolean(
         "Identical Totals",
         readonly=True,
         help="No open amount or tax difference: Odoo's totals of the order equal the store's.",
     )
+    accuracy = fields.Float(
+        "Sync Accuracy",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 4),
+        help="1 for an order whose totals are the store's, 0 otherwise: its average is the share of orders "
+        "with identical totals.",
+    )
+    order_count = fields.Integer("Orders", readonly=True, aggregator="sum")
     revenue = fields.Monetary(
         currency_field="currency_id",
         readonly=True,
@@ -83,16 +102,32 @@ class EcommerceOrderReport(models.Model):
                         WHERE d.store_id = b.store_id AND d.external_id = b.external_id AND d.state = 'open'
                           AND d.kind IN ('amount_mismatch', 'tax_mismatch')
                    ) AS identical,
+                   CASE WHEN EXISTS (
+                       SELECT 1
+                         FROM ecommerce_discrepancy d
+                        WHERE d.store_id = b.store_id AND d.external_id = b.external_id AND d.state = 'open'
+                          AND d.kind IN ('amount_mismatch', 'tax_mismatch')
+                   ) THEN 0.0 ELSE 1.0 END AS accuracy,
+                   1 AS order_count,
                    COALESCE(moves.revenue, 0) AS revenue
               FROM ecommerce_binding b
               LEFT JOIN res_company company ON company.id = b.company_id
               LEFT JOIN sale_order so ON b.res_model = 'sale.order' AND so.id = b.res_id
               LEFT JOIN LATERAL (
-                    SELECT MIN(m.create_date) FILTER (WHERE m.move_type = 'out_invoice') AS invoiced_at,
+                    WITH invoices AS (
+                        SELECT DISTINCT m.id
+                          FROM sale_order_line sol
+                          JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+                          JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                          JOIN account_move m ON m.id = aml.move_id
+                         WHERE sol.order_id = so.id AND m.move_type = 'out_invoice'
+                    )
+                    SELECT MIN(m.ecommerce_posted_at) FILTER (WHERE m.move_type = 'out_invoice') AS invoiced_at,
                            SUM(m.amount_untaxed_signed) AS revenue
                       FROM account_move m
-                     WHERE m.ecommerce_store_id = b.store_id AND m.state = 'posted'
-                       AND m.move_type IN ('out_invoice', 'out_refund') AND m.invoice_origin = so.name
+                     WHERE m.state = 'posted'
+                       AND (m.id IN (SELECT id FROM invoices)
+                            OR (m.move_type = 'out_refund' AND m.reversed_entry_id IN (SELECT id FROM invoices)))
                    ) moves ON TRUE
              WHERE b.kind = 'order'
             """

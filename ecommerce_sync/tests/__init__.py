@@ -1,6 +1,7 @@
 from . import (
     test_access,
     test_access_odoo_users,
+    test_channel_report,
     test_crons,
     test_dashboard,
     test_discrepancy,
@@ -12,6 +13,8 @@ from . import (
     test_ledger_refunds,
     test_order_stock,
     test_platforms,
+    test_screens,
+    test_screens_access,
     test_stock_compare,
     test_stock_fulfillment,
     test_stock_push,

@@ -190,6 +190,11 @@ class EcommerceStore(models.Model):
             )
         return action
 
+    def _credentials_hint(self):
+        if self.platform == "shopify":
+            return _("the Admin API access token of the shop's custom app and the shop domain")
+        return super()._credentials_hint()
+
     def _connection_values(self, info):
         values = super()._connection_values(info)
         if self.platform == "shopify":

@@ -3,6 +3,7 @@ from . import (
     test_full_sync,
     test_products_flow,
     test_store,
+    test_tour,
     test_uninstall,
     test_webhook_probe,
     test_webhooks,

@@ -62,3 +62,14 @@ class EcommerceStore(models.Model):
         if self.platform == "woocommerce":
             values["woocommerce_version"] = info.details.get("woocommerce_version") or False
         return values
+
+    def _platform_noun(self):
+        return _("The site") if self.platform == "woocommerce" else super()._platform_noun()
+
+    def _credentials_hint(self):
+        if self.platform == "woocommerce":
+            return _(
+                "the consumer key and secret (WooCommerce > Settings > Advanced > REST API, with Read/Write "
+                "permission) and the site URL"
+            )
+        return super()._credentials_hint()

@@ -4,6 +4,7 @@ from . import (
     test_site_tax_exclusive,
     test_site_tax_inclusive,
     test_store,
+    test_store_setup,
     test_webhook_probe,
     test_webhooks,
 )

@@ -19,14 +19,15 @@ import time
 import urllib.request
 from pathlib import Path
 
-from . import odoo_finder, postgres, ui
+from . import demo_dates, odoo_finder, postgres, ui
 from .odoo_run import OdooDatabase, addon_names, free_port
 from .venv import Venv
 
 HERE = Path(__file__).resolve().parent
 SANDBOX_LAUNCHER = (
     "import runpy, sys; import odoo.addons; odoo.addons.__path__.append(sys.argv[1]); "
-    "sys.argv = [sys.argv[2]] + sys.argv[3:]; "
+    "sys.path.insert(0, sys.argv[3]); import demo_dates; demo_dates.shift(sys.argv[2], sys.argv[4]); "
+    "sys.argv = [sys.argv[2]] + sys.argv[5:]; "
     "runpy.run_module('odoo.addons.' + sys.argv[0] + '.sandbox', run_name='__main__', alter_sys=True)"
 )
 
@@ -50,11 +51,11 @@ class _Process:
 class Sandbox(_Process):
     """A sandbox process; its first output line (JSON) says where it listens."""
 
-    def __init__(self, venv, repo, addon, args, log):
+    def __init__(self, venv, repo, addon, args, log, start=""):
         self.log = log
         handle = log.open("w")
         process = subprocess.Popen(
-            [venv.python, "-u", "-c", SANDBOX_LAUNCHER, str(repo), addon, *args],
+            [venv.python, "-u", "-c", SANDBOX_LAUNCHER, str(repo), addon, str(HERE), start, *args],
             stdout=subprocess.PIPE,
             stderr=handle,
             text=True,
@@ -104,7 +105,8 @@ def main(repo, args):
         webhook_secret = secrets.token_urlsafe(24)
         log_dir = repo / ".local" / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
-        ui.step(f"Starting the Shopify sandbox with {args.orders} generated orders")
+        start = demo_dates.demo_start(args.orders)
+        ui.step(f"Starting the Shopify sandbox with {args.orders} generated orders, placed since {start[:10]}")
         shopify = Sandbox(
             venv,
             repo,
@@ -120,6 +122,7 @@ def main(repo, args):
                 webhook_secret,
             ],
             log_dir / "sandbox-shopify.log",
+            start=start,
         )
         running.append(shopify)
         ui.info(f"Shopify sandbox at {shopify.info['url']} ({shopify.info['shop_domain']})")
@@ -134,6 +137,8 @@ def main(repo, args):
             str(args.orders),
             "--seed",
             str(args.seed),
+            "--start",
+            start,
         ]
         if args.woocommerce:
             catalogue = repo / ".local" / "demo-catalogue.json"
@@ -181,7 +186,8 @@ def main(repo, args):
         ui.loud(
             [
                 f"Odoo is running at http://localhost:{port}  (login: admin   password: admin)",
-                "Open E-commerce Sync > Dashboard, Accounting > Customers > Invoices, Inventory > Transfers.",
+                "Open E-commerce Sync > Dashboard (then Reporting > Channel Report), Invoicing > Customers > Invoices,",
+                "Inventory > Operations > Transfers.",
                 "The sandboxes keep running: 'Sync now' and their webhooks work. Press Ctrl-C to stop everything.",
             ]
         )

@@ -19,6 +19,8 @@ import time
 from collections import Counter
 from decimal import Decimal
 
+import demo_dates
+
 import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.tools import config
@@ -34,43 +36,73 @@ def parse_args(argv):
     parser.add_argument("--shopify", required=True, help="the Shopify sandbox: JSON with url, shop_domain, token")
     parser.add_argument("--orders", type=int, required=True)
     parser.add_argument("--seed", type=int, required=True, help="the sandbox's seed (its figures are regenerated)")
+    parser.add_argument(
+        "--start", default="", help="when the generated shop starts (ISO; the sandbox's own when empty)"
+    )
     parser.add_argument("--woocommerce", help="the WooCommerce sandbox: JSON with url, consumer_key, consumer_secret")
     return parser.parse_args(argv)
 
 
 class Progress:
-    """One console line per flow, rewritten as records are handled."""
+    """Progress of one flow: a console line rewritten as records are handled on a terminal; one line per
+    step (a page of records) when the output goes to a file or a pipe, so that a log reads line by line."""
 
-    def __init__(self):
+    def __init__(self, live=None):
+        self.live = sys.stdout.isatty() if live is None else live
         self.flow = None
         self.expected = 0
         self.counts = Counter()
+        self.printed = 0
         self.started = time.monotonic()
 
     def start(self, flow, expected=0):
-        self.flow, self.expected, self.counts = flow, expected, Counter()
+        self.flow, self.expected, self.counts, self.printed = flow, expected, Counter(), 0
         self.started = time.monotonic()
-        self.draw()
+        if self.live:
+            self.draw()
 
     def tick(self, outcome):
         self.counts[outcome] += 1
-        self.draw()
+        if self.live:
+            self.draw()
 
-    def draw(self, end=""):
-        done = sum(self.counts.values())
+    def page_done(self):
+        """A page of the flow is handled (and committed): its line, when the output is not a terminal
+        and the page had records."""
+        if not self.live and sum(self.counts.values()) != self.printed:
+            self.printed = sum(self.counts.values())
+            self.draw(end="\n")
+
+    def line(self):
+        """``orders    [######........] 40/80  40 created  3.2s``: what is done, by outcome.
+
+        Records at a cursor boundary are read twice: the second reading is
+        counted as "read again" (nothing imported), never as one more record.
+        """
+        again = self.counts.get("skipped", 0)
+        done = sum(self.counts.values()) - (again if self.expected else 0)
         if self.expected:
-            done = min(done, self.expected)  # records at a cursor boundary are read twice (and skipped)
+            done = min(done, self.expected)
             filled = int(30 * done / self.expected)
             bar = "[" + "#" * filled + "." * (30 - filled) + f"] {done}/{self.expected}"
         else:
             bar = f"{done} records"
-        detail = ", ".join(f"{key} {value}" for key, value in sorted(self.counts.items()))
+        parts = [f"{value} {key}" for key, value in sorted(self.counts.items()) if key not in ("skipped", "")]
+        if again:
+            parts.append(f"{again} {'read again, unchanged' if self.expected else 'unchanged'}")
         elapsed = time.monotonic() - self.started
-        sys.stdout.write(f"\r    {self.flow:<9} {bar}  {detail}  {elapsed:5.1f}s   {end}")
+        return f"    {self.flow:<9} {bar}  {', '.join(parts) or 'nothing new'}  {elapsed:5.1f}s"
+
+    def draw(self, end=""):
+        if self.live:
+            sys.stdout.write("\r" + self.line() + "   " + end)
+        else:
+            sys.stdout.write(self.line() + end)
         sys.stdout.flush()
 
     def finish(self):
-        self.draw(end="\n")
+        if self.live:
+            self.draw(end="\n")
 
 
 def install_progress(registry, progress):
@@ -158,8 +190,10 @@ def run_flow(registry, store_id, flow, progress, expected=0):
             store = env["ecommerce.store"].browse(store_id)
             log = env["ecommerce.sync.engine"].run_flow(store, flow, trigger="manual", max_pages=1)
             logs.append((log.state, log.message, log.api_calls))
-            if not log.more_pending:
-                break
+            more = log.more_pending
+        progress.page_done()
+        if not more:
+            break
     progress.finish()
     for state, message, _calls in logs:
         if state == "failed":
@@ -311,6 +345,7 @@ def main(argv=None):
     shopify = json.loads(args.shopify)
     woo = json.loads(args.woocommerce) if args.woocommerce else None
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
+    demo_dates.shift("ecommerce_sync_shopify", args.start)
     registry = odoo.modules.registry.Registry(args.database)
     progress = Progress()
     install_progress(registry, progress)

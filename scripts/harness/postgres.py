@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import ui
+from . import debian, ui
 
 DB_ROLE = "odoo"
 
@@ -128,11 +128,7 @@ class PrivateCluster:
         dirs = _bin_dirs()
         if dirs:
             return dirs[0]
-        if os.getuid() == 0 and shutil.which("apt-get"):
-            ui.step("PostgreSQL binaries missing: installing Debian's postgresql package")
-            env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-            subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-            subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env)
+        if debian.apt_install("postgresql", "PostgreSQL binaries missing"):
             dirs = _bin_dirs()
             if dirs:
                 return dirs[0]

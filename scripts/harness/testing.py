@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import odoo_finder, postgres, ui
+from . import browser, odoo_finder, postgres, ui
 from .odoo_run import OdooDatabase, addon_names
 from .venv import Venv
 
@@ -89,6 +89,7 @@ def addons_with_tests(repo):
 
 def run_odoo_suites(repo, venv, odoo, extra, keep_db=False):
     result = SuiteResult("Odoo suites", ran=True)
+    chromium = browser.ensure_chromium()
     server = postgres.get_server(venv.python, repo)
     database = OdooDatabase(repo, venv, odoo, server, f"ecommerce_sync_test_{time.strftime('%Y%m%d%H%M%S')}")
     try:
@@ -137,6 +138,8 @@ def run_odoo_suites(repo, venv, odoo, extra, keep_db=False):
                 result.passed += 1
                 ui.info("uninstalled cleanly (install/uninstall check counted as one passed test)")
         result.note = (result.note + "; " if result.note else "") + f"Odoo {odoo.origin}"
+        if not chromium:
+            result.note += "; NO CHROMIUM: browser tours skipped"
     finally:
         if not keep_db:
             database.drop()

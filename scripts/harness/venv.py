@@ -16,7 +16,7 @@ BUILD_CONSTRAINTS = "setuptools<81\n"
 PROJECT_NEEDS = ["requests", "phonenumbers"]
 SANDBOX_NEEDS = ["graphql-core>=3.2"]
 TEST_NEEDS = ["pytest>=8", "responses", "ShopifyAPI>=12", "WooCommerce>=3"]
-ODOO_TEST_NEEDS = ["pytest-odoo>=2.1"]
+ODOO_TEST_NEEDS = ["pytest-odoo>=2.1", "websocket-client"]  # websocket-client: Odoo drives Chromium with it (tours)
 
 
 class Venv:
