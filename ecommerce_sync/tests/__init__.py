@@ -8,6 +8,7 @@ from . import (
     test_ledger_batch,
     test_ledger_engine,
     test_ledger_orders,
+    test_ledger_payment_identity,
     test_ledger_payouts,
     test_ledger_refunds,
     test_order_stock,
