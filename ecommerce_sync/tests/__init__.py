@@ -10,6 +10,7 @@ from . import (
     test_ledger_orders,
     test_ledger_payment_identity,
     test_ledger_payouts,
+    test_ledger_refund_taxes,
     test_ledger_refunds,
     test_order_stock,
     test_platforms,
