@@ -34,6 +34,7 @@ from . import (
     ecommerce_webhook_event,
     ir_cron,
     mail_thread,
+    res_partner,
     sale_order,
     sale_order_line,
     stock_quant,

@@ -13,6 +13,7 @@ from . import (
     test_ledger_refund_taxes,
     test_ledger_refunds,
     test_order_stock,
+    test_partner_names,
     test_platforms,
     test_stock_compare,
     test_stock_fulfillment,
