@@ -20,6 +20,7 @@ from . import (
     test_stock_push,
     test_stock_returns,
     test_stock_valuation,
+    test_store_without_payouts,
     test_webhook_probe,
     test_webhook_storage,
     test_webhooks,
