@@ -1,7 +1,6 @@
 """Every credit note equals its refund to the cent: many generated partial and goodwill refunds of lines
 taxed twice, with prices excluding and including taxes."""
 
-from odoo import Command
 from odoo.tests import tagged
 
 from ..connector.records import money_sum
@@ -17,24 +16,8 @@ class TestLedgerRefundTaxes(LedgerCommon):
         cls.set_up_generated_shop()
         for key, title, rate in TAXES:
             group = cls.env["account.tax.group"].create({"name": title, "company_id": cls.company.id})
-            tax = cls.env["account.tax"].create(
-                {
-                    "name": f"{title} {rate * 100}%",
-                    "amount": float(rate * 100),
-                    "amount_type": "percent",
-                    "type_tax_use": "sale",
-                    "tax_group_id": group.id,
-                    "company_id": cls.company.id,
-                    "price_include_override": "tax_excluded",
-                    "invoice_repartition_line_ids": [
-                        Command.create({"repartition_type": "base"}),
-                        Command.create({"repartition_type": "tax", "account_id": cls.tax_account.id}),
-                    ],
-                    "refund_repartition_line_ids": [
-                        Command.create({"repartition_type": "base"}),
-                        Command.create({"repartition_type": "tax", "account_id": cls.tax_account.id}),
-                    ],
-                }
+            tax = cls.create_sale_tax(
+                f"{title} {rate * 100}%", float(rate * 100), group, price_include_override="tax_excluded"
             )
             cls.env["ecommerce.tax.mapping"].create({"store_id": cls.store.id, "external_key": key, "tax_id": tax.id})
 
