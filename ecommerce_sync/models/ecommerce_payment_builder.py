@@ -77,8 +77,8 @@ class EcommercePaymentBuilder(models.AbstractModel):
     def _edited_transaction_payments(self, store, order, transactions):
         """The payments of earlier revisions of ``order`` that ``transactions`` (not bound yet) are.
 
-        A store may fill in or correct a payment's transaction id after the fact (WooCommerce's
-        ``transaction_id``): the payment is the same, found again by the order, its kind (a receipt)
+        A store may fill in or correct a payment's transaction id after the fact (the gateway's id
+        of an order paid earlier): the payment is the same, found again by the order, its kind (a receipt)
         and its gateway (its journal and memo), among the order's payments whose transaction the order no
         longer lists, of the same amount (another amount is another payment). Each one found is bound to its new
         transaction id and takes its reference.
