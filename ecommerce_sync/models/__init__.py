@@ -35,6 +35,7 @@ from . import (
     ecommerce_webhook_event,
     ir_cron,
     mail_thread,
+    res_partner,
     sale_order,
     sale_order_line,
     stock_quant,

@@ -10,6 +10,7 @@ KINDS = [
     ("unmatched_product", "Unmatched product"),
     ("unmapped_tax", "Unmapped tax"),
     ("payout_mismatch", "Payout mismatch"),
+    ("overpayment", "Paid beyond the total"),
     ("failed_payment", "Failed payment"),
     ("inventory_drift", "Inventory drift"),
     ("order_volume", "Unusual order volume"),

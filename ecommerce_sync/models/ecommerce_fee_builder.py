@@ -42,7 +42,7 @@ class EcommerceFeeBuilder(models.AbstractModel):
             return "skipped"
         if not fee.amount:
             return "skipped"
-        move = self._create_fee_entry(store, [fee], self._fee_label(fee), self._store_date(fee.date))
+        move = self._create_fee_entry(store, [fee], self._fee_label(store, fee), self._store_date(fee.date))
         self._bind_fees(store, [fee], move)
         return "created"
 
@@ -63,8 +63,9 @@ class EcommerceFeeBuilder(models.AbstractModel):
             else:
                 pending.append(fee)
         if pending and store.fee_grouping == "transaction":
+            order_names = self._fee_order_names(store, pending)
             for fee in pending:
-                move = self._create_fee_entry(store, [fee], self._fee_label(fee), date)
+                move = self._create_fee_entry(store, [fee], self._fee_label(store, fee, order_names), date)
                 self._bind_fees(store, [fee], move)
                 moves |= move
         elif pending:
@@ -81,13 +82,45 @@ class EcommerceFeeBuilder(models.AbstractModel):
             Binding._bind(store, "fee", fee.external_id, move, external_name=fee.description or fee.kind)
 
     @api.model
-    def _fee_label(self, fee):
-        parts = [_("Fee"), fee.kind.replace("_", " ")]
+    def _fee_label(self, store, fee, order_names=None):
+        """What a fee is, for the entry's label: its kind, what it was charged on, the store's order number.
+
+        "Payment processing fee on the payment of order #1003", "Platform fee (adjustment: reserve)".
+
+        :param dict order_names: ``{order external id: the store's order number}`` when looked up already
+        :rtype: str
+        """
+        kinds = {"gateway": _("Payment processing fee"), "platform": _("Platform fee")}
+        label = kinds.get(fee.kind) or _("Fee (%(kind)s)", kind=fee.kind.replace("_", " "))
+        description = (fee.description or "").strip()
         if fee.order_external_id:
-            parts.append(_("order %(order)s", order=fee.order_external_id))
-        if fee.description and fee.description not in parts:
-            parts.append(fee.description)
-        return " - ".join(parts)
+            if order_names is None:
+                order_names = self._fee_order_names(store, [fee])
+            order = order_names.get(str(fee.order_external_id)) or fee.order_external_id
+            on_what = {
+                "charge": _("%(fee)s on the payment of order %(order)s"),
+                "refund": _("%(fee)s on the refund of order %(order)s"),
+            }.get(description.lower())
+            if on_what:
+                return on_what % {"fee": label, "order": order}
+            label = _("%(fee)s on order %(order)s", fee=label, order=order)
+        if description:
+            label = _("%(fee)s (%(what)s)", fee=label, what=description)
+        return label
+
+    @api.model
+    def _fee_order_names(self, store, fees):
+        """The store's order numbers of the fees' orders (as their bindings name them).
+
+        :return: ``{order external id: order number}``
+        :rtype: dict
+        """
+        bindings = self.env["ecommerce.binding"]._find_all(
+            store, "order", [fee.order_external_id for fee in fees if fee.order_external_id]
+        )
+        return {
+            external_id: binding.external_name for external_id, binding in bindings.items() if binding.external_name
+        }
 
     @api.model
     def _create_fee_entry(self, store, fees, ref, date):
@@ -106,14 +139,12 @@ class EcommerceFeeBuilder(models.AbstractModel):
         """
         lines = []
         totals = defaultdict(lambda: ZERO)
+        order_names = self._fee_order_names(store, fees)
         for fee in fees:
             if not fee.amount:
                 continue
-            lines.append(
-                self._move_line_values(
-                    store, store.fee_account_id, fee.currency, fee.amount, date, self._fee_label(fee)
-                )
-            )
+            label = self._fee_label(store, fee, order_names)
+            lines.append(self._move_line_values(store, store.fee_account_id, fee.currency, fee.amount, date, label))
             totals[fee.currency] += fee.amount
         for currency_code, amount in totals.items():
             lines.append(

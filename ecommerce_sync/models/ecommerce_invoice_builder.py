@@ -314,6 +314,9 @@ class EcommerceInvoiceBuilder(models.AbstractModel):
           invoice line of that group: Odoo rounds the tax of each line, and a
           store line written as two Odoo lines (see ``ledger.amounts``) is
           rounded twice where the store rounded once;
+        * when the store gives its tax for the whole document only (``group_taxes``
+          None: refunds), up to one rounding unit per tax of each line, spread
+          over the groups (:meth:`_spread_rounding`);
         * otherwise a difference of one rounding unit in all goes to the
           largest tax group.
 
@@ -335,14 +338,49 @@ class EcommerceInvoiceBuilder(models.AbstractModel):
         groups = [group for subtotal in tax_totals.get("subtotals", []) for group in subtotal.get("tax_groups", [])]
         if not groups:
             return False
-        if totals.group_taxes is not None and self._fit_tax_groups(move, groups, totals.group_taxes, totals.tax):
-            move.tax_totals = tax_totals
-            return True
-        if self._beyond_rounding(currency, delta):
+        if totals.group_taxes is not None:
+            if self._fit_tax_groups(move, groups, totals.group_taxes, totals.tax):
+                move.tax_totals = tax_totals
+                return True
+            if self._beyond_rounding(currency, delta):
+                return False
+            biggest = max(groups, key=lambda group: abs(group["tax_amount_currency"]))
+            biggest["tax_amount_currency"] += delta
+        elif not self._spread_rounding(move, groups, delta):
             return False
-        biggest = max(groups, key=lambda group: abs(group["tax_amount_currency"]))
-        biggest["tax_amount_currency"] += delta
         move.tax_totals = tax_totals
+        return True
+
+    @api.model
+    def _spread_rounding(self, move, groups, delta):
+        """Spread ``delta`` (the store's tax less Odoo's) over tax groups, when rounding alone explains it.
+
+        For a store that gives its tax for the whole document only (a refund, whose tax is the share
+        of each of its line's rounded taxes; an order taxed as a whole): each tax of each line may
+        be a rounding unit away from Odoo's, which computes it on the line's amount. The gap is
+        spread one unit at a time, the largest groups first, at most one unit per line carrying a
+        tax of the group.
+
+        :param list groups: the tax groups of the move's tax totals (changed in place)
+        :return: False (and nothing changed) when the gap is larger than that
+        """
+        currency = move.currency_id
+        units = round(abs(delta) / currency.rounding)
+        room = []
+        for group in sorted(groups, key=lambda group: abs(group["tax_amount_currency"]), reverse=True):
+            taxes = move.invoice_line_ids.tax_ids.filtered(lambda tax, group=group: tax.tax_group_id.id == group["id"])
+            room.append(
+                [group, sum(len(line.tax_ids & taxes) for line in move.invoice_line_ids)],
+            )
+        if units > sum(capacity for _group, capacity in room):
+            return False
+        step = currency.rounding if delta > 0 else -currency.rounding
+        while units:
+            for entry in room:
+                if units and entry[1]:
+                    entry[0]["tax_amount_currency"] = currency.round(entry[0]["tax_amount_currency"] + step)
+                    entry[1] -= 1
+                    units -= 1
         return True
 
     @api.model

@@ -1,9 +1,10 @@
 from odoo import _, api, models
 
+from ..ledger.issues import Issue
 from .ecommerce_builder_mixin import IMPORT_CONTEXT
 
 # discrepancy kinds the order builder raises and closes again once the difference is gone
-TOTAL_KINDS = ("amount_mismatch", "tax_mismatch")
+TOTAL_KINDS = ("amount_mismatch", "tax_mismatch", "overpayment")
 
 
 class EcommerceOrderBuilder(models.AbstractModel):
@@ -120,7 +121,7 @@ class EcommerceOrderBuilder(models.AbstractModel):
         invoices = self.env["ecommerce.invoice.builder"]._create_order_invoices(
             store, live_orders, live_sale_orders, [issues[index] for index in live]
         )
-        self._create_order_payments(store, live_orders, live_sale_orders, invoices)
+        self._create_order_payments(store, live_orders, live_sale_orders, invoices, [issues[index] for index in live])
         for index in live:
             order, sale_order = orders[index], sale_orders[index]
             self._record_failed_payments(store, order, sale_order)
@@ -167,7 +168,7 @@ class EcommerceOrderBuilder(models.AbstractModel):
             invoice = self.env["ecommerce.invoice.builder"]._sync_invoice(
                 store, order, sale_order, invoice_changed, issues
             )
-            self._sync_payments(store, order, sale_order, invoice)
+            self._sync_payments(store, order, sale_order, invoice, issues)
             self._sync_stock(store, order, sale_order)
             self._sync_order_refunds(store, order, sale_order)
             if order.is_cancelled:
@@ -198,26 +199,42 @@ class EcommerceOrderBuilder(models.AbstractModel):
     # ------------------------------------------------------------------
     # payments
     @api.model
-    def _sync_payments(self, store, order, sale_order, invoice):
+    def _sync_payments(self, store, order, sale_order, invoice, issues=None):
         """One posted payment per captured transaction, reconciled with the invoice; failures counted.
 
-        The invoice is reconciled with every payment of the order (also those of earlier
-        revisions, freed by an edit) and with its open credit notes.
+        A transaction whose id the store changed since the last revision keeps its payment
+        (``ecommerce.payment.builder._edited_transaction_payments``). The invoice is reconciled
+        with every payment of the order (also those of earlier revisions, freed by an edit) and
+        with its open credit notes.
+
+        :param list issues: ``ledger.issues.Issue`` to which an order paid beyond its total is added
 
         :rtype: account.payment
         """
         Payments = self.env["ecommerce.payment.builder"]
         payments = self.env["account.payment"]
-        plans = []
+        unbound = []
         for transaction in order.transactions:
             if transaction.is_captured_payment:
                 payment = Payments._transaction_payment(store, transaction.external_id)
                 if payment:
                     payments |= payment
                 else:
-                    plans.append(self._prepare_order_payment(store, order, sale_order, invoice, transaction))
+                    unbound.append(transaction)
+        edited = Payments._edited_transaction_payments(store, order, unbound)
+        plans = []
+        for transaction in unbound:
+            payment = edited.get(str(transaction.external_id))
+            if payment:
+                payments |= payment
+            else:
+                plans.append(self._prepare_order_payment(store, order, sale_order, invoice, transaction))
         new_payments = Payments._post_payments(store, plans)
         payments |= new_payments
+        if issues is not None:
+            # every receipt of the order counts, also those of transactions the store no longer lists
+            receipts = [payment for _binding, payment in Payments._order_receipts(store, order.name)]
+            issues.extend(self._overpayment_issues(order, payments.union(*receipts)))
         self._record_failed_payments(store, order, sale_order)
         if invoice:
             open_credit_notes = sale_order.invoice_ids.filtered(
@@ -227,10 +244,11 @@ class EcommerceOrderBuilder(models.AbstractModel):
         return payments
 
     @api.model
-    def _create_order_payments(self, store, orders, sale_orders, invoices):
+    def _create_order_payments(self, store, orders, sale_orders, invoices, issues=None):
         """The payments of the captured transactions of new orders, made, posted and reconciled at once.
 
         :param list invoices: per order, its invoice (``account.move``, may be empty)
+        :param list issues: per order, the ``ledger.issues.Issue`` to which an order paid beyond its total is added
         :return: per order, its payments
         :rtype: list[account.payment]
         """
@@ -254,10 +272,43 @@ class EcommerceOrderBuilder(models.AbstractModel):
         new_payments = Payments._post_payments(store, plans)
         for index, payment in zip(owners, new_payments, strict=True):
             per_order[index] |= payment
+        if issues is not None:
+            for order, payments, order_issues in zip(orders, per_order, issues, strict=True):
+                order_issues.extend(self._overpayment_issues(order, payments))
         Payments._reconcile_pairs(
             [(payments.move_id, invoice) for payments, invoice in zip(per_order, invoices, strict=True) if invoice]
         )
         return [payments & new_payments for payments in per_order]
+
+    @api.model
+    def _overpayment_issues(self, order, payments):
+        """An ``overpayment`` issue when the order's payments (in its currency) exceed its total.
+
+        :param order: canonical Order
+        :param payments: account.payment of the order (receipts of its captured transactions)
+        :rtype: list[ledger.issues.Issue]
+        """
+        currency = self._currency(order.currency)
+        paid = sum(payments.filtered(lambda payment: payment.currency_id == currency).mapped("amount"))
+        if currency.compare_amounts(paid, float(order.total)) <= 0:
+            return []
+        return [
+            Issue(
+                "overpayment",
+                _(
+                    "paid %(paid)s %(currency)s (%(count)s payments: %(references)s), beyond the order's total of "
+                    "%(total)s.",
+                    paid=currency.round(paid),
+                    currency=currency.name,
+                    count=len(payments),
+                    references=", ".join(payments.mapped(lambda payment: payment.payment_reference or payment.name)),
+                    total=order.total,
+                ),
+                expected=float(order.total),
+                found=paid,
+                currency=currency,
+            )
+        ]
 
     @api.model
     def _record_failed_payments(self, store, order, sale_order):

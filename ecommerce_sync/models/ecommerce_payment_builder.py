@@ -52,6 +52,88 @@ class EcommercePaymentBuilder(models.AbstractModel):
         }
 
     @api.model
+    def _order_receipts(self, store, order_name):
+        """The receipts booked for the transactions of a store order (cancelled ones left out).
+
+        :param str order_name: the store's order number (the transactions' bindings name it)
+        :return: ``(ecommerce.binding, account.payment)`` pairs
+        :rtype: list
+        """
+        bindings = self.env["ecommerce.binding"].search(
+            [
+                ("store_id", "=", store.id),
+                ("kind", "=", "transaction"),
+                ("external_name", "=", order_name),
+                ("res_model", "=", "account.payment"),
+            ]
+        )
+        return [
+            (binding, payment)
+            for binding in bindings
+            if (payment := binding._record()) and payment.payment_type == "inbound" and payment.state != "canceled"
+        ]
+
+    @api.model
+    def _edited_transaction_payments(self, store, order, transactions):
+        """The payments of earlier revisions of ``order`` that ``transactions`` (not bound yet) are.
+
+        A store may fill in or correct a payment's transaction id after the fact (the gateway's id
+        of an order paid earlier): the payment is the same, found again by the order, its kind (a receipt)
+        and its gateway (its journal and memo), among the order's payments whose transaction the order no
+        longer lists, of the same amount (another amount is another payment). Each one found is bound to its new
+        transaction id and takes its reference.
+
+        :param order: canonical Order
+        :param list transactions: canonical captured Transaction of the order without a payment
+        :return: ``{transaction external id: account.payment}`` of the transactions found again
+        :rtype: dict
+        """
+        if not transactions:
+            return {}
+        listed = {str(transaction.external_id) for transaction in order.transactions}
+        orphans = [
+            (binding, payment)
+            for binding, payment in self._order_receipts(store, order.name)
+            if binding.external_id not in listed
+        ]
+        found = {}
+        for transaction in transactions:
+            journal = store._payment_journal(transaction.gateway)
+            memo = self._transaction_memo(order.name, transaction.gateway)
+            candidates = [
+                (binding, payment)
+                for binding, payment in orphans
+                if payment.journal_id == journal
+                and payment.memo == memo
+                and payment.currency_id.name == transaction.currency
+                and not payment.currency_id.compare_amounts(payment.amount, float(transaction.amount))
+            ]
+            if not candidates:
+                continue
+            binding, payment = candidates[0]
+            orphans.remove((binding, payment))
+            previous = binding.external_id
+            binding.write({"external_id": str(transaction.external_id), "synced_at": fields.Datetime.now()})
+            # the reference alone: it is on no journal item (their labels are the memo), and Odoo's
+            # payment-to-entry synchronisation would rewrite the posted, reconciled entry for it
+            payment._write({"payment_reference": transaction.reference or transaction.external_id})
+            payment.invalidate_recordset(["payment_reference"])
+            payment.message_post(
+                body=_(
+                    "The store's transaction of this payment is now %(new)s (was %(old)s).",
+                    new=transaction.external_id,
+                    old=previous,
+                )
+            )
+            found[str(transaction.external_id)] = payment
+        return found
+
+    @api.model
+    def _transaction_memo(self, name, gateway):
+        """The memo of a transaction's payment: the order's name and the gateway."""
+        return " ".join(part for part in (name, gateway) if part)
+
+    @api.model
     def _prepare_transaction_plan(
         self, transaction, moment, partner, document, name, external_name=None, payment_type="inbound"
     ):
@@ -70,7 +152,7 @@ class EcommercePaymentBuilder(models.AbstractModel):
             currency=transaction.currency,
             date=self._store_date(moment),
             partner=partner,
-            memo=" ".join(part for part in (name, transaction.gateway) if part),
+            memo=self._transaction_memo(name, transaction.gateway),
             reference=transaction.reference or transaction.external_id,
             payment_type=payment_type,
             gateway=transaction.gateway,

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
@@ -220,6 +220,7 @@ class EcommerceStockBuilder(models.AbstractModel):
             lines = self.env["sale.order.line"].union(*(sale_lines[key] for key in quantities))
             deliveries = self._deliveries_of(sale_order, pickings, lines)
             self._note_fulfillment(deliveries, fulfillment)
+            self._date_and_carrier(store, pickings, deliveries, fulfillment)
             Binding._bind(
                 store,
                 "fulfillment",
@@ -286,6 +287,41 @@ class EcommerceStockBuilder(models.AbstractModel):
         return lines.move_ids.filtered(
             lambda move: move.state == "done" and move.location_dest_id.usage == "customer"
         ).picking_id.sorted("date_done")[-1:]
+
+    @api.model
+    def _date_and_carrier(self, store, validated, deliveries, fulfillment):
+        """The store's shipment on the transfers: its date and its carrier.
+
+        The transfers this fulfilment validated are done when the store shipped (``date_done``
+        and their moves' dates; never later than now); the deliveries take the carrier the store
+        named (``carrier_id``, see :meth:`_store_carrier`) when they have none.
+        """
+        shipped_at = self._to_naive(fulfillment.created_at)
+        if shipped_at:
+            shipped_at = min(shipped_at, fields.Datetime.now())
+            validated.write({"date_done": shipped_at})
+            validated.move_ids.filtered(lambda move: move.state == "done").write({"date": shipped_at})
+            validated.move_line_ids.filtered(lambda line: line.state == "done").write({"date": shipped_at})
+        carrier = self._store_carrier(store, fulfillment.tracking_company)
+        if carrier:
+            deliveries.filtered(lambda picking: not picking.carrier_id).write({"carrier_id": carrier.id})
+
+    @api.model
+    def _store_carrier(self, store, name):
+        """The delivery method of a carrier the store names, found by name among the store's, or created
+        (on the store's shipping product, priced at nothing: the store charged the shipping).
+
+        :rtype: delivery.carrier
+        """
+        name = (name or "").strip()
+        Carrier = self.env["delivery.carrier"].sudo()
+        product = store.shipping_product_id
+        if not name or not product:
+            return Carrier
+        carrier = Carrier.with_context(active_test=False).search(
+            [("name", "=ilike", name), ("product_id", "=", product.id)], limit=1
+        )
+        return carrier or Carrier.create({"name": name, "product_id": product.id, "delivery_type": "fixed"})
 
     @api.model
     def _note_fulfillment(self, pickings, fulfillment):

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..connector import get_connector_class
+
 
 class EcommerceStoreAccounting(models.AbstractModel):
     """The store's bookkeeping: its accounts, journals, sales team and service products.
@@ -73,6 +75,10 @@ class EcommerceStoreAccounting(models.AbstractModel):
         help="Outstanding receipts account of the clearing journal. Its balance is what the platform owes the "
         "company: transactions not paid out yet.",
     )
+    payouts_supported = fields.Boolean(
+        compute="_compute_payouts_supported",
+        help="Whether the store's platform reports its payouts (the transfers that empty the clearing account).",
+    )
     payout_journal_id = fields.Many2one(
         "account.journal",
         "Payout Bank Journal",
@@ -130,6 +136,30 @@ class EcommerceStoreAccounting(models.AbstractModel):
     def _compute_clearing_account_id(self):
         for store in self:
             store.clearing_account_id = store.clearing_journal_id.inbound_payment_method_line_ids.payment_account_id[:1]
+
+    @api.depends("platform")
+    def _compute_payouts_supported(self):
+        for store in self:
+            store.payouts_supported = "payouts" in store._platform_flows()
+
+    def _platform_flows(self):
+        """The flows the store's connector can pull (none when no installed addon provides the platform)."""
+        self.ensure_one()
+        try:
+            return get_connector_class(self.platform).flows
+        except KeyError:
+            return ()
+
+    def _clearing_note(self):
+        """What the clearing account of a store without payouts is waiting for."""
+        return _(
+            "%(platform)s reports no payouts: this account keeps what the customers of %(store)s paid until "
+            "the money is matched with the bank. Connect the payment platform that pays the money out (as a "
+            "store of its own, its payouts then empty this account), or reconcile this account with the bank "
+            "statements by hand.",
+            platform=dict(self._fields["platform"]._description_selection(self.env)).get(self.platform, self.platform),
+            store=self.name,
+        )
 
     # ------------------------------------------------------------------
     def _accounting_ready(self):
@@ -264,6 +294,8 @@ class EcommerceStoreAccounting(models.AbstractModel):
         (journal.inbound_payment_method_line_ids | journal.outbound_payment_method_line_ids).write(
             {"payment_account_id": account.id}
         )
+        if not self.payouts_supported:
+            account.note = self._clearing_note()
         return account
 
     def _create_service_product(self, name):

@@ -65,24 +65,7 @@ class LedgerCommon(AccountTestInvoicingCommon):
         )
         tax_group = cls.env["account.tax.group"].create({"name": "Sales tax 6.25%", "company_id": cls.company.id})
         cls.tax_account = cls.company_data["default_account_tax_sale"][:1]
-        cls.sales_tax = cls.env["account.tax"].create(
-            {
-                "name": "State sales tax 6.25%",
-                "amount": 6.25,
-                "amount_type": "percent",
-                "type_tax_use": "sale",
-                "tax_group_id": tax_group.id,
-                "company_id": cls.company.id,
-                "invoice_repartition_line_ids": [
-                    Command.create({"repartition_type": "base"}),
-                    Command.create({"repartition_type": "tax", "account_id": cls.tax_account.id}),
-                ],
-                "refund_repartition_line_ids": [
-                    Command.create({"repartition_type": "base"}),
-                    Command.create({"repartition_type": "tax", "account_id": cls.tax_account.id}),
-                ],
-            }
-        )
+        cls.sales_tax = cls.create_sale_tax("State sales tax 6.25%", 6.25, tax_group)
         cls.env["ecommerce.tax.mapping"].create(
             {"store_id": cls.store.id, "external_key": "US-STATE", "tax_id": cls.sales_tax.id}
         )
@@ -100,6 +83,30 @@ class LedgerCommon(AccountTestInvoicingCommon):
         )
         cls.env["ecommerce.tax.mapping"].create(
             {"store_id": cls.store.id, "external_key": "FR-VAT-20", "tax_id": cls.vat.id}
+        )
+
+    @classmethod
+    def create_sale_tax(cls, name, amount, group, **values):
+        """A sales tax of the company (percent), booked on the sales tax account on invoices and refunds."""
+
+        def repartition():
+            return [
+                Command.create({"repartition_type": "base"}),
+                Command.create({"repartition_type": "tax", "account_id": cls.tax_account.id}),
+            ]
+
+        return cls.env["account.tax"].create(
+            {
+                "name": name,
+                "amount": amount,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "tax_group_id": group.id,
+                "company_id": cls.company.id,
+                "invoice_repartition_line_ids": repartition(),
+                "refund_repartition_line_ids": repartition(),
+                **values,
+            }
         )
 
     @classmethod

@@ -204,3 +204,23 @@ class TestLedgerPayouts(LedgerCommon):
         self.assertIn("bt-2 settles 80.00 USD", mismatch.message)
         self.assertIn("0.19", mismatch.message, "what stays open on the clearing account is said")
         self.assertEqual(self.balance(self.clearing), 0.19)
+
+    def test_fee_lines_name_the_store_order_number_and_what_the_fee_is_for(self):
+        self.handle(self.us_order("5701000002817", name="#1003"))
+        lines = [
+            PayoutLine(
+                "bt-7", "charge", D("80.19"), D("2.63"), D("77.56"), "USD", "5701000002817", "t-5701000002817",
+                description="charge",
+            ),
+            PayoutLine("bt-8", "adjustment", D("0"), D("1.50"), D("-1.50"), "USD", description="adjustment: reserve"),
+        ]  # fmt: skip
+        self.handle(self.payout(amount="76.06", lines=lines))
+        fee_lines = self.env["account.move.line"].search(
+            [("account_id", "=", self.store.fee_account_id.id), ("parent_state", "=", "posted")], order="balance desc"
+        )
+        self.assertEqual(
+            fee_lines.mapped("name"),
+            ["Payment processing fee on the payment of order #1003", "Platform fee (adjustment: reserve)"],
+        )
+        self.assertEqual(fee_lines.mapped("balance"), [2.63, 1.5])
+        self.assertEqual(self.balance(self.clearing), 0.0)

@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from .common_stock import EcommerceStockCommon
+from .common_stock import T0, EcommerceStockCommon
 
 
 @tagged("post_install", "-at_install")
@@ -159,3 +159,26 @@ class TestStockFulfillment(EcommerceStockCommon):
         self.builder._cancel_undelivered(self.store, order, {"L1": 3})
         self.assertFalse(self.deliveries(order).move_ids.filtered(lambda move: move.state != "cancel"))
         self.assertEqual(self.level(self.product_a), 5)
+
+    def test_deliveries_take_the_stores_shipment_date_and_carrier(self):
+        self.count_stock(self.product_a, 5)
+        order = self.store_order([(self.product_a, 3, "L1")])
+        first = self.fulfillment("F1", [("L1", 2)], minutes=7, tracking="1Z001", carrier="UPS")
+        second = self.fulfillment("F2", [("L1", 1)], minutes=9, tracking="1Z002", carrier="ups")
+        self.builder._sync_fulfillments(self.store, self.order_record(fulfillments=[first, second]), order)
+
+        delivery, backorder = self.deliveries(order)
+        shipped_at = T0.replace(minute=7, tzinfo=None)
+        self.assertRecordValues(
+            delivery | backorder,
+            [
+                {"state": "done", "date_done": shipped_at, "carrier_tracking_ref": "1Z001"},
+                {"state": "done", "date_done": T0.replace(minute=9, tzinfo=None), "carrier_tracking_ref": "1Z002"},
+            ],
+        )
+        self.assertEqual(set(delivery.move_ids.mapped("date")), {shipped_at})
+        carrier = delivery.carrier_id
+        self.assertEqual(carrier.name, "UPS")
+        self.assertEqual(backorder.carrier_id, carrier, "the store's carrier is found again by name")
+        self.assertEqual(carrier.product_id, self.store.shipping_product_id)
+        self.assertEqual(self.env["delivery.carrier"].search_count([("name", "=ilike", "ups")]), 1)
