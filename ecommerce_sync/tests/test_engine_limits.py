@@ -67,6 +67,20 @@ class TestEngineLimits(EcommerceSyncCommon):
         self.assertGreater(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers)
         self.assertEqual(self.store.last_sync_result, "ok")
 
+    def test_quick_records_do_not_size_the_next_slice_beyond_the_known_pace(self):
+        """Records already booked go fast; the slice after them is still sized at the pace known before."""
+        clock = StepClock(0.0)
+        deadline = Deadline(60, clock=clock)
+        sizes = []
+        for batch in deadline.batches(list(range(200)), pace=1.0):
+            sizes.append(len(batch))
+            # the first slice re-reads records booked before (skipped at once), the next ones book
+            clock.now += len(batch) * (0.01 if len(sizes) == 1 else 1.0)
+        self.assertEqual(sizes[0], 30, "half of the 60 s at one second a record")
+        self.assertLessEqual(sizes[1], 30, "not the hundred that the skipped records' pace would allow")
+        self.assertLessEqual(clock.now, 60, "no slice ends after the deadline")
+        self.assertLess(sum(sizes), 200, "the rest waits for the next run")
+
     def test_sync_now_answers_with_what_it_did_and_triggers_the_rest(self):
         self.add_variants(9)
         self.store.page_budget = 1

@@ -92,9 +92,9 @@ class Deadline:
         """``items`` in consecutive slices, each sized to end well before the deadline.
 
         Each slice has as many items as half the time left allows at the pace of the slices
-        before (at most ``largest``); the first one at ``pace`` (seconds an item took last time)
-        when known, else ``first`` items. No slice is started that would not end in time: the
-        caller compares what it handled with ``items`` to know.
+        before (at most ``largest``), never faster than ``pace`` (seconds an item took last time)
+        when known; the first one ``first`` items when no pace is known. No slice is started that
+        would not end in time: the caller compares what it handled with ``items`` to know.
         """
         position, per_item = 0, pace
         while position < len(items):
@@ -107,6 +107,7 @@ class Deadline:
             batch = items[position : position + size]
             yield batch
             position += len(batch)
-            per_item = self.pace = (self.clock() - started) / len(batch)
+            # never faster than the pace known before: records skipped (already booked) are quick
+            per_item = self.pace = max((self.clock() - started) / len(batch), pace or 0)
             if position < len(items) and self.expired(reserve=per_item * min(size, len(items) - position)):
                 return
