@@ -72,6 +72,8 @@ class EcommerceSyncEngine(models.AbstractModel):
         return {
             "Order": self.env["ecommerce.order.builder"]._import_orders,
             "Refund": self.env["ecommerce.refund.builder"]._import_refunds,
+            "Payout": self.env["ecommerce.payout.builder"]._import_payouts,
+            "StockLevel": self.env["ecommerce.stock.compare"]._import_stock_levels,
         }
 
     @api.model
