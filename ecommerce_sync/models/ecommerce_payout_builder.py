@@ -50,11 +50,26 @@ class EcommercePayoutBuilder(models.AbstractModel):
 
     # ------------------------------------------------------------------
     @api.model
-    def _import_payout(self, store, payout):
+    def _import_payouts(self, store, payouts):
+        """Handle the canonical payouts of a page: the payments their lines settle are looked up at
+        once, then each payout is booked in turn (a payout sees the transfers the ones before made).
+
+        :return: per payout, "created", "updated" or "skipped"
+        :rtype: list[str]
+        """
+        payments = self.env["ecommerce.payment.builder"]._transaction_payments(
+            store, [external_id for payout in payouts for external_id in self._settled_transaction_ids(payout)]
+        )
+        return [self._import_payout(store, payout, payments=payments) for payout in payouts]
+
+    @api.model
+    def _import_payout(self, store, payout, payments=None):
         """Handle one canonical payout.
 
         :param store: ecommerce.store
         :param payout: canonical Payout
+        :param dict payments: ``{transaction external id: account.payment}`` looked up for the page
+            (the payout's own are looked up when None)
         :return: "created", "updated" or "skipped"
         :raise UserError: when a settled transaction is not in Odoo yet, or
             the store has no payout bank journal
@@ -82,7 +97,7 @@ class EcommercePayoutBuilder(models.AbstractModel):
             raise UserError(_("The store %(store)s has no payout bank journal: set it on the store.", store=store.name))
         issues = []
         date = self._store_date(payout.date)
-        settled = self._settled_payments(store, payout, issues)
+        settled = self._settled_payments(store, payout, issues, payments=payments)
         clearing_lines = self.env["account.move.line"]
         clearing_lines |= self._clearing_lines(store, settled)
         clearing_lines |= self._convert_foreign_payments(store, payout, settled, date)
@@ -108,14 +123,28 @@ class EcommercePayoutBuilder(models.AbstractModel):
     # ------------------------------------------------------------------
     # what the payout settles
     @api.model
-    def _settled_payments(self, store, payout, issues):
+    def _settled_transaction_ids(self, payout):
+        """The store transactions the charge and refund lines of ``payout`` name."""
+        return [
+            line.transaction_external_id
+            for line in payout.lines
+            if line.kind in SETTLED_KINDS and line.transaction_external_id
+        ]
+
+    @api.model
+    def _settled_payments(self, store, payout, issues, payments=None):
         """The Odoo payment of each charge and refund line of the payout.
 
         :param list issues: collects ``ledger.issues.Issue``
+        :param dict payments: ``{transaction external id: account.payment}`` (looked up at once
+            for the payout's lines when None)
         :rtype: list[ledger.plans.Settlement]
         :raise UserError: when some are not imported yet
         """
-        Payments = self.env["ecommerce.payment.builder"]
+        if payments is None:
+            payments = self.env["ecommerce.payment.builder"]._transaction_payments(
+                store, self._settled_transaction_ids(payout)
+            )
         settled, missing = [], []
         used = self.env["account.payment"]
         for line in payout.lines:
@@ -123,7 +152,7 @@ class EcommercePayoutBuilder(models.AbstractModel):
                 continue
             payment = self.env["account.payment"]
             if line.transaction_external_id:
-                payment = Payments._transaction_payment(store, line.transaction_external_id)
+                payment = payments.get(str(line.transaction_external_id), payment)
             if not payment and line.order_external_id:
                 payment = self._payment_by_order(store, line, used)
             if not payment:

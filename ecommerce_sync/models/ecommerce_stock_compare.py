@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.osv import expression
 
 from ..tools import SyncRun
 
@@ -111,10 +112,15 @@ class EcommerceStockCompare(models.AbstractModel):
             expected=store_level,
             found=odoo_level,
         )
-        correction = store.stock_drift_correction
-        if correction == "always" or (correction == "lower" and store_level > odoo_level):
+        if self._corrects(store, store_level, odoo_level):
             self.env["ecommerce.stock.push"]._queue({store.id: [link.product_id.id]})
         return True
+
+    @api.model
+    def _corrects(self, store, store_level, odoo_level):
+        """Whether the store's drift correction sends Odoo's level over a differing store level."""
+        correction = store.stock_drift_correction
+        return correction == "always" or (correction == "lower" and store_level > odoo_level)
 
     @api.model
     def _import_stock_level(self, store, level):
@@ -126,28 +132,59 @@ class EcommerceStockCompare(models.AbstractModel):
 
         :return: "updated" when the level differs, else "skipped"
         """
+        return self._import_stock_levels(store, [level])[0]
+
+    @api.model
+    def _import_stock_levels(self, store, levels):
+        """Engine batch handler of StockLevel records: :meth:`_import_stock_level` for a page.
+
+        The page's variants, the levels already on their way and Odoo's levels are looked up
+        once; the levels are then compared in turn (a level a correction queued is on its way
+        for the levels after it).
+
+        :return: per level, "updated" when it differs, else "skipped"
+        :rtype: list[str]
+        """
+        outcomes = ["skipped"] * len(levels)
         location = store.stock_platform_location_id
-        if not store.sync_stock or (location and level.location_external_id and level.location_external_id != location):
-            return "skipped"
-        keys = [("external_id", "=", level.variant_external_id)] if level.variant_external_id else []
-        if level.inventory_item_id:
-            keys = [*(["|"] if keys else []), *keys, ("inventory_item_id", "=", level.inventory_item_id)]
-        if not keys:
-            return "skipped"
-        links = store._stock_links(extra_domain=keys)
+        wanted = [
+            index
+            for index, level in enumerate(levels)
+            if store.sync_stock
+            and (level.variant_external_id or level.inventory_item_id)
+            and not (location and level.location_external_id and level.location_external_id != location)
+        ]
+        if not wanted:
+            return outcomes
+        variant_ids = list({levels[index].variant_external_id for index in wanted} - {"", None})
+        item_ids = list({levels[index].inventory_item_id for index in wanted} - {"", None})
+        keys = [[("external_id", "in", variant_ids)]] if variant_ids else []
+        keys += [[("inventory_item_id", "in", item_ids)]] if item_ids else []
+        links = store._stock_links(extra_domain=expression.OR(keys))
         if not links:
-            return "skipped"
+            return outcomes
         self.env.cr.flush()
-        on_its_way = (
+        pushes = (
             self.env["ecommerce.stock.push"]
             .sudo()
-            .search_count([("store_id", "=", store.id), ("product_id", "in", links.product_id.ids)])
+            .search([("store_id", "=", store.id), ("product_id", "in", links.product_id.ids)])
         )
-        if on_its_way:
-            return "skipped"
-        levels = store._stock_levels(links.product_id)
-        outcome = "skipped"
-        for link in links:
-            if self._check_level(store, link, level.available, levels[link.product_id]):
-                outcome = "updated"
-        return outcome
+        on_its_way = set(pushes.product_id.ids)
+        odoo_levels = store._stock_levels(links.product_id)
+        for index in wanted:
+            level = levels[index]
+            level_links = links.filtered(
+                lambda link, level=level: (
+                    (level.variant_external_id and link.external_id == level.variant_external_id)
+                    or (level.inventory_item_id and link.inventory_item_id == level.inventory_item_id)
+                )
+            )
+            if not level_links or on_its_way & set(level_links.product_id.ids):
+                continue
+            for link in level_links:
+                odoo_level = odoo_levels[link.product_id]
+                if self._check_level(store, link, level.available, odoo_level):
+                    outcomes[index] = "updated"
+                    if self._corrects(store, level.available, odoo_level):
+                        on_its_way.add(link.product_id.id)
+        return outcomes

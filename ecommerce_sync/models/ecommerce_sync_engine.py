@@ -6,7 +6,6 @@ from odoo import _, api, fields, models
 
 from ..connector import ConnectorError
 from ..tools import RUN_ERRORS, TRANSACTION_ERRORS, Deadline, RunAborted, RunInterrupted, SyncRun
-from ..tools.deadline import FIRST_BATCH
 from .ecommerce_builder_mixin import IMPORT_CONTEXT, batch_memo
 
 _logger = logging.getLogger(__name__)
@@ -72,6 +71,8 @@ class EcommerceSyncEngine(models.AbstractModel):
         return {
             "Order": self.env["ecommerce.order.builder"]._import_orders,
             "Refund": self.env["ecommerce.refund.builder"]._import_refunds,
+            "Payout": self.env["ecommerce.payout.builder"]._import_payouts,
+            "StockLevel": self.env["ecommerce.stock.compare"]._import_stock_levels,
         }
 
     @api.model
@@ -227,9 +228,9 @@ class EcommerceSyncEngine(models.AbstractModel):
                     cursor = page.cursor
                     self._store_cursor(store, flow, cursor)
                 run.note(pages=pages, cursor_after=cursor)
-                # the next page starts with a small batch: time for it at the pace of this one
+                # the next page's first slice is sized to the time left: room for two records at this pace
                 pace = deadline.pace or pace
-                reserve = (pace or 0) * FIRST_BATCH * 1.5
+                reserve = (pace or 0) * 2
                 if advancing >= max_pages or deadline.expired(reserve=reserve):
                     run.note(more_pending=page.more is not False)
                     break

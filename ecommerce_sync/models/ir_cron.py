@@ -8,13 +8,13 @@ class IrCron(models.Model):
 
     @classmethod
     def _process_job(cls, db, cron_cr, job):
-        """Tell the sync's deadlines when the worker started its run of back-to-back jobs.
+        """Tell the sync's deadlines when the worker started its run of jobs.
 
-        A cron worker runs every due job of a database in one go, under one time limit: a sync job
-        that starts after the others counts its time from the first of them (see
+        A cron worker runs every due job of a database in one go (one ``cron_cr``), under one time
+        limit: a sync job that starts after the others counts its time from the first of them (see
         ``tools.deadline.Deadline.for_cron``).
         """
-        deadline.job_started()
+        deadline.job_started(cron_cr)
         try:
             return super()._process_job(db, cron_cr, job)
         finally:

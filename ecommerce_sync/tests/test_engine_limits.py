@@ -1,6 +1,8 @@
 """Units of work bounded in time; database errors and poison records."""
 
 import json
+import threading
+import time
 from unittest.mock import patch
 
 import psycopg2.errors
@@ -9,7 +11,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import config
 
-from ..tools import Deadline
+from ..tools import Deadline, deadline
 from .common import EcommerceSyncCommon
 
 
@@ -66,6 +68,53 @@ class TestEngineLimits(EcommerceSyncCommon):
         self.assertLess(len(self.links()), 9)
         self.assertGreater(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers)
         self.assertEqual(self.store.last_sync_result, "ok")
+
+    def test_quick_records_do_not_size_the_next_slice_beyond_the_known_pace(self):
+        """Records already booked go fast; the slice after them is still sized at the pace known before."""
+        clock = StepClock(0.0)
+        deadline = Deadline(60, clock=clock)
+        sizes = []
+        for batch in deadline.batches(list(range(200)), pace=1.0):
+            sizes.append(len(batch))
+            # the first slice re-reads records booked before (skipped at once), the next ones book
+            clock.now += len(batch) * (0.01 if len(sizes) == 1 else 1.0)
+        self.assertEqual(sizes[0], 30, "half of the 60 s at one second a record")
+        self.assertLessEqual(sizes[1], 30, "not the hundred that the skipped records' pace would allow")
+        self.assertLessEqual(clock.now, 60, "no slice ends after the deadline")
+        self.assertLess(sum(sizes), 200, "the rest waits for the next run")
+
+    def test_a_job_run_again_at_once_has_a_whole_time_limit(self):
+        """A sync job that triggers itself when its time is up runs again with a new budget, not none."""
+        self.addCleanup(deadline._JOBS.__dict__.clear)
+        env = self.env(context=dict(self.env.context, cron_id=1))
+        run, again = object(), object()
+        with patch.dict(config.options, {"limit_time_real_cron": 60, "workers": 2}):
+            deadline.job_started(run)
+            deadline._JOBS.after = deadline._JOBS.started = time.monotonic() - 40  # the run went on 40 s
+            self.assertTrue(Deadline.for_cron(env).expired(), "half of 60 s is spent")
+            deadline.job_ended()
+            # the job triggered itself: the worker reported to its watchdog and runs it again at once
+            deadline.job_started(again)
+            self.assertGreater(Deadline.for_cron(env).remaining(), 25)
+            started = deadline._JOBS.started
+            deadline.job_started(again)  # the next job of the same run shares its limit
+            self.assertEqual(deadline._JOBS.started, started)
+
+            # a run the worker starts after a long idle sleep: the watchdog counted the sleep
+            deadline._JOBS.ended = time.monotonic() - 500
+            deadline.job_started(object())
+        with patch.dict(config.options, {"limit_time_real_cron": 300, "workers": 2}):
+            self.assertAlmostEqual(Deadline.for_cron(env).elapsed(), deadline.CRON_SLEEP, delta=2)
+
+        # a cron thread of the threaded server counts from the start Odoo noted on it
+        thread = threading.current_thread()
+        with (
+            patch.dict(config.options, {"limit_time_real_cron": 60, "workers": 0}),
+            patch.object(thread, "type", "cron", create=True),
+            patch.object(thread, "start_time", time.time() - 15, create=True),
+        ):
+            self.assertAlmostEqual(Deadline.for_cron(env).elapsed(), 15, delta=2)
+        self.assertAlmostEqual(Deadline.for_cron(self.env).elapsed(), 0, delta=2, msg="outside a cron worker")
 
     def test_sync_now_answers_with_what_it_did_and_triggers_the_rest(self):
         self.add_variants(9)

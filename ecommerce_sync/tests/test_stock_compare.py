@@ -4,6 +4,7 @@ from decimal import Decimal
 from odoo.tests import tagged
 
 from odoo.addons.ecommerce_sync.connector import WebhookEvent
+from odoo.addons.ecommerce_sync.connector.records import StockLevel
 
 from .common_stock import EcommerceStockCommon
 
@@ -140,3 +141,34 @@ class TestStockCompare(EcommerceStockCommon):
         self.webhook("d-1", "vc", 3)
         self.assertFalse(self.drifts())
         self.assertEqual(self.queued().product_id, self.product_c)
+
+    def test_a_page_of_levels_compares_as_level_by_level(self):
+        """A pulled page of levels handled as one batch: the outcomes, drifts and corrections of one by one."""
+        self.store.stock_drift_correction = "always"
+        self.count_stock(self.product_d, 1)  # queued, not sent yet
+        page = [
+            StockLevel("va", Decimal(9), "loc-1"),  # drifts: corrected
+            StockLevel("va", Decimal(7), "loc-1"),  # the correction is on its way
+            StockLevel("vb", Decimal(4), "loc-1"),  # agrees
+            StockLevel("vc", Decimal(50), "loc-2"),  # another location of the store
+            StockLevel("v-unknown", Decimal(1), "loc-1"),
+            StockLevel("vd", Decimal(8), "loc-1"),  # a level on its way
+        ]
+
+        def compare(batched):
+            savepoint = self.env.cr.savepoint()
+            try:
+                if batched:
+                    outcomes = self.engine._handle_record_lists(self.store, [[level] for level in page])
+                else:
+                    outcomes = [self.engine._handle_records(self.store, [level]) for level in page]
+                drifts = sorted((drift.external_id, drift.expected, drift.found) for drift in self.drifts())
+                return outcomes, drifts, sorted(self.queued().product_id.mapped("default_code"))
+            finally:
+                savepoint.close(rollback=True)
+
+        one_by_one = compare(batched=False)
+        self.assertEqual(one_by_one[0], ["updated", "skipped", "skipped", "skipped", "skipped", "skipped"])
+        self.assertEqual(one_by_one[1], [("va", 9, 5)])
+        self.assertEqual(one_by_one[2], ["SKU-A", "SKU-D"])
+        self.assertEqual(compare(batched=True), one_by_one)

@@ -1,6 +1,9 @@
 """How long a unit of work may run: well inside the time limit Odoo runs it under."""
 
+import threading
 import time
+
+import psutil
 
 from odoo import http
 from odoo.tools import config
@@ -17,23 +20,48 @@ REQUEST_BUDGET = 10
 FIRST_BATCH = 10
 LARGEST_BATCH = 100
 
-#: a pause longer than this between two scheduled jobs means the worker slept (and told Odoo's
-#: watchdog it is alive) in between
-JOB_GAP = 2.0
-#: when the worker's current run of back-to-back scheduled jobs started, and when its last job ended
-_JOBS = {"started": None, "ended": None}
+#: the longest a prefork cron worker sleeps between two runs of jobs (Odoo's ``SLEEP_INTERVAL`` and
+#: its jitter): its watchdog counts that sleep too
+CRON_SLEEP = 70
+#: the current run of jobs of this worker: the cursor its jobs share, when the run started, and when
+#: the last job before it ended
+_JOBS = threading.local()
 
 
-def job_started():
-    """Note the start of a scheduled job (``ir.cron._process_job``)."""
-    now = time.monotonic()
-    if _JOBS["started"] is None or _JOBS["ended"] is None or now - _JOBS["ended"] > JOB_GAP:
-        _JOBS["started"] = now
-    _JOBS["ended"] = None
+def job_started(cron_cr):
+    """Note the start of a scheduled job (``ir.cron._process_job``) run with the worker's ``cron_cr``.
+
+    The jobs a worker runs in one go (Odoo's ``_process_jobs``) share that cursor and one time limit.
+    """
+    if getattr(_JOBS, "cursor", None) is not cron_cr:
+        _JOBS.cursor = cron_cr
+        _JOBS.started = time.monotonic()
+        _JOBS.after = getattr(_JOBS, "ended", None)
 
 
 def job_ended():
-    _JOBS["ended"] = time.monotonic()
+    _JOBS.ended = time.monotonic()
+
+
+def jobs_started():
+    """When the time limit of the worker's run of jobs began to count (``time.monotonic()``), or None.
+
+    A cron thread (threaded server) counts from the start Odoo noted on it. A prefork cron worker's
+    watchdog counts from its last report, made after its previous run of jobs and before it slept:
+    no earlier than the end of the last job before (or the worker's start), and no later than a full
+    sleep before this run.
+    """
+    thread = threading.current_thread()
+    thread_start = getattr(thread, "start_time", None)
+    if thread_start and getattr(thread, "type", None) == "cron":
+        return time.monotonic() - (time.time() - thread_start)
+    started = getattr(_JOBS, "started", None)
+    if started is None or not config.get("workers"):
+        return started
+    after = getattr(_JOBS, "after", None)
+    if after is None:
+        after = time.monotonic() - (time.time() - psutil.Process().create_time())
+    return max(after, started - CRON_SLEEP)
 
 
 def time_limit(cron=False):
@@ -78,16 +106,16 @@ class Deadline:
 
     @classmethod
     def for_cron(cls, env):
-        """A share of the scheduled actions' limit, counted from the start of the worker's run of jobs.
+        """A share of the scheduled actions' limit, counted as Odoo counts it (see :func:`jobs_started`).
 
         A cron worker runs every due job of a database, and every batch of a job that reports
-        progress, one after the other under one time limit: a job counts its time from the first
-        of them (outside a cron worker, from now).
+        progress, one after the other under one time limit: a job counts its time from the start of
+        that run of jobs (outside a cron worker, from now). A job the worker runs again at once
+        (triggered) is a new run, with a new limit.
         """
         seconds = time_limit(cron=True) * SHARE
-        if not env.context.get("cron_id") or _JOBS["started"] is None:
-            return cls(seconds)
-        return cls(seconds, started=_JOBS["started"])
+        started = jobs_started() if env.context.get("cron_id") else None
+        return cls(seconds) if started is None else cls(seconds, started=started)
 
     def elapsed(self):
         return self.clock() - self.started
@@ -103,9 +131,9 @@ class Deadline:
         """``items`` in consecutive slices, each sized to end well before the deadline.
 
         Each slice has as many items as half the time left allows at the pace of the slices
-        before (at most ``largest``); the first one at ``pace`` (seconds an item took last time)
-        when known, else ``first`` items. No slice is started that would not end in time: the
-        caller compares what it handled with ``items`` to know.
+        before (at most ``largest``), never faster than ``pace`` (seconds an item took last time)
+        when known; the first one ``first`` items when no pace is known. No slice is started that
+        would not end in time: the caller compares what it handled with ``items`` to know.
         """
         position, per_item = 0, pace
         while position < len(items):
@@ -118,6 +146,7 @@ class Deadline:
             batch = items[position : position + size]
             yield batch
             position += len(batch)
-            per_item = self.pace = (self.clock() - started) / len(batch)
+            # never faster than the pace known before: records skipped (already booked) are quick
+            per_item = self.pace = max((self.clock() - started) / len(batch), pace or 0)
             if position < len(items) and self.expired(reserve=per_item * min(size, len(items) - position)):
                 return
