@@ -384,6 +384,8 @@ class Order:
     source_name: str = ""
     shop_currency: str = ""
     shop_total: Decimal | None = None
+    #: the store's location (register, shop) that took the order, when the platform has several
+    location_external_id: str = ""
 
     @property
     def revision(self):
