@@ -190,7 +190,7 @@ class SquareConnector(Connector):
                     if isinstance(order, dict):
                         positions[stream] = later(positions[stream], order.get("updated_at"))
                 more = bool(body.get("cursor")) or index < len(groups) - 1
-                yield Page(items, cursor=write_cursor(positions) if all(positions.values()) else None, more=more)
+                yield Page(items, cursor=write_cursor(positions), more=more)
 
     @staticmethod
     def _order_record(order, catalog):
@@ -254,7 +254,7 @@ class SquareConnector(Connector):
                     if isinstance(obj, dict):
                         positions[key] = later(positions[key], obj.get("updated_at"))
                 more = bool(body.get("cursor")) or index < len(streams) - 1
-                yield Page(items, cursor=write_cursor(positions) if all(positions.values()) else None, more=more)
+                yield Page(items, cursor=write_cursor(positions), more=more)
 
     def parse_refunds(self, payload):
         if not isinstance(payload, dict):

@@ -31,10 +31,18 @@ def read_cursor(cursor):
 
 
 def write_cursor(positions):
-    values = set(positions.values())
-    if len(values) == 1:
+    """The cursor of ``positions`` (``{stream: timestamp or None}``); None when no stream has moved.
+
+    A plain timestamp only when every stream stands at it: a stream not read
+    yet must not inherit another one's position.
+    """
+    known = {key: value for key, value in positions.items() if value}
+    if not known:
+        return None
+    values = set(known.values())
+    if len(values) == 1 and len(known) == len(positions):
         return values.pop()
-    return json.dumps(dict(sorted(positions.items())), sort_keys=True)
+    return json.dumps(dict(sorted(known.items())), sort_keys=True)
 
 
 def start_of(position, overlap):
