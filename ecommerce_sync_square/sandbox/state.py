@@ -193,6 +193,8 @@ class SandboxSeller:
                 and (not states or count["state"] in states)
                 and (updated_after is None or parse_stamp(count["calculated_at"]) > updated_after)
             ]
+        # Square answers the newest counts first
+        found.sort(key=lambda count: count["calculated_at"], reverse=True)
         return [dict(count) for count in found]
 
     # ------------------------------------------------------------------
