@@ -3,13 +3,16 @@
 import json
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import requests
 from conftest import REPO
 from square_support import DEFAULT_TOKEN, start_sandbox
 
-from odoo.addons.ecommerce_sync_square.sandbox import generate
+from odoo.addons.ecommerce_sync_square.connector import SquareConnector
+from odoo.addons.ecommerce_sync_square.sandbox import SandboxSeller, WebhookSender, generate
 from odoo.addons.ecommerce_sync_square.sandbox.__main__ import build, parse_args
 
 LAUNCHER = (
@@ -128,3 +131,43 @@ def test_it_runs_as_a_module():
         process.terminate()
         process.wait(timeout=10)
     assert process.returncode == 0
+
+
+def test_error_rate_and_latency_knobs(server):
+    server.error_rate = 1.0
+    failed = call(server, "GET", "/v2/locations")
+    assert failed.status_code == 503 and failed.json()["errors"][0]["code"] == "SERVICE_UNAVAILABLE"
+    server.error_rate = 0.0
+    server.latency = 0.01
+    assert call(server, "GET", "/v2/locations").status_code == 200
+
+
+def test_webhooks_are_posted_signed_to_the_subscriber():
+    received = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((dict(self.headers), body))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    httpd = HTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=httpd.handle_request, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/ecommerce_sync/webhook/square/1"
+    sender = WebhookSender(url, "key-0001", "MERCHANT0001", deliver=True)
+    seller = SandboxSeller(generate(seed=2, orders=6), webhooks=sender, seed=2)
+    seller.sell("online")
+    thread.join(timeout=10)
+    httpd.server_close()
+    ((headers, body),) = received
+    square = SquareConnector({"webhook_signature_key": "key-0001", "notification_url": url}, client=object())
+    assert square.verify_webhook(headers, body)
+    assert json.loads(body)["type"] == "order.created"
+    with pytest.raises(ValueError, match="this machine only"):
+        WebhookSender("http://192.0.2.10/hook", "key", deliver=True)

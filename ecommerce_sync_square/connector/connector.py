@@ -21,7 +21,7 @@ from . import stock, webhooks
 from .catalog import parse_item, variation_summary
 from .client import PRODUCTION_URL, SANDBOX_URL, SQUARE_VERSION, SquareClient
 from .cursors import later, read_cursor, start_of, write_cursor
-from .ids import is_valid_id, valid_id
+from .ids import is_valid_id, safe_id, valid_id
 from .orders import parse_order, revision_of
 from .payments import parse_fees
 from .payouts import FINAL_STATUSES, cursor_position, parse_payout, payout_position
@@ -202,8 +202,7 @@ class SquareConnector(Connector):
             + [line for ret in order.get("returns") or [] for line in ret.get("return_line_items") or []]
             if item.get("catalog_object_id") in catalog
         }
-        order_id = str(order.get("id") or "")
-        return RawRecord(order_id, {"order": order, "catalog_variations": used}, revision_of(order))
+        return RawRecord(safe_id(order.get("id")), {"order": order, "catalog_variations": used}, revision_of(order))
 
     def _catalog_for(self, variation_ids):
         """``{variation id: summary}`` of ``variation_ids``, read once per connector (batch-retrieve)."""
@@ -248,9 +247,9 @@ class SquareConnector(Connector):
             for objects, body in self.client.paginate_get(path, params, list_key):
                 items = []
                 for obj in objects:
-                    obj_id = str(obj.get("id") or "") if isinstance(obj, dict) else ""
-                    revision = webhooks.revision_of(kind, obj)
-                    items.append(RawRecord(webhooks.activity_id(kind, obj_id), {kind: obj}, revision))
+                    obj_id = safe_id(obj.get("id")) if isinstance(obj, dict) else ""
+                    external_id = webhooks.activity_id(kind, obj_id) if obj_id else ""
+                    items.append(RawRecord(external_id, {kind: obj}, webhooks.revision_of(kind, obj)))
                     if isinstance(obj, dict):
                         positions[key] = later(positions[key], obj.get("updated_at"))
                 more = bool(body.get("cursor")) or index < len(streams) - 1
@@ -290,15 +289,16 @@ class SquareConnector(Connector):
             if str(payout.get("status") or "") not in FINAL_STATUSES:
                 break
             record = self._payout_record(payout)
-            created, payout_id = payout_position(payout)
-            yield Page([record], cursor=f"{created}|{payout_id}")
+            created, _payout_id = payout_position(payout)
+            yield Page([record], cursor=f"{created}|{record.external_id}")
 
     def _payout_record(self, payout):
-        payout_id = valid_id(payout.get("id"), "payout id", ApiError)
+        payout_id = safe_id(payout.get("id"))
         entries = []
-        path = f"/v2/payouts/{payout_id}/payout-entries"
-        for batch, _body in self.client.paginate_get(path, {"limit": LIST_PAGE_SIZE}, "payout_entries"):
-            entries.extend(batch)
+        if payout_id:
+            path = f"/v2/payouts/{payout_id}/payout-entries"
+            for batch, _body in self.client.paginate_get(path, {"limit": LIST_PAGE_SIZE}, "payout_entries"):
+                entries.extend(batch)
         revision = f"{payout.get('status') or ''}@{payout.get('version') or 0}"
         return RawRecord(payout_id, {"payout": payout, "entries": entries}, revision)
 
@@ -318,7 +318,7 @@ class SquareConnector(Connector):
                     continue
                 if cursor and str(obj.get("updated_at") or "") and later(cursor, obj.get("updated_at")) == cursor:
                     continue
-                items.append(RawRecord(str(obj.get("id") or ""), obj, str(obj.get("version") or "")))
+                items.append(RawRecord(safe_id(obj.get("id")), obj, str(obj.get("version") or "")))
                 latest = later(latest, obj.get("updated_at"))
             more = bool(body.get("cursor"))
             yield Page(items, cursor=None if more else latest, more=more)
@@ -347,7 +347,8 @@ class SquareConnector(Connector):
         for count in stock.read_counts(self.client, sorted(self._location_ids()), updated_after=cursor or None):
             if not isinstance(count, dict):
                 continue
-            external_id = f"{count.get('catalog_object_id')}@{count.get('location_id')}"
+            variation_id, location_id = safe_id(count.get("catalog_object_id")), safe_id(count.get("location_id"))
+            external_id = f"{variation_id}@{location_id}" if variation_id and location_id else ""
             sku = (index.get(str(count.get("catalog_object_id"))) or {}).get("sku", "")
             items.append(RawRecord(external_id, {**count, "sku": sku}, str(count.get("calculated_at") or "")))
             latest = later(latest, count.get("calculated_at"))

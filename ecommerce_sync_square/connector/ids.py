@@ -23,3 +23,11 @@ def valid_id(value, what="id", error=RecordError):
         return value
     shown = repr(value)[:40] if isinstance(value, (str, int)) else type(value).__name__
     raise error(f"{what}: not a Square id ({shown})")
+
+
+def safe_id(value):
+    """``value`` when it is a well-formed Square id, else "" (for record ids that reach an index or a log).
+
+    The record itself still travels: its parsing then fails with a clear message.
+    """
+    return value if is_valid_id(value) else ""
