@@ -183,26 +183,25 @@ class SquareClient(HttpClient):
         return self.json("POST", path, json=body)
 
     def paginate_get(self, path, params, key):
-        """Yield ``(objects, body)`` of a GET list, page by page, following ``cursor``."""
-        query = dict(params or {})
-        while True:
-            body = self.get_json(path, query)
-            yield self._objects(body, key, "GET", path), body
-            cursor = body.get("cursor")
-            if not cursor:
-                return
-            query = {**query, "cursor": cursor}
+        """Yield ``(objects, body)`` of a GET list, page by page, following ``cursor`` in the query."""
+        return self._paginate("GET", path, params, key)
 
     def paginate_post(self, path, request, key):
         """Yield ``(objects, body)`` of a POST search or batch call, following ``cursor`` in the body."""
-        payload = dict(request or {})
+        return self._paginate("POST", path, request, key)
+
+    def _paginate(self, method, path, values, key):
+        values = dict(values or {})
         while True:
-            body = self.post_json(path, payload)
-            yield self._objects(body, key, "POST", path), body
+            if method == "GET":
+                body = self.get_json(path, values)
+            else:
+                body = self.post_json(path, values)
+            yield self._objects(body, key, method, path), body
             cursor = body.get("cursor")
             if not cursor:
                 return
-            payload = {**payload, "cursor": cursor}
+            values = {**values, "cursor": cursor}
 
     @staticmethod
     def _objects(body, key, method, path):

@@ -93,3 +93,10 @@ def money(obj, what="amount", currency=None, required=False):
     if currency and code != currency.upper():
         raise RecordError(f"{what}: in {code}, expected {currency}")
     return from_minor(amount, code)
+
+
+def line_gross(item, gross_key, quantity, what, currency):
+    """A line's gross (``gross_sales_money`` or ``gross_return_money``), else its base price times quantity."""
+    if item.get(gross_key) is not None:
+        return money(item.get(gross_key), f"{what} gross", currency)
+    return money(item.get("base_price_money"), f"{what} price", currency, required=True) * quantity

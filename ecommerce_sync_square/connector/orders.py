@@ -42,7 +42,7 @@ from odoo.addons.ecommerce_sync.connector import (
 )
 
 from .ids import valid_id
-from .money import money, money_currency
+from .money import line_gross, money, money_currency
 from .payments import parse_order_refund, parse_tender
 from .returns import amount_only_refund, parse_returns
 from .taxes import INCLUSIVE, TaxBook
@@ -82,10 +82,7 @@ def parse_line(item, book, currency, catalog, tax_included):
         raise RecordError(f"line item without uid: {item.get('name')!r:.60}")
     what = f"line {uid[:40]}"
     quantity = to_decimal(item.get("quantity"), f"{what} quantity")
-    if item.get("gross_sales_money") is not None:
-        gross = money(item.get("gross_sales_money"), f"{what} gross sales", currency)
-    else:
-        gross = money(item.get("base_price_money"), f"{what} price", currency, required=True) * quantity
+    gross = line_gross(item, "gross_sales_money", quantity, what, currency)
     tax_lines, inclusive = book.applied(item, what)
     if inclusive and not tax_included:
         gross -= inclusive

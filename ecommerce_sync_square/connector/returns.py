@@ -26,7 +26,7 @@ from odoo.addons.ecommerce_sync.connector import (
 )
 
 from .ids import valid_id
-from .money import money
+from .money import line_gross, money
 from .payments import parse_order_refund
 from .taxes import TaxBook
 
@@ -36,10 +36,7 @@ def parse_return_line(item, book, currency, location_id):
     what = f"returned line {uid[:40]}"
     source_uid = str(item.get("source_line_item_uid") or "")
     quantity = to_decimal(item.get("quantity"), f"{what} quantity")
-    if item.get("gross_return_money") is not None:
-        gross = money(item.get("gross_return_money"), f"{what} gross", currency)
-    else:
-        gross = money(item.get("base_price_money"), f"{what} price", currency, required=True) * quantity
+    gross = line_gross(item, "gross_return_money", quantity, what, currency)
     tax_lines, inclusive = book.applied(item, what)
     tax = money(item.get("total_tax_money"), f"{what} tax", currency)
     if not item.get("total_tax_money"):
