@@ -207,7 +207,7 @@ def test_a_fulfilment_of_some_entries_and_an_open_order():
     ],
 )
 def test_malformed_orders_are_record_errors(change, message):
-    payload = order(line_items=[line("a", 500)], total_money=m(500), **{})
+    payload = order(line_items=[line("a", 500)], total_money=m(500))
     payload.update(change)
     with pytest.raises(RecordError, match=message):
         parse_order(payload)
