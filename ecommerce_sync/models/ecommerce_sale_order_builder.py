@@ -183,14 +183,19 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
 
     @api.model
     def _prepare_item_plan(self, store, order, line, tax_included, order_taxes, issues):
-        """The plan of an item or fee line (``order_taxes``: the order's taxes, when its lines give none).
+        """The plan of an item, fee or tip line (``order_taxes``: the order's taxes, when its lines give none).
+
+        Tips are sold with the store's tips product (``ecommerce.store._tips_product``).
 
         :rtype: ledger.plans.LinePlan
         """
-        product = self._line_product(store, order, line, issues)
+        if line.kind == "tip":
+            product = store._tips_product()
+        else:
+            product = self._line_product(store, order, line, issues)
         tax_lines = line.tax_lines or (order_taxes if line.taxable else [])
         taxes = self._line_taxes(store, tax_lines, tax_included, line.subtotal, issues)
-        kind = "gift_card" if line.gift_card else ("fee" if line.kind == "fee" else "product")
+        kind = "gift_card" if line.gift_card else (line.kind if line.kind in ("fee", "tip") else "product")
         name = line.name or product.display_name
         if product == store.fallback_product_id and line.sku:
             name = f"[{line.sku}] {name}"

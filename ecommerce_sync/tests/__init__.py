@@ -9,6 +9,7 @@ from . import (
     test_ledger_orders,
     test_ledger_payouts,
     test_ledger_refunds,
+    test_ledger_tips,
     test_order_stock,
     test_platforms,
     test_stock_compare,

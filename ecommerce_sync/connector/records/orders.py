@@ -73,7 +73,8 @@ class TaxLine:
 
 @dataclass
 class OrderLine:
-    """A sold item (or a fee charged to the customer, ``kind="fee"``).
+    """A sold item, or a fee charged to the customer (``kind="fee"``: a service charge, a rounding) or a
+    tip the customer added (``kind="tip"``: booked to the store's tips product and account).
 
     ``unit_price`` is before discounts and is tax-included exactly when the
     order says ``taxes_included``. ``discount`` is the total discount
