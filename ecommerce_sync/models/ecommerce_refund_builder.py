@@ -316,8 +316,9 @@ class EcommerceRefundBuilder(models.AbstractModel):
         }
         if store.income_account_id:
             values["account_id"] = store.income_account_id.id
-        if store.analytic_account_id:
-            values["analytic_distribution"] = {str(store.analytic_account_id.id): 100}
+        analytic_account = store._location_analytic_account(sale_order.ecommerce_location_external_id)
+        if analytic_account:
+            values["analytic_distribution"] = {str(analytic_account.id): 100}
         return LinePlan(
             key=key,
             tax_included=tax_included,

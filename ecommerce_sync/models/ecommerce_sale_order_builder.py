@@ -68,6 +68,7 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
             "ecommerce_store_id": store.id,
             "ecommerce_external_id": order.external_id,
             "ecommerce_order_name": order.name,
+            "ecommerce_location_external_id": order.location_external_id or False,
             "note": self._order_note(order),
             "tag_ids": [Command.set(self._tags(order.tags).ids)],
         }
@@ -247,8 +248,9 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
             "ecommerce_line_external_id": key,
             "ecommerce_line_kind": kind,
         }
-        if store.analytic_account_id:
-            values["analytic_distribution"] = {str(store.analytic_account_id.id): 100}
+        analytic_account = store._location_analytic_account(order.location_external_id)
+        if analytic_account:
+            values["analytic_distribution"] = {str(analytic_account.id): 100}
         return values
 
     @api.model

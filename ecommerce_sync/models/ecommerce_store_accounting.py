@@ -289,6 +289,17 @@ class EcommerceStoreAccounting(models.AbstractModel):
             }
         )
 
+    def _location_analytic_account(self, location_external_id):
+        """The analytic account of what a store location sells: the store's.
+
+        A connector addon whose platform has several locations gives each its own by extending this.
+
+        :param str location_external_id: ``Order.location_external_id`` ("" when the order names none)
+        :rtype: account.analytic.account
+        """
+        self.ensure_one()
+        return self.analytic_account_id
+
     def _tips_product(self):
         """The product that sells tips: the store's, created when missing."""
         self.ensure_one()

@@ -144,6 +144,18 @@ class EcommerceStoreStock(models.AbstractModel):
                 return product, "override"
         return Product, False
 
+    def _location_warehouse(self, location_external_id):
+        """The warehouse of the orders a store location takes (its sale orders deliver from it).
+
+        The store's warehouse; a connector addon whose platform has several locations (registers,
+        shops) maps them to warehouses by extending this.
+
+        :param str location_external_id: ``Order.location_external_id`` ("" when the order names none)
+        :rtype: stock.warehouse
+        """
+        self.ensure_one()
+        return self.warehouse_id
+
     def _stock_location(self):
         """The location whose stock (sublocations included) the store shows."""
         self.ensure_one()

@@ -17,5 +17,6 @@ from . import (
     test_stock_push,
     test_stock_returns,
     test_stock_valuation,
+    test_store_locations,
     test_webhooks,
 )
