@@ -77,7 +77,9 @@ class EcommerceRefundBuilder(models.AbstractModel):
             record = Binding._find_record(store, "refund", refund.external_id)
             credit_note = record if record and record._name == "account.move" else credit_note
             payments = self._sync_refund_payments(store, refund, sale_order, credit_note)
-            return "updated" if payments else "skipped"
+            # a refund first read without its items (an amount) restocks when they come
+            returns = self._sync_refund_stock(store, refund, sale_order, credit_note)
+            return "updated" if payments or returns else "skipped"
         invoice = self.env["ecommerce.invoice.builder"]._current_invoice(sale_order)
         if refund.total:
             if invoice:
