@@ -1,5 +1,6 @@
 """The Square connector against the sandbox: every flow to the end, the overlap window, late fees, stock."""
 
+import json
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -198,3 +199,46 @@ def test_one_unreadable_order_fails_alone(server):
             failures.append((item.external_id, type(exc).__name__, str(exc)))
     assert failures == [(victim["id"], "RecordError", failures[0][2])]
     assert "integer of minor units" in failures[0][2]
+
+
+def scan_page_by_page(server, flow):
+    """Read ``flow`` as runs of one page each would: a new connector from each page's cursor."""
+    cursor, seen, runs = None, [], 0
+    while True:
+        runs += 1
+        assert runs < 100, "the scan does not end"
+        page = next(iter(connector_for(server).fetch(flow, cursor)), None)
+        if page is None:
+            return seen, cursor
+        seen.extend(item.external_id for item in page.items)
+        cursor = page.cursor or cursor
+        if page.more is False:
+            return seen, cursor
+
+
+@pytest.mark.parametrize("flow", ["products", "stock"])
+def test_a_scan_stopped_after_any_page_resumes_there(server, flow):
+    whole, _pages = pull(connector_for(server), flow)
+    assert len(whole) > 5, "several pages of five"
+    seen, cursor = scan_page_by_page(server, flow)
+    assert sorted(seen) == sorted(item.external_id for item in whole), "each record once"
+    assert to_datetime(cursor), "a complete scan ends on the time of its latest change"
+    assert pull(connector_for(server), flow, cursor)[0] == [], "nothing changed since"
+
+
+def test_an_expired_scan_cursor_starts_that_list_again(server):
+    expired = json.dumps({"since": None, "stream": "catalog", "next": "expired-cursor"})
+    records, pages = pull(connector_for(server), "products", expired)
+    assert len(records) == len(server.seller.data["items"])
+    assert server.calls("/v2/catalog/list", status=400) == 1
+    assert to_datetime(last_cursor(pages))
+
+
+def test_an_update_without_location_goes_to_the_first_synced_location_unchanged(server):
+    square = connector_for(server)
+    variation = next(iter(server.seller.data["variations"]))
+    update = StockUpdate(variation, 11)
+    result = square.push_stock([update])
+    assert result.accepted == [update] and update.location_external_id == ""
+    first = sorted(loc["id"] for loc in server.seller.data["locations"])[0]
+    assert server.seller.data["counts"][(variation, first)]["quantity"] == "11"

@@ -211,3 +211,29 @@ def test_malformed_orders_are_record_errors(change, message):
     payload.update(change)
     with pytest.raises(RecordError, match=message):
         parse_order(payload)
+
+
+def test_a_custom_refund_and_a_returned_tip_are_adjustments_of_their_kind():
+    payload = order(
+        id="RETURN00000000000000000001",
+        returns=[
+            {
+                "uid": "ret",
+                "source_order_id": "ORDER0000000000000000000001",
+                "return_line_items": [
+                    {"uid": "custom", "name": "Goodwill", "quantity": "1", "item_type": "CUSTOM_AMOUNT",
+                     "base_price_money": m(500), "gross_return_money": m(500)},
+                ],
+                "return_tips": [{"uid": "tip", "applied_money": m(150)}],
+            }
+        ],
+        return_amounts={"total_money": m(650)},
+        refunds=[{"id": "REFUND0000000000000000001", "amount_money": m(650), "status": "COMPLETED"}],
+    )  # fmt: skip
+    (refund,) = parse_order(payload)
+    assert isinstance(refund, Refund) and not refund.lines
+    assert [(adj.kind, adj.amount, adj.reason) for adj in refund.adjustments] == [
+        ("adjustment", D("5.00"), "Goodwill"),
+        ("tip", D("1.50"), "Tip"),
+    ]
+    assert refund.total == refund.refunded_amount == D("6.50")

@@ -25,6 +25,7 @@ from .ids import is_valid_id, safe_id, valid_id
 from .orders import parse_order, revision_of
 from .payments import parse_fees
 from .payouts import FINAL_STATUSES, cursor_position, parse_payout, payout_position
+from .scans import read_scan, resumed, scan_cursor
 
 _logger = logging.getLogger(__name__)
 
@@ -308,20 +309,30 @@ class SquareConnector(Connector):
     # ------------------------------------------------------------------
     # products
     def fetch_products(self, cursor):
-        """Catalog items (``types=ITEM``), page by page; items not changed since ``cursor`` are left out."""
-        latest = cursor
-        pages = self.client.paginate_get("/v2/catalog/list", {"types": "ITEM"}, "objects")
-        for objects, body in pages:
+        """Catalog items (``types=ITEM``), page by page; items not changed since the scan began are left out.
+
+        The list is not sorted by change: each page's cursor resumes the scan there (see :mod:`.scans`).
+        """
+        scan = read_scan(cursor)
+
+        def open_pages(square_cursor):
+            params = {"types": "ITEM", **({"cursor": square_cursor} if square_cursor else {})}
+            return self.client.paginate_get("/v2/catalog/list", params, "objects")
+
+        for objects, body in resumed(open_pages, scan.next):
             items = []
             for obj in objects:
                 if not isinstance(obj, dict) or obj.get("type") != "ITEM" or obj.get("is_deleted"):
                     continue
-                if cursor and str(obj.get("updated_at") or "") and later(cursor, obj.get("updated_at")) == cursor:
+                changed = str(obj.get("updated_at") or "")
+                if scan.since and changed and later(scan.since, changed) == scan.since:
                     continue
                 items.append(RawRecord(safe_id(obj.get("id")), obj, str(obj.get("version") or "")))
-                latest = later(latest, obj.get("updated_at"))
-            more = bool(body.get("cursor"))
-            yield Page(items, cursor=None if more else latest, more=more)
+                scan.latest = later(scan.latest, changed)
+            following = body.get("cursor")
+            yield Page(
+                items, cursor=scan_cursor(scan, "catalog" if following else None, following), more=bool(following)
+            )
 
     def parse_products(self, payload):
         return parse_item(payload, self._location_ids())
@@ -340,22 +351,40 @@ class SquareConnector(Connector):
         return self._variations
 
     def fetch_stock(self, cursor):
-        """IN_STOCK counts changed since ``cursor`` at the synced locations; the last page carries the cursor."""
+        """IN_STOCK counts changed since the scan began, location by location, a page per Square page.
+
+        Counts come newest first, not in change order: each page's cursor resumes the scan there
+        (see :mod:`.scans`), the last one is the latest ``calculated_at`` read.
+        """
         index = self._variation_index()
-        latest = cursor
-        items = []
-        for count in stock.read_counts(self.client, sorted(self._location_ids()), updated_after=cursor or None):
-            if not isinstance(count, dict):
-                continue
-            variation_id, location_id = safe_id(count.get("catalog_object_id")), safe_id(count.get("location_id"))
-            external_id = f"{variation_id}@{location_id}" if variation_id and location_id else ""
-            sku = (index.get(str(count.get("catalog_object_id"))) or {}).get("sku", "")
-            items.append(RawRecord(external_id, {**count, "sku": sku}, str(count.get("calculated_at") or "")))
-            latest = later(latest, count.get("calculated_at"))
-            if len(items) >= stock.COUNTS_PAGE_SIZE:
-                yield Page(items)
-                items = []
-        yield Page(items, cursor=latest, more=False)
+        scan = read_scan(cursor)
+        locations = sorted(self._location_ids())
+        if scan.stream in locations:
+            locations = locations[locations.index(scan.stream) :]
+        for position, location_id in enumerate(locations):
+            following = locations[position + 1] if position + 1 < len(locations) else None
+
+            def open_pages(square_cursor, location_id=location_id):
+                return stock.count_pages(self.client, location_id, updated_after=scan.since, cursor=square_cursor)
+
+            resume = scan.next if location_id == scan.stream else None
+            for counts, body in resumed(open_pages, resume):
+                items = [self._count_record(count, index) for count in counts if isinstance(count, dict)]
+                for count in counts:
+                    if isinstance(count, dict):
+                        scan.latest = later(scan.latest, count.get("calculated_at"))
+                if body.get("cursor"):
+                    page_cursor = scan_cursor(scan, location_id, body["cursor"])
+                else:
+                    page_cursor = scan_cursor(scan, following)
+                yield Page(items, cursor=page_cursor, more=bool(body.get("cursor") or following))
+
+    @staticmethod
+    def _count_record(count, index):
+        variation_id, location_id = safe_id(count.get("catalog_object_id")), safe_id(count.get("location_id"))
+        external_id = f"{variation_id}@{location_id}" if variation_id and location_id else ""
+        sku = (index.get(str(count.get("catalog_object_id"))) or {}).get("sku", "")
+        return RawRecord(external_id, {**count, "sku": sku}, str(count.get("calculated_at") or ""))
 
     def parse_stock(self, payload):
         levels = stock.parse_counts(payload, self._variations)
@@ -380,16 +409,17 @@ class SquareConnector(Connector):
         """Set levels with PHYSICAL_COUNT changes, 100 a call; each update accepted or failed with a reason."""
         result = PushResult()
         ready = []
+        default_location = None
         for update in updates:
             if not update.location_external_id:
-                update.location_external_id = next(iter(self._location_ids()), "")
-            problem = stock.check_update(update)
+                default_location = default_location or next(iter(self._location_ids()), "")
+            problem = stock.check_update(update, default_location)
             if problem:
                 result.failed.append((update, problem))
             else:
                 ready.append(update)
         if ready:
-            accepted, failed = stock.push_counts(self.client, ready)
+            accepted, failed = stock.push_counts(self.client, ready, default_location=default_location)
             result.accepted.extend(accepted)
             result.failed.extend(failed)
         return result

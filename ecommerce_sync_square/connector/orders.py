@@ -63,7 +63,7 @@ def order_currency(data):
         code = money_currency(item.get("total_money") or item.get("base_price_money"))
         if code:
             return code
-    for item in data.get("returns") or []:
+    for item in [data, *(data.get("returns") or [])]:
         code = money_currency((item.get("return_amounts") or {}).get("total_money"))
         if code:
             return code

@@ -2,7 +2,8 @@
 
 A return lives on a return order (or an exchange order): each entry of its
 ``returns`` names the ``source_order_id`` it gives back from, with
-``return_line_items`` (each naming the ``source_line_item_uid``),
+``return_line_items`` (each naming the ``source_line_item_uid``; a custom
+refund's returned amount names none and is an adjustment),
 ``return_service_charges``, ``return_tips``, ``return_taxes`` and a
 ``rounding_adjustment``. The money sent back is in the return order's
 ``refunds``.
@@ -54,8 +55,20 @@ def parse_return_line(item, book, currency, location_id):
     )
 
 
+def custom_amount(item, book, currency):
+    """A returned line that names no sold line (a custom refund's amount) as an adjustment."""
+    line = parse_return_line(item, book, currency, "")
+    return RefundAdjustment(
+        kind="adjustment", amount=line.amount, tax_amount=line.tax_amount, reason=str(item.get("name") or "Refund")
+    )
+
+
 def parse_return_adjustments(entry, book, currency):
-    adjustments = []
+    adjustments = [
+        custom_amount(item, book, currency)
+        for item in entry.get("return_line_items") or []
+        if not item.get("source_line_item_uid")
+    ]
     for item in entry.get("return_service_charges") or []:
         what = f"returned service charge {str(item.get('uid') or '')[:40]}"
         amount = money(item.get("applied_money") or item.get("amount_money"), what, currency)
@@ -71,7 +84,7 @@ def parse_return_adjustments(entry, book, currency):
     for item in entry.get("return_tips") or []:
         amount = money(item.get("applied_money"), "returned tip", currency)
         if amount:
-            adjustments.append(RefundAdjustment(kind="adjustment", amount=amount, reason="Tip"))
+            adjustments.append(RefundAdjustment(kind="tip", amount=amount, reason="Tip"))
     rounding = entry.get("rounding_adjustment") or {}
     if rounding and money(rounding.get("amount_money"), "rounding", currency):
         adjustments.append(
@@ -112,6 +125,7 @@ def parse_returns(data, order_id, currency, location_id, created_at):
                 lines=[
                     parse_return_line(item, book, currency, location_id)
                     for item in entry.get("return_line_items") or []
+                    if item.get("source_line_item_uid")
                 ],
                 adjustments=parse_return_adjustments(entry, book, currency),
                 # the money goes back once: with the first return of the order

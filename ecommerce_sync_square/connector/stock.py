@@ -54,45 +54,57 @@ def parse_counts(payload, index=None):
     ]
 
 
+def count_pages(client, location_id, variation_ids=None, updated_after=None, cursor=None):
+    """Yield ``(counts, body)`` of the IN_STOCK InventoryCount pages of one location (from ``cursor``)."""
+    request = {"location_ids": [location_id], "states": [IN_STOCK], "limit": COUNTS_PAGE_SIZE}
+    if variation_ids is not None:
+        request["catalog_object_ids"] = list(variation_ids)
+    if updated_after:
+        request["updated_after"] = updated_after
+    if cursor:
+        request["cursor"] = cursor
+    return client.paginate_post("/v2/inventory/counts/batch-retrieve", request, "counts")
+
+
 def read_counts(client, location_ids, variation_ids=None, updated_after=None):
     """Yield the IN_STOCK InventoryCount objects of ``location_ids``, one location at a time."""
     for location_id in location_ids:
-        request = {"location_ids": [location_id], "states": [IN_STOCK], "limit": COUNTS_PAGE_SIZE}
-        if variation_ids is not None:
-            request["catalog_object_ids"] = list(variation_ids)
-        if updated_after:
-            request["updated_after"] = updated_after
-        for counts, _body in client.paginate_post("/v2/inventory/counts/batch-retrieve", request, "counts"):
+        for counts, _body in count_pages(client, location_id, variation_ids, updated_after):
             yield from counts
 
 
-def check_update(update):
-    """A message when the update cannot be sent to Square ("" when it can)."""
+def check_update(update, default_location=None):
+    """A message when the update cannot be sent to Square ("" when it can).
+
+    :param str default_location: the location of updates that name none
+    """
     if not is_valid_id(str(update.variant_external_id or "")):
         return f"not a Square variation id: {str(update.variant_external_id)[:40]!r}"
-    if not is_valid_id(str(update.location_external_id or "")):
+    if not is_valid_id(str(update.location_external_id or default_location or "")):
         return "no Square location to receive the level"
     if int(update.quantity) < 0:
         return f"Square counts cannot be negative ({update.quantity})"
     return ""
 
 
-def physical_count(update, occurred_at):
+def physical_count(update, occurred_at, default_location=None):
+    location_id = update.location_external_id or default_location
     return {
         "type": "PHYSICAL_COUNT",
         "physical_count": {
-            "reference_id": f"odoo-{update.variant_external_id}-{update.location_external_id}"[:255],
+            "reference_id": f"odoo-{update.variant_external_id}-{location_id}"[:255],
             "catalog_object_id": update.variant_external_id,
             "state": IN_STOCK,
-            "location_id": update.location_external_id,
+            "location_id": location_id,
             "quantity": str(int(update.quantity)),
             "occurred_at": occurred_at,
         },
     }
 
 
-def push_counts(client, updates, now=None):
-    """Send ``updates`` as physical counts; return ``(accepted, failed)``.
+def push_counts(client, updates, now=None, default_location=None):
+    """Send ``updates`` as physical counts (at ``default_location`` when they name none); return
+    ``(accepted, failed)``.
 
     A batch Square refuses (HTTP 4xx) fails as a whole with Square's message;
     authentication failures and exhausted retries stop the push.
@@ -103,7 +115,7 @@ def push_counts(client, updates, now=None):
         batch = updates[start : start + CHANGES_PER_CALL]
         request = {
             "idempotency_key": str(uuid.uuid4()),
-            "changes": [physical_count(update, occurred_at) for update in batch],
+            "changes": [physical_count(update, occurred_at, default_location) for update in batch],
             "ignore_unchanged_counts": True,
         }
         try:
