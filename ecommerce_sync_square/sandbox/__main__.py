@@ -9,9 +9,7 @@ once it listens, then serves until interrupted.
 import argparse
 import json
 import logging
-import signal
 import sys
-import threading
 
 from .data import generate
 from .server import CLIENT_ID, CLIENT_SECRET, DEFAULT_TOKEN, REFRESH_TOKEN, SandboxServer
@@ -59,10 +57,6 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING)
     server = build(args)
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_args: stop.set())
-    server.start()
     info = {
         "url": server.url,
         "token": args.token,
@@ -70,12 +64,9 @@ def main(argv=None):
         "client_secret": CLIENT_SECRET,
         "refresh_token": REFRESH_TOKEN,
         "locations": {loc["name"]: loc["id"] for loc in server.seller.locations()},
+        "orders": args.orders,
     }
-    print(json.dumps(info), flush=True)
-    try:
-        stop.wait()
-    finally:
-        server.stop()
+    server.serve_until_stopped(lambda: print(json.dumps(info), flush=True))
     return 0
 
 

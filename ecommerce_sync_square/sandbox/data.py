@@ -11,9 +11,9 @@ each location's card activity day by day; their entries add up to them.
 import random
 from datetime import datetime, timedelta, timezone
 
-from .orders import OrderFactory
+from .data_orders import OrderFactory
+from .data_tables import CURRENCY, START, UPPER, Ids, build_catalog, build_locations
 from .serializers import count_object, money, payout_entry, stamp
-from .tables import CURRENCY, START, UPPER, Ids, build_catalog, build_locations
 
 
 def generate(seed=7, orders=60, days=8):

@@ -4,7 +4,7 @@ Start it in a thread for tests (``with SandboxServer(seller) as server:``)
 or as a process (``python -m ...sandbox``). Knobs, changeable while it runs:
 
 * ``latency``: seconds added to every answer;
-* ``error_rate``: share of calls answered 503 SERVICE_UNAVAILABLE (deterministic per seed);
+* ``error_rate``: share of calls answered 503 SERVICE_UNAVAILABLE (the same draws every run);
 * :meth:`fail_next`: the next N calls fail with a 5xx;
 * :meth:`throttle_next`: the next N calls are refused with 429 RATE_LIMITED;
 * :meth:`expire_token`: the access token expires (401 ACCESS_TOKEN_EXPIRED)
@@ -13,111 +13,72 @@ or as a process (``python -m ...sandbox``). Knobs, changeable while it runs:
 """
 
 import json
-import logging
-import random
 import re
 import secrets
-import socket
 import threading
-import time
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlsplit
+
+from odoo.addons.ecommerce_sync.sandbox_support import Faults, HttpAnswer, SandboxHttpServer
 
 from .routes import Request, dispatch, envelope
 from .serializers import stamp
-
-_logger = logging.getLogger(__name__)
 
 DEFAULT_TOKEN = "EAAAsandbox-access-token-0001"
 CLIENT_ID = "sandbox-sq0idb-ecommerce-sync"
 CLIENT_SECRET = "sandbox-sq0csb-secret-0001"
 REFRESH_TOKEN = "EQAAsandbox-refresh-token-0001"
 VERSION_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FAULT_CODES = {429: "RATE_LIMITED", 503: "SERVICE_UNAVAILABLE"}
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def setup(self):
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def do_GET(self):
-        self.server.sandbox.handle(self, "GET")
-
-    def do_POST(self):
-        self.server.sandbox.handle(self, "POST")
-
-    def do_PUT(self):
-        self.server.sandbox.handle(self, "PUT")
-
-    def do_DELETE(self):
-        self.server.sandbox.handle(self, "DELETE")
-
-    def log_message(self, format, *args):
-        _logger.debug("square sandbox: " + format, *args)
-
-
-class SandboxServer:
+class SandboxServer(SandboxHttpServer):
     """Serves a :class:`~.state.SandboxSeller` on ``host:port`` (port 0: any free port).
 
     :param str token: the access token it accepts
     :param int seed: seed of the ``error_rate`` draws
     """
 
+    name = "square-sandbox"
+
     def __init__(self, seller, host="127.0.0.1", port=0, token=DEFAULT_TOKEN, seed=0):
+        super().__init__(host, port)
         self.seller = seller
         self.tokens = {token}
         self.expired = set()
         self.refresh_tokens = {REFRESH_TOKEN}
         self.client_id = CLIENT_ID
         self.client_secret = CLIENT_SECRET
-        self.latency = 0.0
-        self.error_rate = 0.0
         self.max_page_size = None
-        self.rng = random.Random(seed)
+        self.faults = Faults(seed=seed)
         #: every request: {"method", "path", "query", "body", "status", "version"}
         self.requests = []
-        self._failures = []
-        self._throttled = 0
         self._lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer((host, port), _Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.sandbox = self
-        self.thread = None
-
-    @property
-    def url(self):
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self):
-        self.thread = threading.Thread(target=self.httpd.serve_forever, name="square-sandbox", daemon=True)
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        if self.thread is not None:
-            self.thread.join(timeout=5)
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc_info):
-        self.stop()
 
     # ------------------------------------------------------------------
     # knobs
+    @property
+    def latency(self):
+        return self.faults.latency
+
+    @latency.setter
+    def latency(self, seconds):
+        self.faults.latency = seconds
+
+    @property
+    def error_rate(self):
+        return self.faults.error_rate
+
+    @error_rate.setter
+    def error_rate(self, share):
+        self.faults.error_rate = share
+
     def fail_next(self, count, status=503):
-        with self._lock:
-            self._failures.extend([status] * count)
+        """The next ``count`` calls answer ``status`` (a 5xx burst)."""
+        self.faults.fail(count, status)
 
     def throttle_next(self, count):
-        with self._lock:
-            self._throttled += count
+        """The next ``count`` calls answer 429 RATE_LIMITED (a rate-limit storm)."""
+        self.faults.rate_limit(count)
 
     def expire_token(self):
         """Every access token issued so far expires."""
@@ -125,6 +86,7 @@ class SandboxServer:
             self.expired |= self.tokens
 
     def calls(self, path=None, status=None):
+        """How many requests were received (under a path prefix, answered with a status)."""
         return sum(
             1
             for item in list(self.requests)
@@ -132,43 +94,34 @@ class SandboxServer:
         )
 
     # ------------------------------------------------------------------
-    def handle(self, handler, method):
-        parts = urlsplit(handler.path)
-        query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        length = int(handler.headers.get("Content-Length") or 0)
-        raw = handler.rfile.read(length) if length else b""
+    def answer(self, request):
         record = {
-            "method": method,
-            "path": parts.path,
-            "query": query,
+            "method": request.method,
+            "path": request.path,
+            "query": request.query,
             "body": None,
             "status": 0,
-            "version": handler.headers.get("Square-Version") or "",
+            "version": request.headers.get("Square-Version") or "",
         }
         self.requests.append(record)
-        status, body = self._answer(handler, method, parts.path, query, raw, record)
+        status, body = self._answer(request, record)
         record["status"] = status
-        payload = json.dumps(body).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(payload)))
-        handler.end_headers()
-        handler.wfile.write(payload)
+        return HttpAnswer.json(status, body, content_type="application/json")
 
-    def _answer(self, handler, method, path, query, raw, record):
+    def _answer(self, request, record):
         body = None
-        if raw:
+        if request.body:
             try:
-                body = json.loads(raw)
+                body = json.loads(request.body)
             except ValueError:
                 return 400, envelope("INVALID_REQUEST_ERROR", "EXPECTED_JSON_BODY", "The body is not valid JSON")
         record["body"] = body
-        if path == "/oauth2/token" and method == "POST":
+        if request.path == "/oauth2/token" and request.method == "POST":
             return self._token(body or {})
         version = record["version"]
         if version and not VERSION_PATTERN.match(version):
             return 400, envelope("INVALID_REQUEST_ERROR", "INVALID_SQUARE_VERSION_FORMAT", "Bad Square-Version")
-        auth = handler.headers.get("Authorization") or ""
+        auth = request.headers.get("Authorization") or ""
         token = auth[7:] if auth.startswith("Bearer ") else ""
         if token in self.expired:
             return 401, envelope("AUTHENTICATION_ERROR", "ACCESS_TOKEN_EXPIRED", "The access token has expired.")
@@ -176,22 +129,13 @@ class SandboxServer:
             return 401, envelope(
                 "AUTHENTICATION_ERROR", "UNAUTHORIZED", "This request could not be authorized.", "Authorization"
             )
-        if self.latency:
-            time.sleep(self.latency)
-        with self._lock:
-            throttled = self._throttled > 0
-            if throttled:
-                self._throttled -= 1
-            failure = self._failures.pop(0) if self._failures and not throttled else None
-            if failure is None and not throttled and self.error_rate and self.rng.random() < self.error_rate:
-                failure = 503
-        if throttled:
+        fault = self.faults.next_fault()
+        if fault == 429:
             return 429, envelope("RATE_LIMITED_ERROR", "RATE_LIMITED", "Rate limit exceeded; retry later.")
-        if failure:
-            code = "SERVICE_UNAVAILABLE" if failure == 503 else "INTERNAL_SERVER_ERROR"
-            return failure, envelope("API_ERROR", code, "The server is temporarily unable to answer.")
-        request = Request(self.seller, method, path, query, body, self.max_page_size)
-        return dispatch(request)
+        if fault:
+            code = FAULT_CODES.get(fault, "INTERNAL_SERVER_ERROR")
+            return fault, envelope("API_ERROR", code, "The server is temporarily unable to answer.")
+        return dispatch(Request(self.seller, request.method, request.path, request.query, body, self.max_page_size))
 
     def _token(self, body):
         if body.get("client_id") != self.client_id or body.get("client_secret") != self.client_secret:

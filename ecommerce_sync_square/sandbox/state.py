@@ -12,9 +12,9 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from .data import generate
-from .orders import OrderFactory
+from .data_orders import OrderFactory
+from .data_tables import Ids
 from .serializers import count_object, parse_stamp, public, stamp
-from .tables import Ids
 
 
 class SquareError(Exception):

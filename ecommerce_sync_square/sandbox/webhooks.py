@@ -5,16 +5,16 @@ keyed with the subscription's signature key, of the notification URL
 followed by the raw body.
 """
 
-import base64
-import hashlib
-import hmac
 import ipaddress
 import json
 import logging
-import urllib.request
+import urllib.error
 import uuid
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
+
+from odoo.addons.ecommerce_sync.connector import hmac_sha256_base64
+from odoo.addons.ecommerce_sync.sandbox_support import post
 
 from .serializers import stamp
 
@@ -24,8 +24,8 @@ SIGNATURE_HEADER = "x-square-hmacsha256-signature"
 
 
 def sign(signature_key, notification_url, body):
-    digest = hmac.new(signature_key.encode(), notification_url.encode() + body, hashlib.sha256).digest()
-    return base64.b64encode(digest).decode()
+    """Square's signature of a notification: keyed with the signature key, over the URL and the body."""
+    return hmac_sha256_base64(signature_key, notification_url.encode() + body)
 
 
 def is_loopback(url):
@@ -81,10 +81,9 @@ class WebhookSender:
 
     def post(self, headers, body):
         """POST one notification to the subscriber; the HTTP status (0 when it could not be reached)."""
-        request = urllib.request.Request(self.notification_url, data=body, headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.status
-        except OSError as exc:
+            status, _answer = post(self.notification_url, body, headers, timeout=self.timeout)
+        except (urllib.error.URLError, OSError) as exc:
             _logger.warning("Square sandbox webhook to the subscriber failed: %s", exc)
             return 0
+        return status

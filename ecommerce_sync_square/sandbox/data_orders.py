@@ -8,8 +8,7 @@ is rounded on its own, and the order's tax is the sum of its parts.
 
 from datetime import timedelta
 
-from .serializers import money, stamp
-from .tables import (
+from .data_tables import (
     CURRENCY,
     CUSTOMERS,
     ONLINE_DISCOUNT,
@@ -22,6 +21,7 @@ from .tables import (
     split,
     tax_of,
 )
+from .serializers import money, stamp
 
 
 class OrderFactory:
