@@ -8,7 +8,11 @@
     "license": "LGPL-3",
     "depends": ["ecommerce_sync"],
     "external_dependencies": {"python": ["requests"]},
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/ecommerce_sync_square_security.xml",
+        "views/ecommerce_store_views.xml",
+    ],
     "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

@@ -56,10 +56,13 @@ def test_a_refused_token_says_so_and_is_not_refreshed_without_oauth(server):
 
 def test_an_expired_oauth_token_is_refreshed_once_and_kept(server):
     square = connector_for(server, **oauth_config())
+    saved = []
+    square.client.on_refresh = saved.append
     server.expire_token()
     assert len(list(square.fetch_stock_levels())) == len(server.seller.data["counts"])
     assert server.calls("/oauth2/token") == 1 and server.calls(status=401) == 1
     credentials = square.refreshed_credentials
+    assert saved == [credentials], "handed over as soon as Square gave them"
     assert credentials["access_token"] in server.tokens and credentials["refresh_token"]
     assert square.test_connection().currency == "USD"
     assert server.calls("/oauth2/token") == 1

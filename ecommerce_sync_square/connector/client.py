@@ -13,7 +13,8 @@ counting:
 * OAuth: when the access token has expired (or a 401 says so) and the store
   has a refresh token, a new access token is obtained once through
   ``POST /oauth2/token`` and the call is sent again; the new token is kept in
-  :attr:`SquareClient.refreshed` for the store to save.
+  :attr:`SquareClient.refreshed` and handed to :attr:`SquareClient.on_refresh`
+  for the store to save.
 """
 
 import logging
@@ -75,6 +76,8 @@ class SquareClient(HttpClient):
         self.oauth = dict(oauth or {})
         #: the new OAuth credentials after a refresh: access_token, expires_at, refresh_token
         self.refreshed = None
+        #: called with :attr:`refreshed` as soon as a refresh succeeds (the store saves them)
+        self.on_refresh = None
         self._last_response = None
         self.throttle = self._remember
 
@@ -127,6 +130,8 @@ class SquareClient(HttpClient):
             "refresh_token": self.oauth["refresh_token"],
         }
         _logger.info("Square OAuth access token refreshed (expires %s)", self.oauth["expires_at"] or "unknown")
+        if self.on_refresh is not None:
+            self.on_refresh(dict(self.refreshed))
 
     def _envelope(self):
         response = self._last_response

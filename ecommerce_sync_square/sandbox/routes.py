@@ -4,8 +4,9 @@ import hashlib
 import json
 import re
 
+from .errors import SquareError, bad_request
 from .serializers import decode_cursor, page
-from .state import SquareError, bad_request, time_arg
+from .state import time_arg
 
 DEFAULT_LIMITS = {"orders": 500, "counts": 1000, "objects": 100}
 MAX_LIMITS = {"orders": 1000, "counts": 1000, "objects": 1000}

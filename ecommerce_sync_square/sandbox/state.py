@@ -8,33 +8,13 @@ between pages.
 import copy
 import random
 import threading
-import uuid
-from datetime import datetime, timedelta, timezone
 
 from .data import generate
 from .data_orders import OrderFactory
 from .data_tables import Ids
-from .serializers import count_object, parse_stamp, public, stamp
-
-
-class SquareError(Exception):
-    """An error answer: HTTP status and Square's error fields."""
-
-    def __init__(self, status, category, code, detail, field=None):
-        super().__init__(detail)
-        self.status = status
-        self.category = category
-        self.code = code
-        self.detail = detail
-        self.field = field
-
-
-def bad_request(code, detail, field=None):
-    return SquareError(400, "INVALID_REQUEST_ERROR", code, detail, field)
-
-
-def not_found(detail):
-    return SquareError(404, "INVALID_REQUEST_ERROR", "NOT_FOUND", detail)
+from .errors import SquareError, bad_request, not_found
+from .serializers import parse_stamp, public
+from .state_changes import SellerChanges
 
 
 def in_range(value, start, end):
@@ -53,7 +33,7 @@ def time_arg(value, field):
         raise bad_request("INVALID_TIME", f"Invalid RFC 3339 timestamp: {str(value)[:40]}", field) from None
 
 
-class SandboxSeller:
+class SandboxSeller(SellerChanges):
     """A seller account served by the sandbox.
 
     :param dict data: what :func:`~.data.generate` returns (a fresh one when None)
@@ -196,103 +176,3 @@ class SandboxSeller:
         # Square answers the newest counts first
         found.sort(key=lambda count: count["calculated_at"], reverse=True)
         return [dict(count) for count in found]
-
-    # ------------------------------------------------------------------
-    # writes
-    def change_inventory(self, idempotency_key, changes):
-        """Apply PHYSICAL_COUNT changes once per idempotency key; return the counts they set."""
-        if not idempotency_key:
-            raise bad_request("MISSING_REQUIRED_PARAMETER", "Field must be set", "idempotency_key")
-        if not changes or len(changes) > 100:
-            raise bad_request("INVALID_ARRAY_LENGTH", "changes must hold 1 to 100 changes", "changes")
-        with self.lock:
-            if idempotency_key in self._idempotency:
-                return self._idempotency[idempotency_key]
-            known = {loc["id"] for loc in self.data["locations"]}
-            parsed = []
-            for index, change in enumerate(changes):
-                count = (change or {}).get("physical_count") or {}
-                field = f"changes[{index}].physical_count"
-                if change.get("type") != "PHYSICAL_COUNT":
-                    raise bad_request(
-                        "INVALID_ENUM_VALUE", "Only PHYSICAL_COUNT changes are served", f"changes[{index}]"
-                    )
-                if count.get("catalog_object_id") not in self.data["variations"]:
-                    raise bad_request("INVALID_VALUE", "Unknown catalog object", f"{field}.catalog_object_id")
-                if count.get("location_id") not in known:
-                    raise bad_request("INVALID_VALUE", "Unknown location", f"{field}.location_id")
-                try:
-                    quantity = int(str(count.get("quantity")))
-                except ValueError:
-                    raise bad_request("INVALID_VALUE", "quantity must be a decimal", f"{field}.quantity") from None
-                parsed.append((count["catalog_object_id"], count["location_id"], quantity))
-            now = stamp(datetime.now(timezone.utc))
-            result = []
-            for variation_id, location_id, quantity in parsed:
-                count = count_object(variation_id, location_id, quantity, now)
-                self.data["counts"][(variation_id, location_id)] = count
-                result.append(dict(count))
-            self._idempotency[idempotency_key] = result
-        if self.webhooks is not None:
-            self.webhooks.send("inventory.count.updated", "inventory_counts", str(uuid.uuid4()), result)
-        return result
-
-    def sell(self, location_key, moment=None, offline=False):
-        """A new sale at a location (now, or at ``moment``); returns the order."""
-        location = next(loc for loc in self.data["locations"] if loc["_key"] == location_key)
-        with self.lock:
-            order = self.factory.sale(location, moment or datetime.now(timezone.utc), offline=offline)
-        self._notify_order("order.created", order)
-        return public(order)
-
-    def upload_offline_sale(self, location_key, taken_at):
-        """An offline POS sale uploaded now that keeps the time it was taken (``updated_at`` in the past)."""
-        location = next(loc for loc in self.data["locations"] if loc["_key"] == location_key)
-        with self.lock:
-            order = self.factory.sale(location, taken_at)
-            self.data["payments"][order["tenders"][0]["payment_id"]]["is_offline_payment"] = True
-        self._notify_order("order.created", order)
-        return public(order)
-
-    def adjust_fee(self, payment_id, cents, moment=None):
-        """A later ADJUSTMENT of a payment's processing fee; the payment's ``updated_at`` moves."""
-        with self.lock:
-            payment = self.data["payments"][payment_id]
-            order = self.data["orders"][payment["order_id"]]
-            entry = self.factory.adjust_fee(order, moment or datetime.now(timezone.utc), cents)
-        if self.webhooks is not None and entry is not None:
-            self.webhooks.send("payment.updated", "payment", payment_id, {"payment": public(payment)})
-        return entry
-
-    def touch_order(self, order_id, moment=None):
-        """Edit an order: its version and ``updated_at`` move (a note is added)."""
-        with self.lock:
-            order = self.data["orders"][order_id]
-            order["version"] += 1
-            order["note"] = f"edited (version {order['version']})"
-            order["updated_at"] = stamp(moment or datetime.now(timezone.utc))
-        self._notify_order("order.updated", order)
-        return public(order)
-
-    def corrupt_order(self, order_id):
-        """Make one order unreadable (a line whose money is not an integer)."""
-        with self.lock:
-            order = self.data["orders"][order_id]
-            order["line_items"][0]["gross_sales_money"] = {"amount": "12.50", "currency": "USD"}
-            order["updated_at"] = stamp(parse_stamp(order["updated_at"]) + timedelta(milliseconds=1))
-
-    def _notify_order(self, topic, order):
-        if self.webhooks is None:
-            return
-        key = "order_created" if topic == "order.created" else "order_updated"
-        summary = {
-            key: {
-                "order_id": order["id"],
-                "location_id": order["location_id"],
-                "state": order["state"],
-                "version": order["version"],
-                "created_at": order["created_at"],
-                "updated_at": order["updated_at"],
-            }
-        }
-        self.webhooks.send(topic, "order", order["id"], summary)
