@@ -1,30 +1,30 @@
 from decimal import Decimal
 
-from . import seller_figures
+from ..sandbox import figures
+from ..sandbox.figures import dollars
 from .full_sync_common import ORDERS
-from .seller_figures import dollars
 
 
 class BookChecks:
     """What one "Sync now" of the whole seller made in the books (see ``test_full_sync``)."""
 
     def test_the_seller_exercises_every_case(self):
-        cases = seller_figures.census(self.seller)
+        cases = figures.census(self.seller)
         for case in (
             "location cafe", "location kiosk", "location online", "tax inclusive", "tax additive", "tip",
             "discount", "service charge", "paid card", "paid cash", "offline upload", "fee adjustment", "return",
             "paid payout", "sent payout", "payout fee entry",
         ):  # fmt: skip
             self.assertTrue(cases[case], f"the generated seller has no {case}")
-        self.assertEqual(len(seller_figures.sales(self.seller)), ORDERS)
+        self.assertEqual(len(figures.sales(self.seller)), ORDERS)
 
     def test_sync_now_runs_the_flows_in_order_and_reports_them(self):
         self.assertEqual(self.sync_logs.mapped("flow"), ["products", "orders", "refunds", "payouts", "stock", "stock"])
         self.assertEqual(set(self.sync_logs.mapped("state")), {"done"}, self.sync_answer["params"]["message"])
         self.assertFalse(self.sync_logs.line_ids, "no record failed")
         products, orders, refunds, payouts, _levels, push = self.sync_logs
-        returns = seller_figures.returns(self.seller)
-        paid = len(seller_figures.payouts(self.seller))
+        returns = figures.returns(self.seller)
+        paid = len(figures.payouts(self.seller))
         self.assertRecordValues(
             products | orders | refunds | payouts,
             [
@@ -46,7 +46,7 @@ class BookChecks:
         invoices = self.store_moves("out_invoice")
         self.assertEqual(len(invoices), ORDERS, "one invoice per sale, none remade")
         tips = Decimal(0)
-        for order in seller_figures.sales(self.seller):
+        for order in figures.sales(self.seller):
             sale_order = self.sale_order(order["id"])
             location = self.locations[self.location_key(order["location_id"])]
             self.assertRecordValues(
@@ -54,7 +54,7 @@ class BookChecks:
                 [{"state": "sale", "warehouse_id": location.warehouse_id.id,
                   "ecommerce_location_external_id": location.external_id}],
             )  # fmt: skip
-            untaxed, tax, total = seller_figures.totals(order)
+            untaxed, tax, total = figures.totals(order)
             invoice = sale_order.invoice_ids.filtered(lambda move: move.move_type == "out_invoice")
             self.assertRecordValues(
                 invoice,
@@ -76,8 +76,8 @@ class BookChecks:
 
     def test_payments_follow_the_tenders_into_their_journals(self):
         cash = self.env["ecommerce.gateway.mapping"]._lookup(self.store, "cash")
-        for order in seller_figures.sales(self.seller):
-            tender = seller_figures.tender_of(order)
+        for order in figures.sales(self.seller):
+            tender = figures.tender_of(order)
             payment = self.bound("transaction", tender["payment_id"])
             journal = self.store.clearing_journal_id if tender["type"] == "CARD" else cash
             self.assertRecordValues(
@@ -85,7 +85,7 @@ class BookChecks:
                 [{"state": "paid", "amount": tender["amount_money"]["amount"] / 100, "payment_type": "inbound",
                   "journal_id": journal.id}],
             )  # fmt: skip
-        for _order, refund in seller_figures.returns(self.seller):
+        for _order, refund in figures.returns(self.seller):
             payment = self.bound("transaction", refund["id"])
             self.assertRecordValues(
                 payment,
@@ -94,7 +94,7 @@ class BookChecks:
             )  # fmt: skip
 
     def test_returns_are_credit_notes_and_invoices_less_credit_notes_are_net_sales(self):
-        returns = seller_figures.returns(self.seller)
+        returns = figures.returns(self.seller)
         for order, refund in returns:
             credit_note = self.bound("refund", refund["id"])
             source = self.sale_order(order["returns"][0]["source_order_id"])
@@ -111,12 +111,12 @@ class BookChecks:
         self.assertEqual(len(self.store_moves("out_refund")), len(returns))
         invoiced = sum(self.store_moves("out_invoice").mapped("amount_total"))
         credited = sum(self.store_moves("out_refund").mapped("amount_total"))
-        self.assertAlmostEqual(invoiced - credited, float(seller_figures.net_sales(self.seller)), places=2)
+        self.assertAlmostEqual(invoiced - credited, float(figures.net_sales(self.seller)), places=2)
 
     def test_fees_are_squares_and_paid_payouts_reach_the_bank(self):
-        self.assertEqual(self.balance(self.store.fee_account_id), float(seller_figures.fees(self.seller)))
+        self.assertEqual(self.balance(self.store.fee_account_id), float(figures.fees(self.seller)))
         received = self.env["account.payment"]
-        for payout in seller_figures.payouts(self.seller):
+        for payout in figures.payouts(self.seller):
             transfer = self.bound("payout", payout["id"])
             self.assertRecordValues(
                 transfer,
@@ -128,12 +128,12 @@ class BookChecks:
             received |= receiving
         self.assertEqual(received.journal_id, self.store.payout_journal_id)
         # the clearing account holds exactly what Square has not paid out yet
-        still_sent = sum(dollars(p["amount_money"]["amount"]) for p in seller_figures.payouts(self.seller, "SENT"))
+        still_sent = sum(dollars(p["amount_money"]["amount"]) for p in figures.payouts(self.seller, "SENT"))
         self.assertEqual(self.balance(self.store.clearing_account_id), float(still_sent))
         self.assertFalse(self.open_discrepancies("payout_mismatch"))
 
     def test_once_every_payout_is_paid_the_clearing_account_is_empty(self):
-        sent = seller_figures.payouts(self.seller, "SENT")
+        sent = figures.payouts(self.seller, "SENT")
         self.deposit(sent)
         self.seller.settle_payouts()
         # Square announces each payout: the events are hints, each payout is read again
@@ -148,7 +148,7 @@ class BookChecks:
         )
         self.assertEqual(self.balance(self.store.clearing_account_id), 0.0)
         self.assertTrue(all(clearing.mapped("reconciled")), "every clearing item is settled by its payout")
-        paid_out = sum(dollars(p["amount_money"]["amount"]) for p in seller_figures.payouts(self.seller))
+        paid_out = sum(dollars(p["amount_money"]["amount"]) for p in figures.payouts(self.seller))
         self.assertEqual(self.balance(self.store.payout_journal_id.default_account_id), float(paid_out))
         self.assertFalse(self.open_discrepancies())
         documents = self.documents()
@@ -156,7 +156,7 @@ class BookChecks:
         self.assertEqual(self.documents(), documents, "the pull finds the payouts booked")
 
     def test_a_payout_whose_entries_do_not_add_up_is_a_mismatch(self):
-        payout = seller_figures.payouts(self.seller, "SENT")[0]
+        payout = figures.payouts(self.seller, "SENT")[0]
         payout["amount_money"]["amount"] += 100
         self.seller.settle_payouts()
         self.env["ecommerce.sync.engine"].run_flow(self.store, "payouts")

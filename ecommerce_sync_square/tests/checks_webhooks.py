@@ -2,7 +2,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.ecommerce_sync_square.sandbox import WebhookSender
 
-from . import seller_figures
+from ..sandbox import figures
 from .common import SIGNATURE_KEY
 
 
@@ -19,7 +19,7 @@ class WebhookChecks:
         self.assertEqual(topic, "order.created")
         self.process()
         sale_order = self.sale_order(sold["id"])
-        untaxed, tax, total = seller_figures.totals(self.seller.data["orders"][sold["id"]])
+        untaxed, tax, total = figures.totals(self.seller.data["orders"][sold["id"]])
         self.assertRecordValues(
             sale_order.invoice_ids, [{"amount_untaxed": float(untaxed), "amount_tax": float(tax),
                                       "amount_total": float(total)}]
@@ -32,7 +32,7 @@ class WebhookChecks:
         self.scheduled_pull()
         after_pull = self.documents()
         self.assertEqual(after_pull["sale orders"], documents["sale orders"])
-        paid_by_card = seller_figures.tender_of(self.seller.data["orders"][sold["id"]])["type"] == "CARD"
+        paid_by_card = figures.tender_of(self.seller.data["orders"][sold["id"]])["type"] == "CARD"
         self.assertEqual(after_pull["journal entries"], documents["journal entries"] + paid_by_card, "its card fee")
 
         # an edit (a note) is fetched again and changes nothing the invoice says
@@ -57,8 +57,8 @@ class WebhookChecks:
         self.assertEqual(self.documents(), documents, "nothing twice")
 
     def test_a_late_fee_adjustment_is_booked_once(self):
-        order = next(o for o in seller_figures.sales(self.seller) if seller_figures.tender_of(o)["type"] == "CARD")
-        payment_id = seller_figures.tender_of(order)["payment_id"]
+        order = next(o for o in figures.sales(self.seller) if figures.tender_of(o)["type"] == "CARD")
+        payment_id = figures.tender_of(order)["payment_id"]
         fees = self.balance(self.store.fee_account_id)
 
         self.seller.adjust_fee(payment_id, 7)
@@ -67,12 +67,12 @@ class WebhookChecks:
         self.process()
 
         self.assertEqual(self.balance(self.store.fee_account_id), round(fees + 0.07, 2))
-        self.assertEqual(self.balance(self.store.fee_account_id), float(seller_figures.fees(self.seller)))
+        self.assertEqual(self.balance(self.store.fee_account_id), float(figures.fees(self.seller)))
         documents = self.documents()
         self.assertEqual(self.deliver(headers, body), (200, "duplicate"))
         self.scheduled_pull()
         self.assertEqual(self.documents(), documents)
-        self.assertEqual(self.balance(self.store.fee_account_id), float(seller_figures.fees(self.seller)))
+        self.assertEqual(self.balance(self.store.fee_account_id), float(figures.fees(self.seller)))
 
     def test_forged_notifications_are_refused_and_touch_nothing(self):
         self.seller.sell("online")

@@ -2,8 +2,7 @@ import json
 
 from odoo.tests import HttpCase
 
-from ..sandbox import merchant
-from . import seller_figures
+from ..sandbox import figures, merchant
 from .common import start_sandbox, store_values
 
 #: a generated seller of 36 sales that exercises every case (see test_the_seller_exercises_every_case)
@@ -32,7 +31,7 @@ class SquareFullSyncCommon(HttpCase):
             )
             for location in cls.seller.data["locations"]
         }
-        cls.deposit(seller_figures.payouts(cls.seller))
+        cls.deposit(figures.payouts(cls.seller))
         cls.calls_before = cls.server.calls()
         cls.sync_answer = cls.store.action_sync_now()
         cls.sync_logs = cls.store.sync_log_ids.sorted("id")

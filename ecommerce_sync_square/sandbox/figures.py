@@ -1,4 +1,4 @@
-"""What the sandbox seller says, in the terms the Odoo documents are checked against.
+"""What the sandbox seller says, in the terms Odoo's documents are checked against (tests and demo).
 
 Everything here is read from the sandbox's own data (its orders, payments, refunds and payouts as
 Square keeps them), never through the connector, so that the tests compare Odoo with Square itself.
