@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_access_odoo_users,
     test_crons,
     test_dashboard,
     test_discrepancy,
@@ -18,5 +19,7 @@ from . import (
     test_stock_returns,
     test_stock_valuation,
     test_store_locations,
+    test_webhook_probe,
+    test_webhook_storage,
     test_webhooks,
 )
