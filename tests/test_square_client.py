@@ -187,7 +187,7 @@ def test_unreadable_webhooks_are_webhook_errors(server):
         with pytest.raises(WebhookError):
             square.parse_webhook({}, body)
     bad_object = {"event_id": "4b8e5c91-9f17", "type": "order.updated", "data": {"id": "../../x", "object": {}}}
-    with pytest.raises(WebhookError, match="not a Square id"):
+    with pytest.raises(WebhookError, match="is not a valid id"):
         square.parse_webhook({}, json.dumps(bad_object).encode())
     ping = square.parse_webhook({}, json.dumps({"event_id": "4b8e5c91-9f17", "type": "webhooks.test_notification"}))
     assert ping.flow == "" and ping.delivery_id == "4b8e5c91-9f17"

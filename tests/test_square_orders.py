@@ -201,7 +201,7 @@ def test_a_fulfilment_of_some_entries_and_an_open_order():
     [
         ({"total_money": {"amount": 12.5, "currency": "USD"}}, "integer of minor units"),
         ({"total_money": m(500, "EUR")}, "in USD, expected EUR"),
-        ({"location_id": "../x"}, "not a Square id"),
+        ({"location_id": "../x"}, "is not a valid id"),
         ({"created_at": "yesterday"}, "ISO 8601"),
         ({"taxes": [{"name": "no uid"}]}, "tax without uid"),
     ],

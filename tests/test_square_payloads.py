@@ -76,7 +76,7 @@ def test_retrieved_and_updated_orders():
 
 
 def test_payloads_without_identity_are_record_errors():
-    with pytest.raises(RecordError, match="order id"):
+    with pytest.raises(RecordError, match="order without id"):
         parse_order(load("order_calculate.json"))
     for order in load("orders_batch_retrieve.json")["orders"]:
         with pytest.raises(RecordError, match="created_at"):

@@ -12,9 +12,9 @@ id), so a retried event is recognised.
 
 import json
 
-from odoo.addons.ecommerce_sync.connector import WebhookError, WebhookEvent, verify_base64_hmac
+from odoo.addons.ecommerce_sync.connector import WebhookError, WebhookEvent, checked_event, verify_base64_hmac
 
-from .ids import is_valid_id, valid_id
+from .ids import safe_id, valid_id
 
 SIGNATURE_HEADER = "x-square-hmacsha256-signature"
 #: event type -> (flow, the kind of object, for the refunds flow's ids)
@@ -69,31 +69,33 @@ def parse(body):
     data = event.get("data") if isinstance(event.get("data"), dict) else {}
     flow, kind = TOPICS.get(topic, ("", ""))
     if not flow:
-        return WebhookEvent(delivery_id=event_id, topic=topic[:80])
+        return checked_event(WebhookEvent(delivery_id=event_id, topic=topic[:80]))
     obj = data.get("object") if isinstance(data.get("object"), dict) else {}
     if kind == "inventory_counts":
         counts = obj.get("inventory_counts")
         if not isinstance(counts, list) or not counts:
             raise WebhookError(f"Square {topic} event {event_id} carries no inventory counts")
         stamps = [str(count.get("calculated_at") or "") for count in counts if isinstance(count, dict)]
-        return WebhookEvent(
-            delivery_id=event_id,
-            topic=topic,
-            flow=flow,
-            external_id=valid_id(data.get("id"), "webhook object id", WebhookError)
-            if is_valid_id(data.get("id"))
-            else event_id,
-            revision=max(stamps) if stamps else "",
-            payload={"inventory_counts": counts},
+        return checked_event(
+            WebhookEvent(
+                delivery_id=event_id,
+                topic=topic,
+                flow=flow,
+                external_id=safe_id(data.get("id")) or event_id,
+                revision=max(stamps) if stamps else "",
+                payload={"inventory_counts": counts},
+            )
         )
     object_id = valid_id(data.get("id"), f"Square {topic} object id", WebhookError)
     inner = next((value for value in obj.values() if isinstance(value, dict)), {})
     external_id = activity_id(kind, object_id) if flow == "refunds" else object_id
-    return WebhookEvent(
-        delivery_id=event_id,
-        topic=topic,
-        flow=flow,
-        external_id=external_id,
-        revision=revision_of(kind, inner),
-        refetch=True,
+    return checked_event(
+        WebhookEvent(
+            delivery_id=event_id,
+            topic=topic,
+            flow=flow,
+            external_id=external_id,
+            revision=revision_of(kind, inner),
+            refetch=True,
+        )
     )
