@@ -192,7 +192,10 @@ class EcommerceStore(models.Model):
     def action_test_connection(self):
         """Square: the access token first; the seller's locations come with the connection."""
         self.ensure_one()
-        if self.platform == "square" and not self.sudo().square_access_token:
+        if self.platform != "square":
+            return super().action_test_connection()
+        self.check_access("write")
+        if not self.sudo().square_access_token:
             raise UserError(_("Fill in the Square access token first."))
         return super().action_test_connection()
 

@@ -18,7 +18,7 @@ import secrets
 import threading
 from datetime import datetime, timedelta, timezone
 
-from odoo.addons.ecommerce_sync.sandbox_support import Faults, HttpAnswer, SandboxHttpServer
+from odoo.addons.ecommerce_sync.sandbox_support import FaultKnobs, Faults, HttpAnswer, SandboxHttpServer
 
 from .routes import Request, dispatch, envelope
 from .serializers import stamp
@@ -31,7 +31,7 @@ VERSION_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FAULT_CODES = {429: "RATE_LIMITED", 503: "SERVICE_UNAVAILABLE"}
 
 
-class SandboxServer(SandboxHttpServer):
+class SandboxServer(FaultKnobs, SandboxHttpServer):
     """Serves a :class:`~.state.SandboxSeller` on ``host:port`` (port 0: any free port).
 
     :param str token: the access token it accepts
@@ -55,31 +55,7 @@ class SandboxServer(SandboxHttpServer):
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------
-    # knobs
-    @property
-    def latency(self):
-        return self.faults.latency
-
-    @latency.setter
-    def latency(self, seconds):
-        self.faults.latency = seconds
-
-    @property
-    def error_rate(self):
-        return self.faults.error_rate
-
-    @error_rate.setter
-    def error_rate(self, share):
-        self.faults.error_rate = share
-
-    def fail_next(self, count, status=503):
-        """The next ``count`` calls answer ``status`` (a 5xx burst)."""
-        self.faults.fail(count, status)
-
-    def throttle_next(self, count):
-        """The next ``count`` calls answer 429 RATE_LIMITED (a rate-limit storm)."""
-        self.faults.rate_limit(count)
-
+    # knobs (latency, error_rate, fail_next, throttle_next: the base's FaultKnobs)
     def expire_token(self):
         """Every access token issued so far expires."""
         with self._lock:

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.ecommerce_sync.connector import registered_platforms
 from odoo.addons.ecommerce_sync_square.connector import SQUARE_VERSION, SquareConnector
@@ -158,3 +158,19 @@ class TestSquareStore(TransactionCase):
         self.store.action_test_connection()
         with self.assertRaises(AccessError):
             store.action_square_load_locations()
+
+    def test_a_read_only_user_cannot_call_square_or_change_the_locations(self):
+        user = new_test_user(self.env, login="square-read-only", groups="ecommerce_sync.group_ecommerce_user")
+        calls = self.server.calls()
+        store = self.store.with_user(user)
+        for method in ("action_test_connection", "action_square_load_locations", "action_sync_now"):
+            with self.subTest(method=method), self.assertRaises(AccessError):
+                getattr(store, method)()
+        self.assertEqual(self.server.calls(), calls, "Square was not called")
+        self.assertFalse(self.store.square_location_ids)
+        self.assertEqual(self.store.state, "draft")
+        self.store.action_test_connection()
+        location = self.store.square_location_ids[:1].with_user(user)
+        self.assertTrue(location.name, "the locations are readable")
+        with self.assertRaises(AccessError):
+            location.warehouse_id = self.env.ref("stock.warehouse0")
