@@ -18,6 +18,12 @@ class BookChecks:
             self.assertTrue(cases[case], f"the generated seller has no {case}")
         self.assertEqual(len(figures.sales(self.seller)), ORDERS)
 
+    def test_the_sales_and_returns_of_a_page_are_booked_together(self):
+        # the engine's batch handlers book a page's orders and refunds at once (see docs/ARCHITECTURE.md)
+        self.assertGreaterEqual(sum(self.batches["Order"]), ORDERS, "every sale through the batch handler")
+        self.assertGreater(max(self.batches["Order"]), 1)
+        self.assertGreaterEqual(sum(self.batches["Refund"]), len(figures.returns(self.seller)))
+
     def test_sync_now_runs_the_flows_in_order_and_reports_them(self):
         self.assertEqual(self.sync_logs.mapped("flow"), ["products", "orders", "refunds", "payouts", "stock", "stock"])
         self.assertEqual(set(self.sync_logs.mapped("state")), {"done"}, self.sync_answer["params"]["message"])

@@ -1,4 +1,6 @@
+import contextlib
 import json
+from unittest.mock import patch
 
 from odoo.tests import HttpCase
 
@@ -33,10 +35,32 @@ class SquareFullSyncCommon(HttpCase):
         }
         cls.deposit(figures.payouts(cls.seller))
         cls.calls_before = cls.server.calls()
-        cls.sync_answer = cls.store.action_sync_now()
+        with cls.batches_booked() as cls.batches:
+            cls.sync_answer = cls.store.action_sync_now()
         cls.sync_logs = cls.store.sync_log_ids.sorted("id")
         cls.sync_calls = cls.server.calls() - cls.calls_before
         cls.seller_state = cls.seller.snapshot()
+
+    @classmethod
+    @contextlib.contextmanager
+    def batches_booked(cls):
+        """While it lasts, the sizes of the batches the engine's batch handlers book: ``{record type: [size]}``."""
+        Engine = type(cls.env["ecommerce.sync.engine"])
+        handlers = Engine._get_batch_handlers
+        sizes = {}
+
+        def counted(kind, handler):
+            def book(store, records):
+                sizes.setdefault(kind, []).append(len(records))
+                return handler(store, records)
+
+            return book
+
+        def batch_handlers(engine):
+            return {kind: counted(kind, handler) for kind, handler in handlers(engine).items()}
+
+        with patch.object(Engine, "_get_batch_handlers", batch_handlers):
+            yield sizes
 
     def setUp(self):
         super().setUp()
