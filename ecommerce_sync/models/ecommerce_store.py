@@ -373,11 +373,13 @@ class EcommerceStore(models.Model):
         The request takes what fits in a short budget (well inside Odoo's request limit) and
         answers with what it did; when more is waiting, the store's scheduled pull is
         triggered at once and the notification says so. The store shows the last result.
+        Called from code outside a request (a shell, a script), it runs to the store's page
+        budget, as no time limit applies there.
         """
         self.ensure_one()
         self.check_access("write")
         logs = self.env["ecommerce.sync.engine"].sync_store(
-            self, trigger="manual", deadline=Deadline.for_request(budget=REQUEST_BUDGET)
+            self, trigger="manual", deadline=Deadline.for_caller(budget=REQUEST_BUDGET)
         )
         if any(log.more_pending for log in logs):
             self.sudo().next_sync_at = fields.Datetime.now()

@@ -171,10 +171,15 @@ class EcommerceSyncEngine(models.AbstractModel):
 
     @api.model
     def _default_deadline(self, trigger):
-        """The deadline of a unit of work started by ``trigger``: a share of the limit Odoo runs it under."""
+        """The deadline of a unit of work started by ``trigger``: a share of the limit Odoo runs it under.
+
+        A scheduled action runs under the cron limit, a request under the request limit; work
+        called from code outside both (a shell, a script, a test) runs under no time limit and
+        is bounded by the store's page budget alone.
+        """
         if trigger == "cron" or self.env.context.get("cron_id"):
             return Deadline.for_cron(self.env)
-        return Deadline.for_request()
+        return Deadline.for_caller()
 
     @api.model
     def run_flow(self, store, flow, trigger="manual", connector=None, max_pages=None, deadline=None):

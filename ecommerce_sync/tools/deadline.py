@@ -2,6 +2,7 @@
 
 import time
 
+from odoo import http
 from odoo.tools import config
 
 #: the share of Odoo's time limit a unit of work gives itself; the rest covers the page under way,
@@ -60,6 +61,16 @@ class Deadline:
         self.pace = None
 
     @classmethod
+    def unbounded(cls):
+        """No time limit: work called from code (a shell, a script, a test) runs under none."""
+        return cls(float("inf"))
+
+    @classmethod
+    def for_caller(cls, budget=None):
+        """:meth:`for_request` in an HTTP request, :meth:`unbounded` outside one (no limit applies there)."""
+        return cls.for_request(budget) if http.request else cls.unbounded()
+
+    @classmethod
     def for_request(cls, budget=None):
         """A share of the request limit (at most ``budget`` seconds when given)."""
         seconds = time_limit() * SHARE
@@ -101,8 +112,8 @@ class Deadline:
             if per_item is None:
                 size = first
             else:
-                size = largest if per_item <= 0 else int(self.remaining() / 2 / per_item)
-                size = max(1, min(largest, size))
+                size = largest if per_item <= 0 else int(min(largest, self.remaining() / 2 / per_item))
+                size = max(1, size)
             started = self.clock()
             batch = items[position : position + size]
             yield batch
