@@ -123,7 +123,7 @@ def test_ids_are_checked_before_they_reach_a_url(server):
     for flow, bad in (
         ("orders", "../merchants/me"),
         ("payouts", "po_1?x=1"),
-        ("refunds", "payment/a b"),
+        ("refunds", "payment:a b"),
         ("refunds", "x/1"),
     ):
         with pytest.raises(ApiError):
@@ -169,7 +169,7 @@ def test_fee_and_stock_webhooks_lead_to_their_records(server):
     payment_id = next(p["id"] for p in server.seller.data["payments"].values() if p["source_type"] == "CARD")
     server.seller.adjust_fee(payment_id, -3)
     event = square.parse_webhook(*server.seller.webhooks.sent[-1])
-    assert (event.topic, event.flow, event.external_id) == ("payment.updated", "refunds", f"payment/{payment_id}")
+    assert (event.topic, event.flow, event.external_id) == ("payment.updated", "refunds", f"payment:{payment_id}")
     fees = square.parse("refunds", square.fetch_record("refunds", event.external_id).payload)
     assert [fee.external_id.split("/")[2] for fee in fees][-1] == "ADJUSTMENT" and fees[-1].amount == Decimal("-0.03")
     level = next(iter(server.seller.data["counts"]))

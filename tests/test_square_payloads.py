@@ -183,17 +183,17 @@ def test_oauth_refresh_with_square_token_answer():
     [
         ("event_order_created.json", "orders", "eA3vssLHKJrv9H0IdJCM3gNqfdcZY"),
         ("event_order_updated.json", "orders", "eA3vssLHKJrv9H0IdJCM3gNqfdcZY"),
-        ("event_payment_created.json", "refunds", "payment/KkAkhdMsgzn59SM8A89WgKwekxLZY"),
-        ("event_payment_updated.json", "refunds", "payment/hYy9pRFVxpDsO1FB05SunFWUe9JZY"),
+        ("event_payment_created.json", "refunds", "payment:KkAkhdMsgzn59SM8A89WgKwekxLZY"),
+        ("event_payment_updated.json", "refunds", "payment:hYy9pRFVxpDsO1FB05SunFWUe9JZY"),
         (
             "event_refund_created.json",
             "refunds",
-            "refund/KkAkhdMsgzn59SM8A89WgKwekxLZY_ptNBVqHYxt5gAdfcobBe4u1AZsXhoz06KTtuq9Ls24P",
+            "refund:KkAkhdMsgzn59SM8A89WgKwekxLZY_ptNBVqHYxt5gAdfcobBe4u1AZsXhoz06KTtuq9Ls24P",
         ),
         (
             "event_refund_updated.json",
             "refunds",
-            "refund/KkAkhdMsgzn59SM8A89WgKwekxLZY_ptNBVqHYxt5gAdfcobBe4u1AZsXhoz06KTtuq9Ls24P",
+            "refund:KkAkhdMsgzn59SM8A89WgKwekxLZY_ptNBVqHYxt5gAdfcobBe4u1AZsXhoz06KTtuq9Ls24P",
         ),
         ("event_payout_sent.json", "payouts", "po_070431e4-e351-11eb-a8bb-02420a140009"),
         ("event_payout_failed.json", "payouts", "po_070431e4-e351-11eb-a8bb-02420a140009"),

@@ -436,7 +436,7 @@ class SquareConnector(Connector):
             catalog = self._catalog_for(item.get("catalog_object_id") for item in order.get("line_items") or [])
             return self._order_record(order, catalog)
         if flow == "refunds":
-            kind, _sep, object_id = external_id.partition("/")
+            kind, _sep, object_id = external_id.partition(":")
             if kind not in ("payment", "refund"):
                 raise ApiError(f"not a Square payment or refund reference: {external_id[:60]!r}")
             object_id = valid_id(object_id, f"{kind} id", ApiError)

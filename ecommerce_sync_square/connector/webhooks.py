@@ -44,8 +44,11 @@ def verify(signature_key, notification_url, signature, body):
 
 
 def activity_id(kind, object_id):
-    """External id of a record of the refunds flow: ``payment/<id>`` or ``refund/<id>``."""
-    return f"{kind}/{object_id}"
+    """External id of a record of the refunds flow: ``payment:<id>`` or ``refund:<id>``.
+
+    The webhook door refuses "/" in object ids, so the kind is joined with ":".
+    """
+    return f"{kind}:{object_id}"
 
 
 def revision_of(kind, obj):
