@@ -13,7 +13,7 @@ from conftest import REPO
 
 BASE = REPO / "ecommerce_sync"
 #: platforms with their own connector addon, as they could be spelled in code
-PLATFORMS = {"WooCommerce": re.compile(r"woo", re.IGNORECASE)}
+PLATFORMS = {"WooCommerce": re.compile(r"woo", re.IGNORECASE), "Square": re.compile(r"square", re.IGNORECASE)}
 
 
 def base_sources():

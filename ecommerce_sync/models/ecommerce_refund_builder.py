@@ -92,7 +92,9 @@ class EcommerceRefundBuilder(models.AbstractModel):
             record = Binding._find_record(store, "refund", refund.external_id)
             credit_note = record if record and record._name == "account.move" else credit_note
             payments = self._sync_refund_payments(store, refund, sale_order, credit_note)
-            return "updated" if payments else "skipped"
+            # a refund first read without its items (an amount) restocks when they come
+            returns = self._sync_refund_stock(store, refund, sale_order, credit_note)
+            return "updated" if payments or returns else "skipped"
         invoice = self.env["ecommerce.invoice.builder"]._current_invoice(sale_order)
         if refund.total:
             if invoice:
@@ -305,22 +307,21 @@ class EcommerceRefundBuilder(models.AbstractModel):
 
     @api.model
     def _prepare_adjustment_plan(self, store, refund, adjustment, sale_order, invoice, tax_included):
-        """The plan of a refund adjustment: refunded shipping on the shipping line's product, the rest on
-        the fallback product.
+        """The plan of a refund adjustment: refunded shipping or tips on the order's shipping or tip line
+        (its product, taxes and account), the rest on the fallback product.
 
         :rtype: ledger.plans.LinePlan
         """
         amount = adjustment.amount + adjustment.tax_amount if tax_included else adjustment.amount
-        label = adjustment.reason or (
-            _("Refunded shipping") if adjustment.kind == "shipping" else _("Refund adjustment")
-        )
-        if adjustment.kind == "shipping":
-            shipping_lines = sale_order.order_line.filtered(
-                lambda sale_line: sale_line.ecommerce_line_kind == "shipping"
+        labels = {"shipping": _("Refunded shipping"), "tip": _("Refunded tip")}
+        label = adjustment.reason or labels.get(adjustment.kind) or _("Refund adjustment")
+        if adjustment.kind in labels:
+            same_kind = sale_order.order_line.filtered(
+                lambda sale_line: sale_line.ecommerce_line_kind == adjustment.kind
             ).sorted("id")
-            if shipping_lines:
+            if same_kind:
                 return self._plan_from_sale_line(
-                    shipping_lines[0], invoice, Decimal(1), amount, amount, label, "shipping", tax_included
+                    same_kind[0], invoice, Decimal(1), amount, amount, label, adjustment.kind, tax_included
                 )
         return self._plan_without_line(
             store, sale_order, Decimal(1), amount, label, adjustment.tax_amount, tax_included, adjustment.kind
@@ -345,8 +346,9 @@ class EcommerceRefundBuilder(models.AbstractModel):
         }
         if store.income_account_id:
             values["account_id"] = store.income_account_id.id
-        if store.analytic_account_id:
-            values["analytic_distribution"] = {str(store.analytic_account_id.id): 100}
+        analytic_account = store._location_analytic_account(sale_order.ecommerce_location_external_id)
+        if analytic_account:
+            values["analytic_distribution"] = {str(analytic_account.id): 100}
         return LinePlan(
             key=key,
             tax_included=tax_included,

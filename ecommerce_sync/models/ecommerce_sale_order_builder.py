@@ -83,6 +83,7 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
             "ecommerce_store_id": store.id,
             "ecommerce_external_id": order.external_id,
             "ecommerce_order_name": order.name,
+            "ecommerce_location_external_id": order.location_external_id or False,
             "note": self._order_note(order),
             "tag_ids": [Command.set(self._tags(order.tags).ids)],
         }
@@ -207,14 +208,19 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
 
     @api.model
     def _prepare_item_plan(self, store, order, line, tax_included, order_taxes, issues):
-        """The plan of an item or fee line (``order_taxes``: the order's taxes, when its lines give none).
+        """The plan of an item, fee or tip line (``order_taxes``: the order's taxes, when its lines give none).
+
+        Tips are sold with the store's tips product (``ecommerce.store._tips_product``).
 
         :rtype: ledger.plans.LinePlan
         """
-        product = self._line_product(store, order, line, issues)
+        if line.kind == "tip":
+            product = store._tips_product()
+        else:
+            product = self._line_product(store, order, line, issues)
         tax_lines = line.tax_lines or (order_taxes if line.taxable else [])
         taxes = self._line_taxes(store, tax_lines, tax_included, line.subtotal, issues)
-        kind = "gift_card" if line.gift_card else ("fee" if line.kind == "fee" else "product")
+        kind = "gift_card" if line.gift_card else (line.kind if line.kind in ("fee", "tip") else "product")
         name = line.name or product.display_name
         if product == store.fallback_product_id and line.sku:
             name = f"[{line.sku}] {name}"
@@ -270,8 +276,9 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
             "ecommerce_line_external_id": key,
             "ecommerce_line_kind": kind,
         }
-        if store.analytic_account_id:
-            values["analytic_distribution"] = {str(store.analytic_account_id.id): 100}
+        analytic_account = store._location_analytic_account(order.location_external_id)
+        if analytic_account:
+            values["analytic_distribution"] = {str(analytic_account.id): 100}
         return values
 
     @api.model

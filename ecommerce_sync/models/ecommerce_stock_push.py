@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 
 from psycopg2 import errors as pg_errors
 
@@ -121,12 +122,13 @@ class EcommerceStockPush(models.Model):
         paths = {location.id: location.parent_path or "" for location in locations.exists()}
         todo = {}
         for store, store_links in links.grouped("store_id").items():
-            root = store._stock_location().parent_path
-            if not root:
+            roots = [location.parent_path for _target, location in store._stock_targets() if location.parent_path]
+            if not roots:
                 continue
             sold = set(store_links.product_id.ids)
             for product_id, location_id in pairs:
-                if product_id in sold and paths.get(location_id, "").startswith(root):
+                path = paths.get(location_id, "")
+                if product_id in sold and any(path.startswith(root) for root in roots):
                     todo.setdefault(store.id, set()).add(product_id)
         self._queue(todo)
 
@@ -192,29 +194,38 @@ class EcommerceStockPush(models.Model):
 
     @api.model
     def _send_rows(self, run, rows, deadline=None):
-        """Send the current level of the products of ``rows`` and close the run with what happened."""
+        """Send the current level of the products of ``rows`` and close the run with what happened.
+
+        Each store location of the store (``ecommerce.store._stock_targets``) is sent the level of its
+        own stock location; a variant counts as sent once every location took its level, and keeps the
+        sum of them as its level sent.
+        """
         store = run.store
         rows_by_product = rows.grouped("product_id")
         run.count("fetched", len(rows_by_product))
         links = store._stock_links(rows.product_id)
-        levels = store._stock_levels(links.product_id)
+        levels = {
+            target: store._stock_levels(links.product_id, location) for target, location in store._stock_targets()
+        }
+        totals = {product: sum(by_product[product] for by_product in levels.values()) for product in links.product_id}
         links_by_product = links.grouped("product_id")
-        todo = []  # (link, StockUpdate)
+        todo = []  # (link, StockUpdate): one per link and store location
         todo_by_product = {}
         for product, product_rows in rows_by_product.items():
             retry_only = all(product_rows.mapped("attempts"))
             todo_by_product[product] = []
             for link in links_by_product.get(product, []):
-                if retry_only and not link.push_error and link.pushed_level == levels[product] and link.pushed_at:
+                if retry_only and not link.push_error and link.pushed_level == totals[product] and link.pushed_at:
                     continue  # accepted by an earlier flush; another variant of the product failed
-                todo.append((link, store._stock_update(link, levels[product])))
+                for target, by_product in levels.items():
+                    todo.append((link, store._stock_update(link, by_product[product], target)))
                 todo_by_product[product].append(link)
 
         accepted, errors = self._send(run, todo, deadline=deadline)
         now = fields.Datetime.now()
-        for link, _update in todo:
+        for link in {link for link, _update in todo}:
             if link in accepted:
-                link.write({"pushed_level": levels[link.product_id], "pushed_at": now, "push_error": False})
+                link.write({"pushed_level": totals[link.product_id], "pushed_at": now, "push_error": False})
             elif link in errors:
                 link.push_error = errors[link]
 
@@ -226,7 +237,7 @@ class EcommerceStockPush(models.Model):
                 run.count("failed")
                 reason = "; ".join(f"{link.sku or link.external_id}: {errors[link]}" for link in failed)
                 failures.append(reason)
-                self._record_failure(store, product, product_rows, reason, levels[product], now)
+                self._record_failure(store, product, product_rows, reason, totals[product], now)
             elif all(link in accepted for link in product_todo):
                 run.count("updated" if product_todo else "skipped")
                 if any(product_rows.mapped("attempts")):
@@ -264,43 +275,79 @@ class EcommerceStockPush(models.Model):
     def _send(self, run, todo, deadline=None):
         """Push the updates in batches; refused credentials or a platform down stop ``run``.
 
-        :param list todo: ``[(ecommerce.product.link, StockUpdate)]``
+        :param list todo: ``[(ecommerce.product.link, StockUpdate)]``, one or more updates per link
+            (one per store location)
         :param deadline: tools.Deadline: the batches not sent before it wait for the next flush
-        :return: ``(accepted links, {link: error})``
+        :return: ``(links whose every update was accepted, {link: error})``; links of updates
+            not attempted (the run stopped, or the deadline passed) are in neither
         """
-        accepted = set()
-        errors = {}
+        taken, refused = set(), {}  # ids of the updates
         store, connector = run.store, run.connector
         size = max(1, connector.push_batch_size or 1)
         for start in range(0, len(todo), size):
             if deadline is not None and deadline.expired():
                 run.note(more_pending=True)
                 break
-            batch = todo[start : start + size]
-            link_by_variant = {update.variant_external_id: link for link, update in batch}
+            batch = [update for _link, update in todo[start : start + size]]
+            mine = self._batch_updates(batch)
             try:
-                result = connector.push_stock([update for _link, update in batch])
+                result = connector.push_stock(batch)
             except RUN_ERRORS as exc:
                 run.stop(exc)
-                errors.update(dict.fromkeys(link_by_variant.values(), str(exc)))
-                return accepted, errors
+                refused.update(dict.fromkeys(map(id, batch), str(exc)))
+                break
             except ConnectorError as exc:
                 _logger.info("Stock push to %s refused: %s", store.name, exc)
-                errors.update(dict.fromkeys(link_by_variant.values(), str(exc)))
+                refused.update(dict.fromkeys(map(id, batch), str(exc)))
                 continue
             except Exception as exc:
                 _logger.exception("Stock push to %s failed", store.name)
-                errors.update(dict.fromkeys(link_by_variant.values(), run.error_text(exc)))
+                refused.update(dict.fromkeys(map(id, batch), run.error_text(exc)))
                 continue
             for update in result.accepted:
-                if update.variant_external_id in link_by_variant:
-                    accepted.add(link_by_variant[update.variant_external_id])
+                if mine(update):
+                    taken.add(id(mine(update)))
             for update, reason in result.failed:
-                if update.variant_external_id in link_by_variant:
-                    errors[link_by_variant[update.variant_external_id]] = reason or _("refused by the store")
-            for link in link_by_variant.values():
-                if link not in accepted and link not in errors:
-                    errors[link] = _("The store did not confirm this update.")
+                if mine(update):
+                    refused[id(mine(update))] = reason or _("refused by the store")
+            for update in batch:
+                if id(update) not in taken and id(update) not in refused:
+                    refused[id(update)] = _("The store did not confirm this update.")
+        return self._link_outcomes(todo, taken, refused)
+
+    @api.model
+    def _batch_updates(self, batch):
+        """A function giving, for an update a connector answered about, the update of ``batch`` it is.
+
+        Connectors answer with the updates they were given, or copies of them naming the same variant.
+        """
+        by_id = {id(update): update for update in batch}
+        variants = [update.variant_external_id for update in batch]
+        by_variant = {
+            update.variant_external_id: update for update in batch if variants.count(update.variant_external_id) == 1
+        }
+        return lambda update: by_id.get(id(update)) or by_variant.get(update.variant_external_id)
+
+    @api.model
+    def _link_outcomes(self, todo, taken, refused):
+        """Per link: accepted when each of its updates was taken, else its errors (one per store location).
+
+        :return: ``(accepted links, {link: error})``
+        """
+        several = len({update.location_external_id for _link, update in todo}) > 1
+        messages, pending = defaultdict(list), set()
+        for link, update in todo:
+            if id(update) in refused:
+                reason = refused[id(update)]
+                messages[link].append(f"{update.location_external_id}: {reason}" if several else reason)
+            elif id(update) not in taken:
+                pending.add(link)
+        accepted, errors = set(), {}
+        for link, _update in todo:
+            if messages[link]:
+                errors[link] = "; ".join(dict.fromkeys(messages[link]))
+            elif link not in pending:
+                accepted.add(link)
         return accepted, errors
 
     @api.model

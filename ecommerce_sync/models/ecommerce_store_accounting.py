@@ -59,6 +59,21 @@ class EcommerceStoreAccounting(models.AbstractModel):
         domain="[('deprecated', '=', False)]",
         help="Liability account of gift cards sold in the store; when empty, they are booked as sales.",
     )
+    tips_product_id = fields.Many2one(
+        "product.product",
+        "Tips Product",
+        check_company=True,
+        help="Sells the tips customers add to their orders (store lines of kind tip). Created with the "
+        "store's name on the first tip when empty.",
+    )
+    tips_account_id = fields.Many2one(
+        "account.account",
+        "Tips Account",
+        check_company=True,
+        domain="[('deprecated', '=', False)]",
+        help="Account of the tips customers add (e.g. a liability when tips are owed to staff); when empty, "
+        "the tips product's income account.",
+    )
     clearing_journal_id = fields.Many2one(
         "account.journal",
         "Clearing Journal",
@@ -310,6 +325,25 @@ class EcommerceStoreAccounting(models.AbstractModel):
                 "company_id": self.company_id.id,
             }
         )
+
+    def _location_analytic_account(self, location_external_id):
+        """The analytic account of what a store location sells: the store's.
+
+        A connector addon whose platform has several locations gives each its own by extending this.
+
+        :param str location_external_id: ``Order.location_external_id`` ("" when the order names none)
+        :rtype: account.analytic.account
+        """
+        self.ensure_one()
+        return self.analytic_account_id
+
+    def _tips_product(self):
+        """The product that sells tips: the store's, created when missing."""
+        self.ensure_one()
+        if not self.tips_product_id:
+            store = self.with_company(self.company_id)
+            self.tips_product_id = store._create_service_product(_("%(store)s: tips", store=self.name))
+        return self.tips_product_id
 
     def _payment_journal(self, gateway):
         """The journal that receives the payments of a gateway: its mapping, else the clearing journal."""

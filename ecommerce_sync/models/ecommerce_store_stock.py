@@ -144,10 +144,34 @@ class EcommerceStoreStock(models.AbstractModel):
                 return product, "override"
         return Product, False
 
+    def _location_warehouse(self, location_external_id):
+        """The warehouse of the orders a store location takes (its sale orders deliver from it).
+
+        The store's warehouse; a connector addon whose platform has several locations (registers,
+        shops) maps them to warehouses by extending this.
+
+        :param str location_external_id: ``Order.location_external_id`` ("" when the order names none)
+        :rtype: stock.warehouse
+        """
+        self.ensure_one()
+        return self.warehouse_id
+
     def _stock_location(self):
         """The location whose stock (sublocations included) the store shows."""
         self.ensure_one()
         return self.stock_location_id or self.warehouse_id.lot_stock_id
+
+    def _stock_targets(self):
+        """Where the store shows Odoo's stock: ``[(store location id, stock.location)]``.
+
+        One pair by default: the Store Location ID (empty: the platform's default location) showing
+        the store's stock location. A connector addon whose platform maps several of its locations to
+        warehouses returns one pair per mapped location: each is sent, and compared with, the level of
+        its own stock location.
+        """
+        self.ensure_one()
+        location = self._stock_location()
+        return [(self.stock_platform_location_id or "", location)] if location else []
 
     def _stock_links(self, products=None, extra_domain=()):
         """The store variants whose level Odoo sets: linked to a storable product and tracked by the store.
@@ -166,7 +190,7 @@ class EcommerceStoreStock(models.AbstractModel):
             domain.append(("product_id", "in", products.ids))
         return self.env["ecommerce.product.link"].sudo().search(domain + list(extra_domain))
 
-    def _stock_levels(self, products):
+    def _stock_levels(self, products, location=None):
         """The quantity each product should show in this store.
 
         Available quantity (on hand minus reserved) in the store's stock
@@ -174,11 +198,12 @@ class EcommerceStoreStock(models.AbstractModel):
         to whole units and never below zero.
 
         :param products: product.product recordset
+        :param location: the stock location counted (the store's by default; see :meth:`_stock_targets`)
         :return: ``{product: int}`` for every product given
         :rtype: dict
         """
         self.ensure_one()
-        location = self._stock_location()
+        location = location or self._stock_location()
         if not location or not products:
             return dict.fromkeys(products, 0)
         groups = (
@@ -195,13 +220,16 @@ class EcommerceStoreStock(models.AbstractModel):
             product: max(0, math.floor(round(free.get(product, 0.0), 6)) - self.stock_buffer) for product in products
         }
 
-    def _stock_update(self, link, level):
-        """The StockUpdate that sets ``link``'s store variant to ``level``."""
+    def _stock_update(self, link, level, location_external_id=None):
+        """The StockUpdate that sets ``link``'s store variant to ``level`` (at a store location: the Store
+        Location ID by default)."""
         self.ensure_one()
+        if location_external_id is None:
+            location_external_id = self.stock_platform_location_id or ""
         return StockUpdate(
             variant_external_id=link.external_id,
             quantity=int(level),
-            location_external_id=self.stock_platform_location_id or "",
+            location_external_id=location_external_id,
             inventory_item_id=link.inventory_item_id or "",
             product_external_id=link.product_external_id or "",
             sku=link.sku or "",

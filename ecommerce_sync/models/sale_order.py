@@ -7,13 +7,21 @@ class SaleOrder(models.Model):
     ecommerce_store_id = fields.Many2one("ecommerce.store", "Online Store", index=True, copy=False, readonly=True)
     ecommerce_external_id = fields.Char("Store Order ID", index=True, copy=False, readonly=True)
     ecommerce_order_name = fields.Char("Store Order Number", copy=False, readonly=True)
+    ecommerce_location_external_id = fields.Char(
+        "Store Location ID",
+        copy=False,
+        readonly=True,
+        help="The store's location (a register, a shop) that took the order, when the platform has several.",
+    )
 
-    @api.depends("ecommerce_store_id")
+    @api.depends("ecommerce_store_id", "ecommerce_location_external_id")
     def _compute_warehouse_id(self):
-        """A store's orders deliver from the store's warehouse."""
+        """A store's orders deliver from the warehouse of the store location that took them (the store's
+        warehouse unless the store maps its locations)."""
         super()._compute_warehouse_id()
         for order in self:
-            warehouse = order.ecommerce_store_id.warehouse_id
+            store = order.ecommerce_store_id
+            warehouse = store._location_warehouse(order.ecommerce_location_external_id) if store else store
             if warehouse and (order.state in ("draft", "sent") or not order.ids):
                 order.warehouse_id = warehouse
 

@@ -11,6 +11,7 @@ class SaleOrderLine(models.Model):
             ("shipping", "Shipping"),
             ("fee", "Fee"),
             ("gift_card", "Gift Card"),
+            ("tip", "Tip"),
         ],
         "Store Line Kind",
         copy=False,
@@ -28,7 +29,7 @@ class SaleOrderLine(models.Model):
         return result
 
     def _prepare_invoice_line(self, **optional_values):
-        """Store lines go to the store's income account (or gift card account), through the fiscal position.
+        """Store lines go to the store's income account (or its gift card or tips account), through the fiscal position.
 
         The store's settings are read as superuser: whoever may invoice the
         order (a salesperson, an accountant) needs no E-commerce group for it.
@@ -36,8 +37,8 @@ class SaleOrderLine(models.Model):
         values = super()._prepare_invoice_line(**optional_values)
         store = self.order_id.ecommerce_store_id.sudo()
         if store and not self.display_type:
-            account = store.gift_card_account_id if self.ecommerce_line_kind == "gift_card" else False
-            account = account or store.income_account_id
+            special = {"gift_card": store.gift_card_account_id, "tip": store.tips_account_id}
+            account = special.get(self.ecommerce_line_kind) or store.income_account_id
             if account:
                 fiscal_position = self.order_id.fiscal_position_id
                 values["account_id"] = (fiscal_position.map_account(account) if fiscal_position else account).id

@@ -13,8 +13,8 @@ depend on the platform live here:
   (Odoo imports inside its functions only).
 """
 
-from .faults import Faults
+from .faults import FaultKnobs, Faults
 from .server import HttpAnswer, HttpRequest, SandboxHttpServer
 from .webhooks import post
 
-__all__ = ["Faults", "HttpAnswer", "HttpRequest", "SandboxHttpServer", "post"]
+__all__ = ["FaultKnobs", "Faults", "HttpAnswer", "HttpRequest", "SandboxHttpServer", "post"]

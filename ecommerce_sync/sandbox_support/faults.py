@@ -61,3 +61,35 @@ class Faults:
             self.rate_limit_next += count
             if retry_after is not None:
                 self.retry_after = str(retry_after)
+
+
+class FaultKnobs:
+    """The fault knobs as attributes of a sandbox server holding :class:`Faults` in ``self.faults``.
+
+    ``server.latency`` and ``server.error_rate`` read and change the faults while it serves;
+    :meth:`fail_next` and :meth:`throttle_next` queue 5xx bursts and 429 storms.
+    """
+
+    @property
+    def latency(self):
+        return self.faults.latency
+
+    @latency.setter
+    def latency(self, seconds):
+        self.faults.latency = seconds
+
+    @property
+    def error_rate(self):
+        return self.faults.error_rate
+
+    @error_rate.setter
+    def error_rate(self, share):
+        self.faults.error_rate = share
+
+    def fail_next(self, count, status=503):
+        """The next ``count`` calls answer ``status`` (a 5xx burst)."""
+        self.faults.fail(count, status)
+
+    def throttle_next(self, count, retry_after=None):
+        """The next ``count`` calls answer 429 with ``Retry-After`` (a rate-limit storm)."""
+        self.faults.rate_limit(count, retry_after)

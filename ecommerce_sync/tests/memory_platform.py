@@ -55,6 +55,9 @@ class MemoryShop:
         self.push_batches = []
         self.fail_pushes = 0
         self.level_reads = 0
+        #: when True, levels are kept and reported per (variant, location) in ``location_levels``
+        self.by_location = False
+        self.location_levels = {}
 
     def add_variant(self, external_id, sku, price="10.00", updated_at="2025-01-01T00:00:00Z", **extra):
         payload = {
@@ -153,6 +156,9 @@ class MemoryConnector(Connector):
                 result.failed.append((update, f"unknown inventory item {update.variant_external_id}"))
             else:
                 self.shop.levels[update.variant_external_id] = Decimal(update.quantity)
+                if self.shop.by_location:
+                    key = (update.variant_external_id, update.location_external_id)
+                    self.shop.location_levels[key] = Decimal(update.quantity)
                 self.shop.pushed.append(update)
                 result.accepted.append(update)
         return result
@@ -160,6 +166,11 @@ class MemoryConnector(Connector):
     def fetch_stock_levels(self, variant_external_ids=None):
         self._call()
         self.shop.level_reads += 1
+        if self.shop.by_location:
+            for (variant_id, location_id), level in sorted(self.shop.location_levels.items()):
+                if variant_external_ids is None or variant_id in variant_external_ids:
+                    yield StockLevel(variant_external_id=variant_id, available=level, location_external_id=location_id)
+            return
         for variant_id, level in sorted(self.shop.levels.items()):
             if variant_external_ids is None or variant_id in variant_external_ids:
                 yield StockLevel(variant_external_id=variant_id, available=level)

@@ -11,6 +11,7 @@ from odoo.addons.ecommerce_sync.connector import (
     Order,
     OrderLine,
     Refund,
+    RefundAdjustment,
     RefundLine,
     Transaction,
 )
@@ -131,3 +132,25 @@ class TestOrderStock(EcommerceStockCommon):
         self.assertEqual(sale_order.state, "cancel")
         self.assertEqual(set(sale_order.picking_ids.mapped("state")), {"cancel"})
         self.assertEqual(self.store_level(), 5)
+
+    def test_a_refund_read_first_as_an_amount_restocks_when_its_items_come(self):
+        """A platform may list a refund on its order (an amount) before the return that itemises it."""
+        self.count_stock(self.product_a, 5)
+        shipped = [self.shipped("F1", 3, "1Z001")]
+        sale_order = self.import_order(1, fulfillments=shipped)
+        money = [Transaction("rt9", "refund", "success", D("10.00"), "USD")]
+        amount_only = Refund("R9", "5001", "USD", created_at=T0, transactions=money)
+        amount_only.adjustments = [RefundAdjustment("adjustment", D("10.00"), reason="Refund")]
+        self.import_order(2, fulfillments=shipped, refunds=[amount_only])
+        self.assertFalse(sale_order.picking_ids.filtered(lambda picking: picking.picking_type_code == "incoming"))
+        moves = self.env["account.move"].search_count([])
+
+        itemised = Refund("R9", "5001", "USD", created_at=T0, transactions=money)
+        itemised.lines = [RefundLine("L1", D(1), D("10.00"), restock=True)]
+        self.assertEqual(self.handlers["Refund"](self.store, itemised), "updated")
+
+        returned = sale_order.picking_ids.filtered(lambda picking: picking.picking_type_code == "incoming")
+        self.assertRecordValues(returned, [{"state": "done"}])
+        self.assertEqual(returned.move_ids.quantity, 1)
+        self.assertEqual(self.env["account.move"].search_count([]), moves, "the money was booked once")
+        self.assertEqual(self.handlers["Refund"](self.store, itemised), "skipped", "and the unit returned once")

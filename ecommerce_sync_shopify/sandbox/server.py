@@ -11,7 +11,7 @@ as a process (``python -m ...sandbox``). Knobs, changeable while it runs:
 * :meth:`SandboxShop.corrupt_order` makes one record unreadable.
 """
 
-from odoo.addons.ecommerce_sync.sandbox_support import Faults, SandboxHttpServer
+from odoo.addons.ecommerce_sync.sandbox_support import FaultKnobs, Faults, SandboxHttpServer
 
 from . import routes
 from .routes import LeakyBucket
@@ -20,7 +20,7 @@ from .routes_graphql import CostBudget
 DEFAULT_TOKEN = "shpat_sandbox_0123456789abcdef"
 
 
-class SandboxServer(SandboxHttpServer):
+class SandboxServer(FaultKnobs, SandboxHttpServer):
     """Serves a :class:`~.state.SandboxShop` on ``host:port`` (port 0: any free port).
 
     :param str token: the Admin API access token it accepts
@@ -47,31 +47,7 @@ class SandboxServer(SandboxHttpServer):
         return routes.answer(self, request)
 
     # ------------------------------------------------------------------
-    # knobs
-    @property
-    def latency(self):
-        return self.faults.latency
-
-    @latency.setter
-    def latency(self, seconds):
-        self.faults.latency = seconds
-
-    @property
-    def error_rate(self):
-        return self.faults.error_rate
-
-    @error_rate.setter
-    def error_rate(self, share):
-        self.faults.error_rate = share
-
-    def fail_next(self, count, status=503):
-        """The next ``count`` calls answer ``status`` (a 5xx burst)."""
-        self.faults.fail(count, status)
-
-    def throttle_next(self, count, retry_after=None):
-        """The next ``count`` calls answer 429 with ``Retry-After`` (a 429 storm)."""
-        self.faults.rate_limit(count, retry_after)
-
+    # knobs (latency, error_rate, fail_next, throttle_next: the base's FaultKnobs)
     def calls(self, resource=None, status=None):
         """How many requests were received (for a resource prefix, with a status)."""
         return sum(

@@ -2,7 +2,8 @@
 
 1. finds Odoo and PostgreSQL as the test command does, and creates the database (anew);
 2. starts the Shopify sandbox with generated orders (and, with ``--woocommerce``, a WooCommerce
-   sandbox site selling the same SKUs), as separate processes;
+   sandbox site selling the same SKUs; with ``--square``, a Square seller with two registers and an
+   online store), as separate processes;
 3. inside Odoo (``demo_setup.py``): sets the company up as a merchant would, connects the stores
    to the sandboxes, runs the first full sync with a progress display and prints the summary;
 4. starts Odoo at http://localhost:<port> and waits; Ctrl-C stops Odoo, the sandboxes and the
@@ -169,6 +170,23 @@ def main(repo, args):
             running.append(woo)
             ui.info(f"WooCommerce sandbox at {woo.info['url']}")
             setup_args.append("--woocommerce=" + json.dumps(woo.info))
+
+        if args.square:
+            ui.step(f"Starting the Square sandbox with {args.orders} generated sales at three locations")
+            square_token, square_key = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+            notification_url = f"http://127.0.0.1:{port}/ecommerce_sync/webhook/{square_token}"
+            square = Sandbox(
+                venv,
+                repo,
+                "ecommerce_sync_square",
+                ["--orders", str(args.orders), "--seed", str(args.seed), "--webhook-url", notification_url,
+                 "--webhook-key", square_key],
+                log_dir / "sandbox-square.log",
+            )  # fmt: skip
+            running.append(square)
+            ui.info(f"Square sandbox at {square.info['url']} ({len(square.info['locations'])} locations)")
+            info = {**square.info, "webhook_token": square_token, "webhook_key": square_key}
+            setup_args.append("--square=" + json.dumps({**info, "notification_url": notification_url}))
 
         ui.step("Setting up the company and the stores, then the first full sync")
         result = venv.run([str(HERE / "demo_setup.py"), *setup_args], check=False)

@@ -20,6 +20,7 @@ from collections import Counter
 from decimal import Decimal
 
 import demo_dates
+import demo_square
 
 import odoo
 from odoo import SUPERUSER_ID, api
@@ -40,6 +41,7 @@ def parse_args(argv):
         "--start", default="", help="when the generated shop starts (ISO; the sandbox's own when empty)"
     )
     parser.add_argument("--woocommerce", help="the WooCommerce sandbox: JSON with url, consumer_key, consumer_secret")
+    parser.add_argument("--square", help="the Square sandbox: JSON with url, token, webhook token, key and URL")
     return parser.parse_args(argv)
 
 
@@ -344,6 +346,7 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     shopify = json.loads(args.shopify)
     woo = json.loads(args.woocommerce) if args.woocommerce else None
+    square = json.loads(args.square) if args.square else None
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     demo_dates.shift("ecommerce_sync_shopify", args.start)
     registry = odoo.modules.registry.Registry(args.database)
@@ -365,6 +368,15 @@ def main(argv=None):
                 f"    {woo_store.name}: connected ({woo_store.shop_currency}, "
                 f"WooCommerce {woo_store.woocommerce_version})"
             )
+        square_id = None
+        if square:
+            square_store, square_products = demo_square.setup_store(env, square, args.seed, args.orders, STOCK_ON_HAND)
+            square_id = square_store.id
+            print(
+                f"    {square_store.name}: connected to {square_store.shop_name} ({square_store.shop_currency}); "
+                f"{square_products} products, {len(square_store.square_location_ids)} locations:"
+            )
+            print("\n".join(demo_square.describe(square_store)))
 
     started = time.monotonic()
     calls = Counter()
@@ -378,11 +390,18 @@ def main(argv=None):
         calls[woo_id] += run_flow(registry, woo_id, "products", progress)
         calls[woo_id] += run_flow(registry, woo_id, "orders", progress, expected=woo["orders"])
         timings[woo_id] = time.monotonic() - started_woo
+    if square_id:
+        started_square = time.monotonic()
+        print(f"    {'Square':-^40}")
+        for flow in demo_square.FLOWS:
+            calls[square_id] += run_flow(registry, square_id, flow, progress, expected=args.orders * (flow == "orders"))
+        timings[square_id] = time.monotonic() - started_square
+    stores = [current for current in (store_id, woo_id, square_id) if current]
     pushed = {}
-    for current in filter(None, (store_id, woo_id)):
+    for current in stores:
         pushed[current], flush_calls = flush_stock(registry, current)
         calls[current] += flush_calls
-    rates = compare_stock(registry, [current for current in (store_id, woo_id) if current])
+    rates = compare_stock(registry, stores)
 
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
@@ -391,6 +410,13 @@ def main(argv=None):
         summary(Store.browse(store_id), args.orders, timings[store_id], calls[store_id], pushed[store_id], figures)
         if woo_id:
             summary(Store.browse(woo_id), woo["orders"], timings[woo_id], calls[woo_id], pushed[woo_id], None)
+        if square_id:
+            square_store = Store.browse(square_id)
+            summary(square_store, args.orders, timings[square_id], calls[square_id], pushed[square_id], None)
+            print("\n    Against the Square seller's own figures")
+            currency = env.company.currency_id
+            for line in demo_square.against_the_seller(env, square_store, args.seed, args.orders, currency):
+                print(f"    {line}")
         print("\n    Stock: every store shows Odoo's level (inventory discrepancy rate after the sync)")
         for name, rate in rates.items():
             print(f"    {name:<34}  {100 * rate:.1f} %")

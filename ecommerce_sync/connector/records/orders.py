@@ -74,7 +74,8 @@ class TaxLine:
 
 @dataclass
 class OrderLine:
-    """A sold item (or a fee charged to the customer, ``kind="fee"``).
+    """A sold item, or a fee charged to the customer (``kind="fee"``: a service charge, a rounding) or a
+    tip the customer added (``kind="tip"``: booked to the store's tips product and account).
 
     ``unit_price`` is before discounts and is tax-included exactly when the
     order says ``taxes_included``. ``discount`` is the total discount
@@ -204,6 +205,8 @@ class Order:
     source_name: str = ""
     shop_currency: str = ""
     shop_total: Decimal | None = None
+    #: the store's location (register, shop) that took the order, when the platform has several
+    location_external_id: str = ""
 
     @property
     def revision(self):

@@ -34,10 +34,10 @@ class RefundLine:
 
 @dataclass
 class RefundAdjustment:
-    """An amount refunded that is not an item: shipping, goodwill, rounding.
+    """An amount refunded that is not an item: shipping, a tip, goodwill, rounding.
 
     ``amount`` is positive when money goes back to the customer.
-    ``kind`` is "shipping" or "adjustment".
+    ``kind`` is "shipping", "tip" (credited on the order's shipping or tip line) or "adjustment".
     """
 
     kind: str

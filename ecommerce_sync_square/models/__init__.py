@@ -1,0 +1,1 @@
+from . import ecommerce_square_location, ecommerce_store
