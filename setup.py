@@ -54,7 +54,7 @@ setup(
     package_data=PACKAGE_DATA,
     include_package_data=False,
     install_requires=["requests", "phonenumbers"],
-    extras_require={"test": ["pytest>=8", "pytest-odoo>=2.1", "responses"]},
+    extras_require={"test": ["pytest>=8", "pytest-odoo>=2.1", "responses", "stripe"]},
     zip_safe=False,
     classifiers=[
         "Framework :: Odoo",
