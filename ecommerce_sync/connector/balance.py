@@ -1,17 +1,17 @@
 """Canonical records of payment platforms: money moving in a balance the platform holds.
 
-A payment platform (Stripe, PayPal, Square) is a store whose records are
+A payment platform is a store whose records are
 movements of a balance it keeps for the merchant: customers' payments come
 in, refunds, disputes and fees go out, and payouts move what is left to the
 merchant's bank. These records add to :mod:`.records` what such a store
 needs:
 
-* :class:`BalanceMovement`: one movement of the balance (Stripe's balance
-  transaction, a PayPal transaction, a Square payout entry), its category
+* :class:`BalanceMovement`: one movement of the balance (a balance
+  transaction, a payout entry, whatever the platform calls it), its category
   in a small validated vocabulary, gross / fee / net signed as they move
   the balance, the settlement currency and the customer-side amount;
 * :class:`PaymentMatch`: what finds, in *another* store, the order a
-  payment belongs to (a WooCommerce site paid through Stripe), in the
+  payment belongs to (an online shop whose checkout the platform paid), in the
   order the keys are tried (:func:`matching_order`);
 * :class:`Dispute`, :class:`BalancePayout` (a :class:`~.records.Payout`
   whose lines are its balance movements) and :class:`FailedPayment`.
@@ -105,7 +105,7 @@ class FeeDetail:
     amount: Decimal
     currency: str
     description: str = ""
-    #: the platform's own word for it (Stripe: stripe_fee, application_fee, tax)
+    #: the platform's own word for it (e.g. processing_fee, application_fee, tax)
     platform_type: str = ""
 
     def __post_init__(self):
@@ -118,11 +118,10 @@ class PaymentMatch:
     """What a payment says about the order it pays, when that order lives in another store.
 
     The keys are tried in this order (see :func:`matching_order`): the
-    order's own transaction id (WooCommerce keeps the charge id or the
-    payment intent id as ``transaction_id``), then the order reference the
-    store wrote on the payment with its site (WooCommerce Stripe Gateway:
-    ``metadata.order_id`` and ``metadata.site_url``), then amount, currency,
-    date and customer email.
+    order's own transaction id (a shop keeps the platform's payment id as the
+    order's transaction id), then the order reference the shop's payment
+    module wrote on the payment with the shop's address, then amount,
+    currency, date and customer email.
     """
 
     transaction_ids: list[str] = field(default_factory=list)
@@ -202,7 +201,7 @@ class BalanceMovement:
     platform_category: str = ""
     available_at: datetime | None = None
     status: str = ""
-    #: the object that moved the money (Stripe: ch_, re_, dp_, po_ ...) and its type
+    #: the platform object that moved the money (a payment, refund, dispute, payout...) and its type
     source_id: str = ""
     source_type: str = ""
     payout_external_id: str = ""
@@ -324,7 +323,9 @@ class BalancePayout(Payout):
     ``lines`` are the movements as payout lines (what the ledger's payout
     builder reads); ``movements`` keep everything the platform said about
     them. A manual payout has no listed movements (``automatic=False``): the
-    platform does not say what it settles.
+    platform does not say what it settles. ``movements`` never hold the
+    payout's own movement (the money leaving for the bank), but they hold the
+    return of an earlier failed payout that this one sends again.
     """
 
     arrival_date: datetime | None = None
@@ -343,8 +344,8 @@ class BalancePayout(Payout):
 
     @property
     def settled_net(self):
-        """The nets of the settled movements: equals the payout's amount when it is complete."""
-        return money_sum(m.net for m in self.movements if m.category not in ("payout", "payout_reversal"))
+        """The nets of the settled movements (without the payout's own): its amount when complete."""
+        return money_sum(m.net for m in self.movements)
 
 
 @dataclass

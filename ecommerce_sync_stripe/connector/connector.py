@@ -30,7 +30,8 @@ Flows, each walked oldest first from its cursor (:mod:`.cursors`):
     the ledger: every balance transaction (``GET /v1/balance_transactions``,
     source expanded) as a :class:`BalanceMovement`; a payout's own
     transaction also brings the :class:`BalancePayout` with the transactions
-    it settles (``?payout=po_...``, automatic payouts)
+    it settles (``?payout=po_...``, automatic payouts), a dispute's the
+    :class:`Dispute` as it stands
 
 Each flow then reads the events (``GET /v1/events``) of changes the lists
 cannot show (a payout paid or failed, a dispute won or lost, a refund
@@ -268,9 +269,13 @@ class StripeConnector(Connector):
         return {"payout": payout, "balance_transactions": lines}
 
     def _ledger_record(self, txn):
+        """A balance transaction; a payout's or a dispute's also brings that payout or dispute."""
         source = txn.get("source")
-        if isinstance(source, dict) and source.get("object") == "payout":
+        kind = source.get("object") if isinstance(source, dict) else ""
+        if kind == "payout":
             payload = {"balance_transaction": txn, **self._payout_bundle(source)}
+        elif kind == "dispute":
+            payload = {"balance_transaction": txn, "dispute": source}
         else:
             payload = txn
         return RawRecord(str(txn.get("id") or ""), payload, str(txn.get("status") or ""))
@@ -319,16 +324,20 @@ class StripeConnector(Connector):
         return parse_refund_bundle(payload)
 
     def parse_payouts(self, payload):
+        """A balance transaction, a payout bundle or a dispute (with the transaction that brought them)."""
         if not isinstance(payload, dict):
             raise RecordError(f"not a Stripe object: {str(payload)[:120]!r}")
         if "payout" in payload:
             records = [parse_payout(payload)]
-            if isinstance(payload.get("balance_transaction"), dict):
-                records.insert(0, parse_balance_transaction(payload["balance_transaction"]))
-            return records
-        if payload.get("object") == "dispute":
+        elif "dispute" in payload:
+            records = [parse_dispute(payload["dispute"])]
+        elif payload.get("object") == "dispute":
             return [parse_dispute(payload)]
-        return [parse_balance_transaction(payload)]
+        else:
+            return [parse_balance_transaction(payload)]
+        if isinstance(payload.get("balance_transaction"), dict):
+            records.insert(0, parse_balance_transaction(payload["balance_transaction"]))
+        return records
 
     # ------------------------------------------------------------------
     # stock: Stripe holds money, not goods
