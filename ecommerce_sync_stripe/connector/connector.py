@@ -22,8 +22,9 @@ Flows, each walked oldest first from its cursor (:mod:`.cursors`):
 ``orders``
     charges (``GET /v1/charges``, balance transaction expanded): a direct
     sale becomes an :class:`Order` (from its Checkout Session and line items
-    when it has one), a failed charge a :class:`FailedPayment`; a charge of
-    another store's order gives nothing here
+    when it has one: the sessions of a page are listed in one call, their
+    line items read one session at a time), a failed charge a
+    :class:`FailedPayment`; a charge of another store's order gives nothing here
 ``refunds``
     refunds of direct sales (``GET /v1/refunds``, charge expanded)
 ``payouts``
@@ -70,6 +71,8 @@ _logger = logging.getLogger(__name__)
 CHARGE_EXPAND = ["balance_transaction"]
 LINE_ITEM_EXPAND = ["data.price.product", "data.taxes", "data.discounts"]
 SESSION_EXPAND = ["data.shipping_cost.shipping_rate"]
+#: the longest a Checkout Session stays open before its payment (seconds)
+SESSION_LIFETIME = 86400
 #: what the connector reads, probed for a restricted key: (resource, path)
 READ_PROBES = (
     ("Balance transactions", "balance_transactions"),
@@ -188,7 +191,7 @@ class StripeConnector(Connector):
     # ------------------------------------------------------------------
     # pull
     def fetch_orders(self, cursor):
-        return self._pull("orders", cursor, self._order_record)
+        return self._pull("orders", cursor, self._order_record, self._page_sessions)
 
     def fetch_refunds(self, cursor):
         return self._pull("refunds", cursor, self._refund_record)
@@ -196,14 +199,23 @@ class StripeConnector(Connector):
     def fetch_payouts(self, cursor):
         return self._pull("payouts", cursor, self._ledger_record)
 
-    def _pull(self, flow, text, record_of):
-        """Pages of ``flow``: the list walked from the cursor, then the events of later changes."""
+    def _pull(self, flow, text, record_of, page_context=None):
+        """Pages of ``flow``: the list walked from the cursor, then the events of later changes.
+
+        :param page_context: called with each page's objects; what it returns is
+            passed to ``record_of`` with each object (e.g. the page's Checkout Sessions)
+        """
         path, params, event_types = FLOW_LISTS[flow]
         cursor = FlowCursor.parse(text)
         read_from = cursor.anchor_created if cursor.anchor_id else cursor.since
         events, events_at, events_seen = read_events(self.client, event_types, cursor.events_at, cursor.events_seen)
         for objects in walk_forward(self.client, path, params, cursor):
-            yield Page([record_of(obj) for obj in objects], cursor=str(cursor), more=True)
+            if page_context is None:
+                records = [record_of(obj) for obj in objects]
+            else:
+                context = page_context(objects)
+                records = [record_of(obj, context) for obj in objects]
+            yield Page(records, cursor=str(cursor), more=True)
         # objects created since the walk started were just read as they are now
         wanted = {}
         for event in events:
@@ -236,13 +248,34 @@ class StripeConnector(Connector):
         )
         return page.data[0] if page.data and isinstance(page.data[0], dict) else None
 
-    def _order_record(self, charge):
-        """A charge and what its order needs: its Checkout Session and line items, for a direct sale."""
+    def _page_sessions(self, charges):
+        """``{payment intent id: Checkout Session}`` of the sessions that can have paid ``charges``.
+
+        One list call per 100 sessions created in the page's time span (a
+        session lives 24 hours at most), instead of one lookup per charge.
+        """
+        stamps = [int(charge.get("created") or 0) for charge in charges]
+        params = {"created": {"gte": min(stamps) - SESSION_LIFETIME, "lte": max(stamps)}, "expand": SESSION_EXPAND}
+        return {
+            object_id(session.get("payment_intent")): session
+            for session in self.client.list_all("checkout/sessions", params)
+            if isinstance(session, dict) and session.get("payment_intent")
+        }
+
+    def _order_record(self, charge, sessions=None):
+        """A charge and what its order needs: its Checkout Session and line items, for a direct sale.
+
+        :param dict sessions: the sessions of the charge's page by payment intent
+            (the session is looked up alone when None)
+        """
         bundle = {"charge": charge, "checkout_session": None, "line_items": None}
         intent = object_id(charge.get("payment_intent"))
         direct = charge.get("status") != "failed" and not charge_match(charge).names_an_order
         if intent and direct:
-            session = self._session_of(valid_id(intent, "payment intent"))
+            if sessions is None:
+                session = self._session_of(valid_id(intent, "payment intent"))
+            else:
+                session = sessions.get(intent)
             if session is not None:
                 session_id = valid_id(session.get("id"), "checkout session")
                 bundle["checkout_session"] = session
