@@ -1,8 +1,12 @@
-"""Shared helpers of the Stripe suites: fixtures, a connector on a sandbox, full pulls."""
+"""Shared helpers of the Stripe suites: fixtures, a connector on a sandbox, full pulls.
+
+``SleepRecorder`` (time.sleep recording its waits) is the WooCommerce suites' own.
+"""
 
 import json
 
 from conftest import FIXTURES
+from woocommerce_support import SleepRecorder
 
 from odoo.addons.ecommerce_sync_stripe.connector import StripeClient, StripeConnector
 
@@ -12,16 +16,6 @@ SECRET = "whsec_sandbox_endpoint_secret"
 
 def fixture(name):
     return json.loads((STRIPE_FIXTURES / name).read_text())
-
-
-class SleepRecorder:
-    """Stands in for time.sleep: records the waits instead of waiting."""
-
-    def __init__(self):
-        self.waits = []
-
-    def __call__(self, seconds):
-        self.waits.append(seconds)
 
 
 def connector_for(sandbox_or_url, key=None, **config):

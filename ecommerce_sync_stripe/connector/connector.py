@@ -59,7 +59,15 @@ from odoo.addons.ecommerce_sync.connector import (
 )
 
 from . import money, webhooks
-from .client import DEFAULT_API_BASE, DEFAULT_API_VERSION, PAGE_LIMIT, PermissionRefused, StripeClient, valid_id
+from .client import (
+    DEFAULT_API_BASE,
+    DEFAULT_API_VERSION,
+    ID_PATTERN,
+    PAGE_LIMIT,
+    PermissionRefused,
+    StripeClient,
+    valid_id,
+)
 from .cursors import FlowCursor, read_events, walk_forward
 from .orders import parse_order_bundle
 from .payments import charge_match, object_id, order_key
@@ -223,7 +231,7 @@ class StripeConnector(Connector):
             if read_from is not None and int(obj.get("created") or 0) > read_from:
                 continue
             object_id_ = webhooks.event_object_id(str(event.get("type") or ""), obj)
-            if object_id_:
+            if ID_PATTERN.match(object_id_):
                 wanted.pop(object_id_, None)
                 wanted[object_id_] = True
         cursor.events_at, cursor.events_seen = events_at, events_seen
