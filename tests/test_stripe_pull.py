@@ -127,6 +127,17 @@ def test_cursor_resume_after_any_page_reads_the_rest_once(sandbox, ledger):
         assert taken + rest == [item for item in everything if item.startswith("txn_")]
 
 
+def test_a_cursor_stripe_does_not_know_reads_again_from_its_time(sandbox):
+    account = sandbox.account
+    charges = sorted((account.objects[c] for c in account.lists["charges"]), key=lambda c: c["created"])
+    middle = charges[len(charges) // 2]["created"]
+    records, _items, cursor, _pages = pull(connector_for(sandbox), "orders", f"obj={middle}|ch_1OfAnotherAccount0001")
+    expected = {c["id"] for c in charges if c["created"] >= middle}
+    assert {record.transactions[0].external_id if hasattr(record, "transactions") else record.external_id
+            for record in records} == expected  # fmt: skip
+    assert cursor.startswith(f"obj={charges[-1]['created']}|{charges[-1]['id']}")
+
+
 def test_new_records_come_once_even_when_they_share_a_second():
     with StripeSandbox(seed=5, days=14) as server:
         connector = connector_for(server)
@@ -339,18 +350,25 @@ def test_charges_of_a_woocommerce_site_are_its_orders_matched_not_imported():
         orders, _items, _cursor, _pages = pull(connector, "orders")
         store_charges = {charge["id"] for charge in made}
         assert not [order for order in of_type(orders, "Order") if order.transactions[0].external_id in store_charges]
+        direct = next(m for m in of_type(ledger_of(connector), "BalanceMovement") if m.category == "charge"
+                      and m.source_id not in store_charges)  # fmt: skip
+        assert connector.linked_site(direct.match) == ""
         ledger, _items, _cursor, _pages = pull(connector, "payouts")
         movements = [m for m in of_type(ledger, "BalanceMovement") if m.source_id in store_charges]
         assert len(movements) == len(rows)
         by_id = {order.external_id: order for order in woo_orders}
         for movement in movements:
             match = movement.match
-            assert match.names_an_order and match.is_from(site.site.site_url)
+            assert match.names_an_order and connector.linked_site(match) == site.site.site_url
             order = matching_order(match, woo_orders, site.site.site_url)
             assert order is by_id[match.order_reference]
             # the WooCommerce order keeps the payment intent: found by the first key already
             assert order.transactions[0].external_id in match.transaction_ids
             assert movement.amount == order.total and match.email == order.email
+
+
+def ledger_of(connector):
+    return pull(connector, "payouts")[0]
 
 
 def test_the_generated_history_is_deterministic():

@@ -133,6 +133,15 @@ class StripeConnector(Connector):
         secrets = list(self.config.get("webhook_secrets") or []) + [self.config.get("webhook_secret")]
         return list(dict.fromkeys(secret.strip() for secret in secrets if secret and secret.strip()))
 
+    def linked_site(self, match):
+        """The configured store address (``site_urls``) a payment's order comes from, or "".
+
+        :param PaymentMatch match: the keys of a charge, refund or dispute movement
+        """
+        if match is None or not match.names_an_order:
+            return ""
+        return next((url for url in self.config.get("site_urls") or [] if match.is_from(url)), "")
+
     # ------------------------------------------------------------------
     # connection
     def test_connection(self):

@@ -20,12 +20,15 @@ A flow cursor holds both: ``obj=<created>|<id>;ev=<created>|<id>,<id>``. A
 bare Unix timestamp or ISO date (e.g. set by hand) means "from that time".
 """
 
+import logging
 import time
 from dataclasses import dataclass, field
 
-from odoo.addons.ecommerce_sync.connector import ConnectorError, to_datetime
+from odoo.addons.ecommerce_sync.connector import ApiError, ConnectorError, to_datetime
 
 from .client import ID_PATTERN
+
+_logger = logging.getLogger(__name__)
 
 #: events are read back from a little before the run started (clocks differ)
 CLOCK_MARGIN = 300
@@ -98,20 +101,23 @@ class FlowCursor:
 def walk_forward(client, path, params, cursor):
     """Yield ``[objects]`` oldest first, page by page, moving ``cursor``'s anchor.
 
+    An anchor Stripe no longer lists (a cursor of another account, after the
+    store's key was changed) is replaced by its time: the list is read again
+    from that second, and what was handled already is recognised downstream.
+
     :param FlowCursor cursor: updated in place after each page (store it then)
     :param dict params: the list's filters and expansions
     """
-    anchor = cursor.anchor_id
-    if not anchor:
+    page = _after_anchor(client, path, params, cursor) if cursor.anchor_id else None
+    if page is None:
         first = _first_page(client, path, params, cursor.since)
         if not first:
             return
         objects = list(reversed(first))
         cursor.moved_to(objects[-1])
         yield objects
-        anchor = cursor.anchor_id
+        page = client.list_page(path, params, ending_before=cursor.anchor_id)
     while True:
-        page = client.list_page(path, params, ending_before=anchor)
         objects = [obj for obj in reversed(page.data) if isinstance(obj, dict) and obj.get("id")]
         if not objects:
             return
@@ -119,7 +125,19 @@ def walk_forward(client, path, params, cursor):
         yield objects
         if not page.has_more:
             return
-        anchor = cursor.anchor_id
+        page = client.list_page(path, params, ending_before=cursor.anchor_id)
+
+
+def _after_anchor(client, path, params, cursor):
+    """The page right after the cursor's anchor, or None when Stripe does not know the anchor."""
+    try:
+        return client.list_page(path, params, ending_before=cursor.anchor_id)
+    except ApiError as exc:
+        if exc.status != 400:
+            raise
+        _logger.warning("Stripe %s: the cursor's object is not listed (%s); reading again from its time", path, exc)
+        cursor.since, cursor.anchor_id = cursor.anchor_created, ""
+        return None
 
 
 def _first_page(client, path, params, since):
