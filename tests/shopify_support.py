@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from conftest import FIXTURES
 
+from odoo.addons.ecommerce_sync.connector import money_sum
 from odoo.addons.ecommerce_sync_shopify.connector import ShopifyConnector, build_client
 from odoo.addons.ecommerce_sync_shopify.sandbox import CostBudget, LeakyBucket, SandboxServer, SandboxShop, generate
 
@@ -20,6 +21,14 @@ def real(name):
 def presentment(obj, key):
     """The presentment amount of ``obj[key + "_set"]`` as a Decimal."""
     return Decimal(obj[f"{key}_set"]["presentment_money"]["amount"])
+
+
+def computed_total(order):
+    """What the canonical lines of an order add up to; equals ``order.total`` for a consistent order."""
+    total = money_sum(line.subtotal for line in order.lines) + order.total_shipping
+    if not order.taxes_included:
+        total += order.lines_tax
+    return total
 
 
 class Sleeps(list):

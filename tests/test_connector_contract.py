@@ -13,6 +13,7 @@ from odoo.addons.ecommerce_sync.connector import (
     RecordError,
     WebhookEvent,
     get_connector_class,
+    numeric_id,
     redact,
     register_connector,
     registered_platforms,
@@ -134,3 +135,10 @@ def test_webhook_event_dedupe_key_includes_revision():
 def test_header_lookup_is_case_insensitive_for_plain_dicts():
     assert Connector.header({"x-shopify-topic": "orders/create"}, "X-Shopify-Topic") == "orders/create"
     assert Connector.header(None, "X") == ""
+
+
+def test_numeric_id_lets_only_digits_into_a_url():
+    assert numeric_id(5701000000123) == "5701000000123"
+    assert numeric_id(" 727 ") == "727"
+    for value in ("12/../../shop", "12?fields=x", "gid://shopify/Order/1", "-3", "1.5", "", None, "١٢"):
+        assert numeric_id(value) == "", value

@@ -42,7 +42,7 @@ def test_every_addon_lands_in_the_odoo_addons_namespace(wheel):
         for data_file in manifest.get("data", []):
             assert f"odoo/addons/{addon}/{data_file}" in names, data_file
     assert "odoo/addons/ecommerce_sync/static/description/icon.png" in names
-    assert "odoo/addons/ecommerce_sync/connector/records.py" in names
+    assert "odoo/addons/ecommerce_sync/connector/records/__init__.py" in names
     # the namespace itself belongs to Odoo: the wheel must not ship odoo/__init__.py
     assert "odoo/__init__.py" not in names
     assert "odoo/addons/__init__.py" not in names

@@ -5,7 +5,7 @@ import sys
 
 from conftest import ADDONS, REPO
 
-PURE_PACKAGES = ("connector", "ledger", "sandbox")
+PURE_PACKAGES = ("connector", "ledger", "sandbox", "sandbox_support")
 
 SCRIPT = r"""
 import importlib, importlib.abc, pkgutil, sys, types
@@ -58,3 +58,5 @@ def test_pure_packages_import_without_odoo():
     imported = result.stdout.split()
     assert "odoo.addons.ecommerce_sync.connector.records" in imported
     assert "odoo.addons.ecommerce_sync.connector.http" in imported
+    assert "odoo.addons.ecommerce_sync.sandbox_support.merchant" in imported
+    assert "odoo.addons.ecommerce_sync_shopify.sandbox.merchant" in imported

@@ -8,7 +8,7 @@ import pytest
 import responses
 from shopify_support import Sleeps
 
-from odoo.addons.ecommerce_sync.connector import AuthenticationError, StockUpdate, TransientError
+from odoo.addons.ecommerce_sync.connector import AuthenticationError, NotFoundError, StockUpdate, TransientError
 from odoo.addons.ecommerce_sync_shopify.connector import ShopifyConnector, build_client, parse_call_limit
 
 SHOP = "acme-test.myshopify.com"
@@ -300,3 +300,11 @@ def test_graphql_throttled_answers_are_waited_for(connector, sleeps):
 
     assert len(result.accepted) == 1
     assert sleeps == [pytest.approx(0.06)]
+
+
+@responses.activate
+@pytest.mark.parametrize("flow", ["orders", "products", "payouts"])
+def test_a_record_id_that_is_not_a_number_never_reaches_a_url(connector, flow):
+    with pytest.raises(NotFoundError, match="is not a Shopify"):
+        connector.fetch_record(flow, "1/../../shop")
+    assert len(responses.calls) == 0 and connector.api_calls == 0

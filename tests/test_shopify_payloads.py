@@ -3,11 +3,10 @@
 from decimal import Decimal
 
 import pytest
-from shopify_support import REAL, presentment, real
+from shopify_support import REAL, computed_total, presentment, real
 
 from odoo.addons.ecommerce_sync.connector import RecordError, money_sum
 from odoo.addons.ecommerce_sync_shopify.connector import (
-    computed_total,
     infer_taxes_included,
     parse_balance_transaction,
     parse_fulfillment,

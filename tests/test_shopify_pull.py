@@ -6,11 +6,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from shopify_support import TOKEN, Sleeps, connector_for, presentment, pull, start_sandbox
+from shopify_support import TOKEN, Sleeps, computed_total, connector_for, presentment, pull, start_sandbox
 
 from odoo.addons.ecommerce_sync.connector import AuthenticationError, RecordError, StockUpdate, TransientError
-from odoo.addons.ecommerce_sync_shopify.connector import computed_total, parse_transaction
-from odoo.addons.ecommerce_sync_shopify.connector.payments import ORDERS_PER_QUERY
+from odoo.addons.ecommerce_sync_shopify.connector import parse_transaction
+from odoo.addons.ecommerce_sync_shopify.connector.transactions import ORDERS_PER_QUERY
 from odoo.addons.ecommerce_sync_shopify.sandbox import LeakyBucket
 
 ORDERS = 120

@@ -19,7 +19,6 @@ from odoo.addons.ecommerce_sync.connector.balance import (
     matching_order,
     site_key,
 )
-from odoo.addons.ecommerce_sync.connector.records import PAYOUT_LINE_KINDS
 from odoo.addons.ecommerce_sync_stripe.connector import money
 
 WHEN = datetime(2026, 10, 5, 12, 0, tzinfo=timezone.utc)
@@ -62,6 +61,10 @@ def test_stripe_minor_units_convert_exactly(value, currency, expected):
 def test_non_integer_minor_units_are_refused(value):
     with pytest.raises(RecordError, match="integer amount in minor units"):
         from_minor_units(value, 2, "charge amount")
+
+
+#: the kinds ``PayoutLine`` documents and the payout builder books
+PAYOUT_LINE_KINDS = {"charge", "refund", "dispute", "reserve", "adjustment", "fee", "other"}
 
 
 def test_every_category_settles_as_a_known_payout_line_kind():

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from woocommerce_support import assert_ties_out, connector_for, fixture, with_refunds
+from woocommerce_support import assert_ties_out, fixture, with_refunds
 
 from odoo.addons.ecommerce_sync.connector import RecordError
 from odoo.addons.ecommerce_sync_woocommerce.connector import (
@@ -233,12 +233,12 @@ def test_batch_answer_sample_reads_item_by_item():
     """orders_batch_response.json is WooCommerce's batch answer shape: one object (or error) per item."""
     answer = fixture("orders_batch_response.json")
     assert set(answer) == {"create", "update", "delete"}
-    connector = connector_for("https://shop.example.com", local=False)
     from odoo.addons.ecommerce_sync.connector import PushResult, StockUpdate
+    from odoo.addons.ecommerce_sync_woocommerce.connector.stock import read_batch_answers
 
     updates = [StockUpdate(str(item["id"]), 3) for item in answer["update"]]
     result = PushResult()
-    connector._read_batch_answers(updates, answer["update"], result)
+    read_batch_answers(updates, answer["update"], result)
     assert result.accepted == updates  # orders carry no stock_quantity: nothing contradicts the push
     errors = [
         {
@@ -251,5 +251,5 @@ def test_batch_answer_sample_reads_item_by_item():
         }
     ]
     result = PushResult()
-    connector._read_batch_answers(updates, errors, result)
+    read_batch_answers(updates, errors, result)
     assert result.failed == [(updates[0], "Invalid ID. (woocommerce_rest_shop_order_invalid_id)")]

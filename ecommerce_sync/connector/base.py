@@ -109,6 +109,17 @@ def registered_platforms():
     return {key: cls.label or key for key, cls in sorted(_REGISTRY.items())}
 
 
+def numeric_id(value):
+    """``value`` as the text of a numeric platform id, or "" when it is not one.
+
+    Ids read from payloads, webhooks and stored records go into URL paths:
+    only ASCII digits are let through, so that no id can change the path or
+    the query of a call.
+    """
+    text = str(value).strip() if value is not None else ""
+    return text if text.isascii() and text.isdigit() else ""
+
+
 def redact(payload, limit=None):
     """A deep copy of ``payload`` with secret-looking keys masked.
 

@@ -215,12 +215,6 @@ class HttpClient:
     def get(self, path, params=None, headers=None):
         return self.request("GET", path, params=params, headers=headers)
 
-    def post(self, path, json=None, params=None, headers=None):
-        return self.request("POST", path, params=params, json=json, headers=headers)
-
-    def put(self, path, json=None, params=None, headers=None):
-        return self.request("PUT", path, params=params, json=json, headers=headers)
-
     def json(self, method, path, **kwargs):
         """Send a request and decode its JSON body.
 
@@ -235,3 +229,7 @@ class HttpClient:
                 f"{response_excerpt(response)}",
                 response.status_code,
             ) from exc
+
+    def get_json(self, path, params=None):
+        """GET a resource and decode its JSON body (see :meth:`json`)."""
+        return self.json("GET", path, params=params)

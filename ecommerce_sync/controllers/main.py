@@ -2,6 +2,7 @@ import json
 import logging
 
 from odoo import http
+from odoo.exceptions import UserError
 from odoo.http import request
 
 from ..connector import WebhookError
@@ -35,7 +36,11 @@ class EcommerceWebhookController(http.Controller):
             return self._answer(404, "unknown store")
         body = request.httprequest.get_data(cache=True)
         headers = request.httprequest.headers
-        connector = store._get_connector()
+        try:
+            connector = store._get_connector()
+        except UserError:
+            _logger.warning("Webhook for store %s refused: no installed connector handles its platform", store.id)
+            return self._answer(404, "no connector for this store")
         if not connector.verify_webhook(headers, body):
             _logger.warning("Webhook for store %s refused: invalid or missing signature", store.id)
             return self._answer(401, "invalid signature")

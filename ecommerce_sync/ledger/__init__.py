@@ -1,1 +1,1 @@
-"""Pure helpers of the ledger builders (no Odoo import): exact amounts."""
+"""Pure helpers of the ledger builders (no Odoo import): exact amounts, plans, issues."""

@@ -18,7 +18,7 @@ percentage rounded to the "Discount" precision, and its tax engine computes
    always adds up to ``s`` for whole quantities.
 
 The builders take the first candidate, check what Odoo really computed, and
-move to the next one when it differs (see ``ecommerce.order.builder``).
+move to the next one when it differs (see ``ecommerce.builder.mixin._fit_plan_lines``).
 """
 
 import math

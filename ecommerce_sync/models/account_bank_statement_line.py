@@ -8,5 +8,5 @@ class AccountBankStatementLine(models.Model):
     def create(self, vals_list):
         """A deposit imported in a store's payout journal is matched with the payout waiting for it."""
         lines = super().create(vals_list)
-        self.env["ecommerce.payout.builder"]._match_statement_lines(lines)
+        self.env["ecommerce.deposit.builder"]._match_statement_lines(lines)
         return lines

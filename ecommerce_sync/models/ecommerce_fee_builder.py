@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import Command, _, api, fields, models
+from odoo import _, api, models
 
 from ..connector.records import ZERO
 
@@ -16,12 +16,14 @@ class EcommerceFeeBuilder(models.AbstractModel):
     Fees are keyed by their external id, which is the id of the balance
     transaction they belong to (``Payout.fees()`` gives them that id): a fee
     is booked once, whether it comes alone (``Fee`` records) or within its
-    payout. The store's fee grouping decides the entries of a payout's fees:
-    one per balance transaction, or one per payout; fees that come alone and
-    belong to a payout wait for it when the store groups per payout.
+    payout (:meth:`_book_payout_fees`). The store's fee grouping decides the
+    entries of a payout's fees: one per balance transaction, or one per
+    payout; fees that come alone and belong to a payout wait for it when the
+    store groups per payout.
     """
 
     _name = "ecommerce.fee.builder"
+    _inherit = "ecommerce.builder.mixin"
     _description = "Store Fee Builder"
 
     @api.model
@@ -34,16 +36,49 @@ class EcommerceFeeBuilder(models.AbstractModel):
         """
         store = store.with_company(store.company_id)
         store._ensure_accounting()
-        Binding = self.env["ecommerce.binding"]
-        if Binding._find(store, "fee", fee.external_id):
+        if self.env["ecommerce.binding"]._find(store, "fee", fee.external_id):
             return "skipped"
         if store.fee_grouping == "payout" and fee.payout_external_id:
             return "skipped"
         if not fee.amount:
             return "skipped"
-        move = self._create_fee_entry(store, [fee], self._fee_label(fee), self._fee_date(store, fee))
-        Binding._bind(store, "fee", fee.external_id, move, external_name=fee.description or fee.kind)
+        move = self._create_fee_entry(store, [fee], self._fee_label(fee), self._store_date(fee.date))
+        self._bind_fees(store, [fee], move)
         return "created"
+
+    @api.model
+    def _book_payout_fees(self, store, payout, date):
+        """The fee entries of a payout's fees, booked now or before (alone or with the payout).
+
+        :param payout: canonical Payout
+        :rtype: account.move
+        """
+        Binding = self.env["ecommerce.binding"]
+        moves = self.env["account.move"]
+        pending = []
+        for fee in payout.fees():
+            booked = Binding._find_record(store, "fee", fee.external_id)
+            if booked:
+                moves |= booked
+            else:
+                pending.append(fee)
+        if pending and store.fee_grouping == "transaction":
+            for fee in pending:
+                move = self._create_fee_entry(store, [fee], self._fee_label(fee), date)
+                self._bind_fees(store, [fee], move)
+                moves |= move
+        elif pending:
+            move = self._create_fee_entry(store, pending, _("Payout %(payout)s fees", payout=payout.external_id), date)
+            self._bind_fees(store, pending, move)
+            moves |= move
+        return moves
+
+    @api.model
+    def _bind_fees(self, store, fees, move):
+        """Bind each fee to the entry that books it, so that it is booked once."""
+        Binding = self.env["ecommerce.binding"]
+        for fee in fees:
+            Binding._bind(store, "fee", fee.external_id, move, external_name=fee.description or fee.kind)
 
     @api.model
     def _fee_label(self, fee):
@@ -55,12 +90,6 @@ class EcommerceFeeBuilder(models.AbstractModel):
         return " - ".join(parts)
 
     @api.model
-    def _fee_date(self, store, fee):
-        if fee.date:
-            return self.env["ecommerce.order.builder"]._order_date(fee.date)
-        return fields.Date.context_today(self)
-
-    @api.model
     def _create_fee_entry(self, store, fees, ref, date):
         """Post one entry for ``fees``: a debit per fee, a credit of the clearing account per currency.
 
@@ -68,25 +97,6 @@ class EcommerceFeeBuilder(models.AbstractModel):
         :rtype: account.move
         """
         return self._post_clearing_entry(store, self._fee_entry_lines(store, fees, ref, date), ref, date)
-
-    @api.model
-    def _post_clearing_entry(self, store, lines, ref, date):
-        """Post an entry of the store's clearing journal with ``lines`` (journal item values).
-
-        :rtype: account.move
-        """
-        move = self.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": store.clearing_journal_id.id,
-                "date": date,
-                "ref": ref,
-                "ecommerce_store_id": store.id,
-                "line_ids": [Command.create(values) for values in lines],
-            }
-        )
-        move.action_post()
-        return move
 
     @api.model
     def _fee_entry_lines(self, store, fees, ref, date):
@@ -112,21 +122,3 @@ class EcommerceFeeBuilder(models.AbstractModel):
                 )
             )
         return lines
-
-    @api.model
-    def _move_line_values(self, store, account, currency_code, amount, date, label, partner=None):
-        """A journal item of ``amount`` (Decimal, positive = debit) in a currency, valued at Odoo's rate.
-
-        :rtype: dict
-        """
-        currency = self.env["ecommerce.order.builder"]._currency(currency_code)
-        company = store.company_id
-        balance = currency._convert(float(amount), company.currency_id, company, date)
-        return {
-            "name": label,
-            "account_id": account.id,
-            "currency_id": currency.id,
-            "amount_currency": float(amount),
-            "balance": balance,
-            "partner_id": partner.id if partner else False,
-        }

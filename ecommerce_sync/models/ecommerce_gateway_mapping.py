@@ -1,16 +1,17 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class EcommerceGatewayMapping(models.Model):
     """Which journal receives the payments of a store payment gateway."""
 
     _name = "ecommerce.gateway.mapping"
+    _inherit = ["ecommerce.mapping.mixin"]
     _description = "Store Payment Gateway Mapping"
     _order = "store_id, gateway"
     _rec_name = "gateway"
+    _mapping_key = "gateway"
+    _mapping_target = "journal_id"
 
-    store_id = fields.Many2one("ecommerce.store", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="store_id.company_id", store=True)
     gateway = fields.Char(required=True, help="The gateway name the store reports (e.g. shopify_payments, paypal).")
     journal_id = fields.Many2one(
         "account.journal",
@@ -22,7 +23,3 @@ class EcommerceGatewayMapping(models.Model):
     _sql_constraints = [
         ("gateway_unique", "UNIQUE(store_id, gateway)", "This gateway is already mapped."),
     ]
-
-    @api.model
-    def _lookup(self, store, gateway):
-        return self.search([("store_id", "=", store.id), ("gateway", "=", gateway)], limit=1).journal_id

@@ -4,6 +4,8 @@ import phonenumbers
 
 from odoo import _, api, models
 
+from ..ledger.plans import OrderPartners
+
 _logger = logging.getLogger(__name__)
 
 
@@ -21,6 +23,7 @@ class EcommercePartnerBuilder(models.AbstractModel):
     """
 
     _name = "ecommerce.partner.builder"
+    _inherit = "ecommerce.builder.mixin"
     _description = "Store Customer Builder"
 
     @api.model
@@ -29,15 +32,14 @@ class EcommercePartnerBuilder(models.AbstractModel):
 
         :param store: ecommerce.store
         :param order: canonical Order
-        :return: ``(partner, invoice contact, delivery contact)``
-        :rtype: tuple
+        :rtype: ledger.plans.OrderPartners
         """
         partner = self._sync_customer(store, order)
         billing = order.billing_address or (order.customer.address if order.customer else None)
         invoice_contact = self._sync_address(store, partner, billing, "invoice") if billing else partner
         shipping = order.shipping_address
         delivery_contact = self._sync_address(store, partner, shipping, "delivery") if shipping else invoice_contact
-        return partner, invoice_contact, delivery_contact
+        return OrderPartners(partner, invoice_contact, delivery_contact)
 
     @api.model
     def _sync_customer(self, store, order):

@@ -1,17 +1,12 @@
-import logging
-from datetime import timedelta
-
-from odoo import Command, _, api, fields, models
+from odoo import _, api, models
 from odoo.exceptions import UserError
 
-_logger = logging.getLogger(__name__)
+from ..ledger.issues import Issue
+from ..ledger.plans import PaymentPlan, Settlement
 
 BOOKED_STATUSES = ("paid", "in_transit")
 CANCELLED_STATUSES = ("failed", "cancelled")
 SETTLED_KINDS = ("charge", "refund")
-# days around the payout date within which the bank deposit is looked for
-DEPOSIT_WINDOW_BEFORE = 3
-DEPOSIT_WINDOW_AFTER = 10
 
 
 class EcommercePayoutBuilder(models.AbstractModel):
@@ -35,12 +30,13 @@ class EcommercePayoutBuilder(models.AbstractModel):
        the realised exchange difference;
     5. the net amount leaves the clearing journal for the payout bank journal
        as an internal transfer (two payments through the company's transfer
-       account, reconciled together);
+       account, reconciled together: ``ecommerce.payment.builder``);
     6. the clearing lines of all of the above are reconciled together: after
        the payout, the clearing account holds exactly the transactions not
        paid out yet;
     7. the bank statement line of the deposit, when it exists, is matched
-       with the transfer (and, when it is imported later, as it is created).
+       with the transfer (and, when it is imported later, as it is created):
+       ``ecommerce.deposit.builder``.
 
     A difference between the payout's amount and its lines, or between a
     line and the Odoo payment it settles, raises a ``payout_mismatch``.
@@ -49,6 +45,7 @@ class EcommercePayoutBuilder(models.AbstractModel):
     """
 
     _name = "ecommerce.payout.builder"
+    _inherit = "ecommerce.builder.mixin"
     _description = "Store Payout Builder"
 
     # ------------------------------------------------------------------
@@ -65,6 +62,7 @@ class EcommercePayoutBuilder(models.AbstractModel):
         store = store.with_company(store.company_id)
         store._ensure_accounting()
         Binding = self.env["ecommerce.binding"]
+        Deposits = self.env["ecommerce.deposit.builder"]
         transfer = Binding._find_record(store, "payout", payout.external_id)
         revision = self._revision(payout)
         if transfer and transfer._name != "account.payment":
@@ -74,7 +72,7 @@ class EcommercePayoutBuilder(models.AbstractModel):
                 self._cancel_transfer(store, payout, transfer)
                 Binding._bind(store, "payout", payout.external_id, transfer, revision=revision)
                 return "updated"
-            matched = self._match_deposit(store, payout, transfer)
+            matched = Deposits._match_deposit(store, payout, transfer)
             if revision != Binding._find(store, "payout", payout.external_id).revision:
                 Binding._bind(store, "payout", payout.external_id, transfer, revision=revision)
             return "updated" if matched else "skipped"
@@ -83,7 +81,7 @@ class EcommercePayoutBuilder(models.AbstractModel):
         if not store.payout_journal_id:
             raise UserError(_("The store %(store)s has no payout bank journal: set it on the store.", store=store.name))
         issues = []
-        date = self._payout_date(payout)
+        date = self._store_date(payout.date)
         settled = self._settled_payments(store, payout, issues)
         clearing_lines = self.env["account.move.line"]
         clearing_lines |= self._clearing_lines(store, settled)
@@ -92,7 +90,7 @@ class EcommercePayoutBuilder(models.AbstractModel):
         clearing_lines |= self._book_adjustments(store, payout, date)
         transfer = self._create_transfer(store, payout, date)
         if transfer:
-            clearing_lines |= self._transfer_clearing_line(store, transfer)
+            clearing_lines |= self._outstanding_line(transfer)
         self._check_payout(store, payout, issues)
         self._reconcile_clearing(store, payout, clearing_lines, issues)
         self._record_issues(store, payout, transfer, issues)
@@ -100,18 +98,12 @@ class EcommercePayoutBuilder(models.AbstractModel):
         if record:
             Binding._bind(store, "payout", payout.external_id, record, revision=revision)
         if transfer:
-            self._match_deposit(store, payout, transfer)
+            Deposits._match_deposit(store, payout, transfer)
         return "created"
 
     @api.model
     def _revision(self, payout):
         return payout.updated_at.isoformat() if payout.updated_at else payout.status
-
-    @api.model
-    def _payout_date(self, payout):
-        if payout.date:
-            return self.env["ecommerce.order.builder"]._order_date(payout.date)
-        return fields.Date.context_today(self)
 
     # ------------------------------------------------------------------
     # what the payout settles
@@ -119,27 +111,28 @@ class EcommercePayoutBuilder(models.AbstractModel):
     def _settled_payments(self, store, payout, issues):
         """The Odoo payment of each charge and refund line of the payout.
 
-        :return: list of ``(payout line, account.payment)``
+        :param list issues: collects ``ledger.issues.Issue``
+        :rtype: list[ledger.plans.Settlement]
         :raise UserError: when some are not imported yet
         """
-        Binding = self.env["ecommerce.binding"]
+        Payments = self.env["ecommerce.payment.builder"]
         settled, missing = [], []
         used = self.env["account.payment"]
         for line in payout.lines:
             if line.kind not in SETTLED_KINDS:
                 continue
-            payment = None
+            payment = self.env["account.payment"]
             if line.transaction_external_id:
-                record = Binding._find_record(store, "transaction", line.transaction_external_id)
-                payment = record if record and record._name == "account.payment" else None
-            if payment is None and line.order_external_id:
+                payment = Payments._transaction_payment(store, line.transaction_external_id)
+            if not payment and line.order_external_id:
                 payment = self._payment_by_order(store, line, used)
-            if payment is None:
+            if not payment:
                 missing.append(line.transaction_external_id or line.order_external_id or line.external_id)
                 continue
             used |= payment
-            settled.append((line, payment))
-            self._check_settled_amount(store, line, payment, issues)
+            settlement = Settlement(line, payment, payment.currency_id.name)
+            settled.append(settlement)
+            self._check_settled_amount(settlement, issues)
         if missing:
             raise UserError(
                 _(
@@ -153,10 +146,14 @@ class EcommercePayoutBuilder(models.AbstractModel):
 
     @api.model
     def _payment_by_order(self, store, line, used):
-        """The payment of an order matching a payout line that names no transaction (same direction and amount)."""
+        """The payment of an order matching a payout line that names no transaction (same direction and amount).
+
+        :param used: account.payment already matched with other lines of the payout
+        :rtype: account.payment
+        """
         sale_order = self.env["ecommerce.binding"]._find_record(store, "order", line.order_external_id)
         if not sale_order:
-            return None
+            return self.env["account.payment"]
         bindings = self.env["ecommerce.binding"].search(
             [
                 ("store_id", "=", store.id),
@@ -174,35 +171,36 @@ class EcommercePayoutBuilder(models.AbstractModel):
                 and payment.currency_id.is_zero(payment.amount - abs(float(line.amount)))
             )
         )
-        return (same or payments)[:1] or None
+        return (same or payments)[:1]
 
     @api.model
-    def _check_settled_amount(self, store, line, payment, issues):
-        if payment.currency_id.name != line.currency:
+    def _check_settled_amount(self, settlement, issues):
+        """Note a line whose amount differs from the Odoo payment it settles (same currency)."""
+        line, payment = settlement.line, settlement.payment
+        if settlement.converted:
             return
         if not payment.currency_id.is_zero(payment.amount - abs(float(line.amount))):
             issues.append(
-                _(
-                    "Line %(line)s settles %(amount)s %(currency)s, the Odoo payment %(payment)s is %(odoo)s.",
-                    line=line.external_id,
-                    amount=line.amount,
-                    currency=line.currency,
-                    payment=payment.display_name,
-                    odoo=payment.amount,
+                Issue(
+                    "payout_mismatch",
+                    _(
+                        "Line %(line)s settles %(amount)s %(currency)s, the Odoo payment %(payment)s is %(odoo)s.",
+                        line=line.external_id,
+                        amount=line.amount,
+                        currency=line.currency,
+                        payment=payment.display_name,
+                        odoo=payment.amount,
+                    ),
                 )
             )
-
-    @api.model
-    def _payment_clearing_line(self, payment):
-        return payment.move_id.line_ids.filtered(lambda line: line.account_id == payment.outstanding_account_id)
 
     @api.model
     def _clearing_lines(self, store, settled):
         """The clearing lines of the settled payments in the payout's currency (others are converted)."""
         lines = self.env["account.move.line"]
-        for line, payment in settled:
-            if payment.currency_id.name == line.currency:
-                lines |= self._payment_clearing_line(payment)
+        for settlement in settled:
+            if not settlement.converted:
+                lines |= self._outstanding_line(settlement.payment)
         return lines
 
     # ------------------------------------------------------------------
@@ -217,16 +215,17 @@ class EcommercePayoutBuilder(models.AbstractModel):
         payout's currency. The first is reconciled with the payment, which
         lets Odoo book the exchange difference.
 
+        :param list settled: ``ledger.plans.Settlement``
         :return: the lines in the payout's currency, to reconcile with the payout
         """
-        foreign = [(line, payment) for line, payment in settled if payment.currency_id.name != line.currency]
+        foreign = [settlement for settlement in settled if settlement.converted]
         if not foreign:
             return self.env["account.move.line"]
-        FeeBuilder = self.env["ecommerce.fee.builder"]
         values = []
-        for line, payment in foreign:
-            clearing_line = self._payment_clearing_line(payment)
-            payout_line = FeeBuilder._move_line_values(
+        for settlement in foreign:
+            line, payment = settlement.line, settlement.payment
+            clearing_line = self._outstanding_line(payment)
+            payout_line = self._move_line_values(
                 store,
                 store.clearing_account_id,
                 line.currency,
@@ -245,11 +244,11 @@ class EcommercePayoutBuilder(models.AbstractModel):
                     "partner_id": clearing_line.partner_id.id,
                 }
             )
-        move = FeeBuilder._post_clearing_entry(
+        move = self._post_clearing_entry(
             store, values, _("Payout %(payout)s: currency conversion", payout=payout.external_id), date
         )
-        for _line, payment in foreign:
-            clearing_line = self._payment_clearing_line(payment)
+        for settlement in foreign:
+            clearing_line = self._outstanding_line(settlement.payment)
             counterpart = move.line_ids.filtered(
                 lambda item, clearing_line=clearing_line: (
                     item.currency_id == clearing_line.currency_id
@@ -264,30 +263,8 @@ class EcommercePayoutBuilder(models.AbstractModel):
 
     @api.model
     def _book_fees(self, store, payout, date):
-        """The fee entries of the payout (new or already booked); return their clearing lines."""
-        Binding = self.env["ecommerce.binding"]
-        FeeBuilder = self.env["ecommerce.fee.builder"]
-        moves = self.env["account.move"]
-        fees = payout.fees()
-        pending = []
-        for fee in fees:
-            booked = Binding._find_record(store, "fee", fee.external_id)
-            if booked:
-                moves |= booked
-            else:
-                pending.append(fee)
-        if pending and store.fee_grouping == "transaction":
-            for fee in pending:
-                move = FeeBuilder._create_fee_entry(store, [fee], FeeBuilder._fee_label(fee), date)
-                Binding._bind(store, "fee", fee.external_id, move, external_name=fee.description or fee.kind)
-                moves |= move
-        elif pending:
-            move = FeeBuilder._create_fee_entry(
-                store, pending, _("Payout %(payout)s fees", payout=payout.external_id), date
-            )
-            for fee in pending:
-                Binding._bind(store, "fee", fee.external_id, move, external_name=fee.description or fee.kind)
-            moves |= move
+        """The fee entries of the payout (new or already booked); return their open clearing lines."""
+        moves = self.env["ecommerce.fee.builder"]._book_payout_fees(store, payout, date)
         return moves.line_ids.filtered(
             lambda line: line.account_id == store.clearing_account_id and not line.reconciled
         )
@@ -298,7 +275,6 @@ class EcommercePayoutBuilder(models.AbstractModel):
         others = [line for line in payout.lines if line.kind not in SETTLED_KINDS and line.amount]
         if not others:
             return self.env["account.move.line"]
-        FeeBuilder = self.env["ecommerce.fee.builder"]
         values = []
         for line in others:
             # fees charged as payout items are fees; the rest are adjustments
@@ -312,10 +288,10 @@ class EcommercePayoutBuilder(models.AbstractModel):
                 description=line.description or line.external_id,
             )
             values.append(
-                FeeBuilder._move_line_values(store, store.clearing_account_id, line.currency, line.amount, date, label)
+                self._move_line_values(store, store.clearing_account_id, line.currency, line.amount, date, label)
             )
-            values.append(FeeBuilder._move_line_values(store, account, line.currency, -line.amount, date, label))
-        move = FeeBuilder._post_clearing_entry(
+            values.append(self._move_line_values(store, account, line.currency, -line.amount, date, label))
+        move = self._post_clearing_entry(
             store, values, _("Payout %(payout)s: other items", payout=payout.external_id), date
         )
         return move.line_ids.filtered(lambda line: line.account_id == store.clearing_account_id)
@@ -328,55 +304,39 @@ class EcommercePayoutBuilder(models.AbstractModel):
         reconciled together.
 
         :return: the payment out of the clearing journal (empty for a zero payout)
+        :raise UserError: when the company has no internal transfer account
         """
         if not payout.amount:
             return self.env["account.payment"]
-        company = store.company_id
-        if not company.transfer_account_id:
+        if not store.company_id.transfer_account_id:
             raise UserError(_("Set the company's internal transfer account to book payouts."))
-        sending = self.env["account.payment"].create(
-            self._prepare_transfer_payment(store, payout, date, store.clearing_journal_id, outgoing=True)
+        return self.env["ecommerce.payment.builder"]._post_transfer(
+            store,
+            self._prepare_transfer_payment(store, payout, date, store.clearing_journal_id, outgoing=True),
+            self._prepare_transfer_payment(store, payout, date, store.payout_journal_id, outgoing=False),
         )
-        receiving = self.env["account.payment"].create(
-            self._prepare_transfer_payment(store, payout, date, store.payout_journal_id, outgoing=False)
-        )
-        sending.paired_internal_transfer_payment_id = receiving
-        receiving.paired_internal_transfer_payment_id = sending
-        (sending | receiving).action_post()
-        (sending | receiving).move_id.write({"ecommerce_store_id": store.id})
-        (sending | receiving).move_id.line_ids.filtered(
-            lambda line: line.account_id == company.transfer_account_id
-        ).reconcile()
-        return sending
 
     @api.model
     def _prepare_transfer_payment(self, store, payout, date, journal, outgoing):
-        """Values of one side of the payout transfer.
+        """One side of the payout transfer: out of the clearing journal, or into the payout bank journal.
 
-        :rtype: dict
+        A negative payout (the platform takes money back) moves the other way.
+
+        :rtype: ledger.plans.PaymentPlan
         """
         sends = outgoing == (payout.amount > 0)
-        payment_type = "outbound" if sends else "inbound"
-        method_lines = journal.outbound_payment_method_line_ids if sends else journal.inbound_payment_method_line_ids
         company = store.company_id
-        return {
-            "payment_type": payment_type,
-            "partner_type": "customer",
-            "partner_id": company.partner_id.id,
-            "destination_account_id": company.transfer_account_id.id,
-            "amount": abs(float(payout.amount)),
-            "currency_id": self.env["ecommerce.order.builder"]._currency(payout.currency).id,
-            "journal_id": journal.id,
-            "payment_method_line_id": method_lines[:1].id,
-            "date": date,
-            "memo": _("Payout %(payout)s", payout=payout.external_id),
-            "payment_reference": payout.external_id,
-            "company_id": company.id,
-        }
-
-    @api.model
-    def _transfer_clearing_line(self, store, transfer):
-        return self._payment_clearing_line(transfer)
+        return PaymentPlan(
+            amount=abs(payout.amount),
+            currency=payout.currency,
+            date=date,
+            partner=company.partner_id,
+            memo=_("Payout %(payout)s", payout=payout.external_id),
+            reference=payout.external_id,
+            payment_type="outbound" if sends else "inbound",
+            journal=journal,
+            destination_account=company.transfer_account_id,
+        )
 
     @api.model
     def _cancel_transfer(self, store, payout, transfer):
@@ -395,11 +355,14 @@ class EcommercePayoutBuilder(models.AbstractModel):
     def _check_payout(self, store, payout, issues):
         if payout.net_total != payout.amount:
             issues.append(
-                _(
-                    "The payout's lines add up to %(net)s, the payout is %(amount)s %(currency)s.",
-                    net=payout.net_total,
-                    amount=payout.amount,
-                    currency=payout.currency,
+                Issue(
+                    "payout_mismatch",
+                    _(
+                        "The payout's lines add up to %(net)s, the payout is %(amount)s %(currency)s.",
+                        net=payout.net_total,
+                        amount=payout.amount,
+                        currency=payout.currency,
+                    ),
                 )
             )
 
@@ -410,10 +373,13 @@ class EcommercePayoutBuilder(models.AbstractModel):
         for account, group in lines.grouped("account_id").items():
             if account != store.clearing_account_id:
                 issues.append(
-                    _(
-                        "%(count)s payments of the payout are on %(account)s, not on the store's clearing account.",
-                        count=len(group),
-                        account=account.display_name,
+                    Issue(
+                        "payout_mismatch",
+                        _(
+                            "%(count)s payments of the payout are on %(account)s, not on the store's clearing account.",
+                            count=len(group),
+                            account=account.display_name,
+                        ),
                     )
                 )
                 continue
@@ -422,116 +388,32 @@ class EcommercePayoutBuilder(models.AbstractModel):
             residual = sum(group.mapped("amount_residual"))
             if not store.company_id.currency_id.is_zero(residual):
                 issues.append(
-                    _(
-                        "The payout leaves %(residual)s %(currency)s open on the clearing account.",
-                        residual=residual,
-                        currency=store.company_id.currency_id.name,
+                    Issue(
+                        "payout_mismatch",
+                        _(
+                            "The payout leaves %(residual)s %(currency)s open on the clearing account.",
+                            residual=residual,
+                            currency=store.company_id.currency_id.name,
+                        ),
                     )
                 )
 
     @api.model
     def _record_issues(self, store, payout, transfer, issues):
-        Discrepancy = self.env["ecommerce.discrepancy"]
+        """Flag one ``payout_mismatch`` with every issue the payout has, or close it when it has none.
+
+        :param list issues: ``ledger.issues.Issue`` (all of kind ``payout_mismatch``)
+        """
         if not issues:
-            Discrepancy._resolve(store, "payout_mismatch", payout.external_id)
+            self.env["ecommerce.discrepancy"]._resolve(store, "payout_mismatch", payout.external_id)
             return
-        Discrepancy._flag(
-            store,
+        mismatch = Issue(
             "payout_mismatch",
-            _("Payout %(payout)s: %(issues)s", payout=payout.external_id, issues="\n".join(issues)),
-            external_id=payout.external_id,
-            record=transfer or None,
+            "\n".join(issue.message for issue in issues),
             expected=float(payout.amount),
             found=float(payout.net_total),
-            currency=self.env["ecommerce.order.builder"]._currency(payout.currency),
+            currency=self._currency(payout.currency),
         )
-
-    # ------------------------------------------------------------------
-    # bank deposit
-    @api.model
-    def _match_deposit(self, store, payout, transfer):
-        """Match the payout's bank statement line, when it exists, with the receiving payment.
-
-        :return: whether a statement line was matched now
-        """
-        receiving = transfer.paired_internal_transfer_payment_id
-        if not receiving or receiving.is_matched or receiving.state not in ("in_process", "paid"):
-            return False
-        statement_line = self._find_deposit(receiving, payout.external_id)
-        if not statement_line:
-            return False
-        return self._reconcile_deposit(statement_line, receiving)
-
-    @api.model
-    def _find_deposit(self, receiving, reference=""):
-        """An unreconciled statement line of the payout journal with the payout's amount near its date."""
-        amount = receiving.amount if receiving.payment_type == "inbound" else -receiving.amount
-        candidates = self.env["account.bank.statement.line"].search(
-            [
-                ("journal_id", "=", receiving.journal_id.id),
-                ("is_reconciled", "=", False),
-                ("amount", "=", amount),
-                ("date", ">=", receiving.date - timedelta(days=DEPOSIT_WINDOW_BEFORE)),
-                ("date", "<=", receiving.date + timedelta(days=DEPOSIT_WINDOW_AFTER)),
-            ]
+        self._flag_issues(
+            store, [mismatch], _("Payout %(payout)s", payout=payout.external_id), payout.external_id, transfer or None
         )
-        if reference:
-            named = candidates.filtered(lambda line: reference in (line.payment_ref or ""))
-            candidates = named or candidates
-        return candidates.sorted(lambda line: (abs((line.date - receiving.date).days), line.id))[:1]
-
-    @api.model
-    def _reconcile_deposit(self, statement_line, receiving):
-        """Match a statement line with a payment: its suspense line takes the payment's outstanding account
-        and the two are reconciled (what Odoo's bank reconciliation does)."""
-        payment_line = self._payment_clearing_line(receiving)
-        if not payment_line or payment_line.account_id == receiving.journal_id.default_account_id:
-            return False
-        _liquidity, suspense, _other = statement_line._seek_for_lines()
-        if len(suspense) != 1:
-            return False
-        statement_line.move_id.with_context(skip_readonly_check=True).write(
-            {
-                "line_ids": [
-                    Command.update(
-                        suspense.id,
-                        {"account_id": payment_line.account_id.id, "partner_id": payment_line.partner_id.id},
-                    )
-                ]
-            }
-        )
-        (suspense | payment_line).filtered(lambda line: not line.reconciled).reconcile()
-        return True
-
-    @api.model
-    def _match_statement_lines(self, statement_lines):
-        """Match newly imported statement lines with the payout transfers waiting for them."""
-        stores = (
-            self.env["ecommerce.store"].sudo().search([("payout_journal_id", "in", statement_lines.journal_id.ids)])
-        )
-        if not stores:
-            return
-        Payment = self.env["account.payment"].sudo()
-        for statement_line in statement_lines.filtered(lambda line: not line.is_reconciled and line.amount):
-            store = stores.filtered(lambda store, line=statement_line: store.payout_journal_id == line.journal_id)[:1]
-            window = (
-                statement_line.date - timedelta(days=DEPOSIT_WINDOW_AFTER),
-                statement_line.date + timedelta(days=DEPOSIT_WINDOW_BEFORE),
-            )
-            receiving = Payment.search(
-                [
-                    ("journal_id", "=", statement_line.journal_id.id),
-                    ("paired_internal_transfer_payment_id.journal_id", "=", store.clearing_journal_id.id),
-                    ("is_matched", "=", False),
-                    ("state", "in", ("in_process", "paid")),
-                    ("amount", "=", abs(statement_line.amount)),
-                    ("payment_type", "=", "inbound" if statement_line.amount > 0 else "outbound"),
-                    ("date", ">=", window[0]),
-                    ("date", "<=", window[1]),
-                ]
-            )
-            receiving = receiving.sorted(
-                lambda payment, line=statement_line: (abs((payment.date - line.date).days), payment.id)
-            )
-            if receiving:
-                self._reconcile_deposit(statement_line, receiving[0])

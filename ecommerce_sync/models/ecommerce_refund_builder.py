@@ -1,12 +1,11 @@
-import logging
 from decimal import Decimal
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, _, api, models
 from odoo.exceptions import UserError
 
 from ..connector.records import money_sum
-
-_logger = logging.getLogger(__name__)
+from ..ledger.issues import Issue
+from ..ledger.plans import LinePlan, StoreTotals
 
 
 class EcommerceRefundBuilder(models.AbstractModel):
@@ -14,16 +13,18 @@ class EcommerceRefundBuilder(models.AbstractModel):
 
     The handler of canonical ``Refund`` records (also called for the refunds
     an Order carries). A refund with money credited becomes a credit note
-    made by Odoo's reversal of the order's invoice (``_reverse_moves``), with
-    the lines the store refunded: each refunded item (its quantity, at the
-    amount the store refunded), refunded shipping on the shipping product,
-    and other adjustments (goodwill, rounding) on the fallback product. Its
-    amounts equal the store's to the cent the same way invoices do.
+    made by Odoo's reversal of the order's invoice (``ecommerce.invoice.builder``),
+    with the lines the store refunded, planned here as ``ledger.plans.LinePlan``:
+    each refunded item (its quantity, at the amount the store refunded),
+    refunded shipping on the shipping product, and other adjustments (goodwill,
+    rounding) on the fallback product. Its amounts equal the store's to the
+    cent the same way invoices do.
 
     Each successful refund transaction becomes an outbound payment out of the
     clearing journal (or the gateway's journal), reconciled with the credit
-    note; a credit note left open (store credit, unpaid invoice) is
-    reconciled with the invoice when the invoice is still open.
+    note (``ecommerce.payment.builder``); a credit note left open (store
+    credit, unpaid invoice) is reconciled with the invoice when the invoice is
+    still open.
 
     Credit notes are linked to the invoice (``reversed_entry_id``) and shown
     on the sale order, but do not lower the quantities the sale order has
@@ -36,6 +37,7 @@ class EcommerceRefundBuilder(models.AbstractModel):
     """
 
     _name = "ecommerce.refund.builder"
+    _inherit = "ecommerce.builder.mixin"
     _description = "Store Refund Builder"
 
     # ------------------------------------------------------------------
@@ -45,7 +47,8 @@ class EcommerceRefundBuilder(models.AbstractModel):
 
         :param store: ecommerce.store
         :param refund: canonical Refund
-        :param order: the canonical Order carrying the refund, when known
+        :param order: the canonical Order carrying the refund, when known (for extensions: the
+            refund's documents come from the imported sale order)
         :return: "created", "updated" or "skipped"
         :raise UserError: when the refunded order is not imported yet (the
             engine keeps the refund for retry)
@@ -53,7 +56,6 @@ class EcommerceRefundBuilder(models.AbstractModel):
         store = store.with_company(store.company_id)
         store._ensure_accounting()
         Binding = self.env["ecommerce.binding"]
-        OrderBuilder = self.env["ecommerce.order.builder"]
         sale_order = Binding._find_record(store, "order", refund.order_external_id)
         if not sale_order:
             sale_order = self.env["sale.order"].search(
@@ -76,20 +78,21 @@ class EcommerceRefundBuilder(models.AbstractModel):
             credit_note = record if record and record._name == "account.move" else credit_note
             payments = self._sync_refund_payments(store, refund, sale_order, credit_note)
             return "updated" if payments else "skipped"
-        invoice = OrderBuilder._current_invoice(sale_order)
+        invoice = self.env["ecommerce.invoice.builder"]._current_invoice(sale_order)
         if refund.total:
             if invoice:
                 credit_note = self._create_credit_note(store, refund, sale_order, invoice, issues)
             else:
                 issues.append(
-                    (
+                    Issue(
                         "amount_mismatch",
                         _(
                             "Refund %(refund)s of %(amount)s has no posted invoice to credit.",
                             refund=refund.external_id,
                             amount=refund.total,
                         ),
-                        {"record": sale_order, "expected": refund.total, "found": 0.0},
+                        record=sale_order,
+                        expected=refund.total,
                     )
                 )
         if credit_note:
@@ -105,7 +108,7 @@ class EcommerceRefundBuilder(models.AbstractModel):
             credit_note or sale_order,
             revision=str(len([tx for tx in refund.transactions if tx.is_refund])),
             external_name=sale_order.ecommerce_order_name or sale_order.name,
-            created_at=OrderBuilder._to_naive(refund.created_at) if refund.created_at else None,
+            created_at=self._to_naive(refund.created_at),
         )
         return "created"
 
@@ -128,16 +131,19 @@ class EcommerceRefundBuilder(models.AbstractModel):
     # ------------------------------------------------------------------
     # credit note
     @api.model
-    def _refund_amounts(self, refund):
-        """The store's untaxed and tax amounts of a refund (``RefundLine.amount`` is without tax)."""
+    def _refund_totals(self, refund, tax_included):
+        """What the store says the refund's credit note is worth (``RefundLine.amount`` is without tax).
+
+        :rtype: ledger.plans.StoreTotals
+        """
         untaxed = money_sum(line.amount for line in refund.lines) + money_sum(adj.amount for adj in refund.adjustments)
         tax = money_sum(line.tax_amount for line in refund.lines) + money_sum(
             adj.tax_amount for adj in refund.adjustments
         )
-        return untaxed, tax
+        return StoreTotals(untaxed=untaxed, tax=tax, tax_included=tax_included)
 
     @api.model
-    def _tax_included(self, store, sale_order):
+    def _tax_included(self, sale_order):
         """Whether the order was booked with prices including taxes (read from its lines)."""
         taxes = sale_order.order_line.tax_id
         return bool(taxes) and all(tax.price_include for tax in taxes)
@@ -146,27 +152,19 @@ class EcommerceRefundBuilder(models.AbstractModel):
     def _create_credit_note(self, store, refund, sale_order, invoice, issues):
         """The posted credit note of a refund, from Odoo's reversal of ``invoice``.
 
+        :param list issues: collects ``ledger.issues.Issue``
         :rtype: account.move
         """
-        OrderBuilder = self.env["ecommerce.order.builder"]
-        tax_included = self._tax_included(store, sale_order)
+        tax_included = self._tax_included(sale_order)
         plans = self._prepare_credit_note_plans(store, refund, sale_order, invoice, tax_included, issues)
-        line_commands = [
-            Command.create(self._credit_note_line_values(plan, part))
-            for plan in plans
-            for part in OrderBuilder._plan_parts(plan, 0)
-        ]
-        default = self._prepare_credit_note(store, refund, sale_order, invoice)
-        default["line_ids"] = line_commands
-        credit_note = invoice._reverse_moves([default], cancel=False)
-        if store.currency_rate_policy == "store" and credit_note.currency_id != credit_note.company_currency_id:
-            OrderBuilder._set_currency_rate(credit_note, invoice.invoice_currency_rate)
-        self._fit_credit_note_lines(credit_note, plans)
-        untaxed, tax = self._refund_amounts(refund)
-        OrderBuilder._absorb_rounding(store, credit_note, untaxed, tax, tax_included)
-        credit_note.action_post()
-        OrderBuilder._check_totals(store, refund.external_id, credit_note, untaxed, tax, issues)
-        return credit_note
+        return self.env["ecommerce.invoice.builder"]._create_credit_note(
+            store,
+            invoice,
+            self._prepare_credit_note(store, refund, sale_order, invoice),
+            plans,
+            self._refund_totals(refund, tax_included),
+            issues,
+        )
 
     @api.model
     def _prepare_credit_note(self, store, refund, sale_order, invoice):
@@ -174,9 +172,7 @@ class EcommerceRefundBuilder(models.AbstractModel):
 
         :rtype: dict
         """
-        OrderBuilder = self.env["ecommerce.order.builder"]
-        date = OrderBuilder._order_date(refund.created_at) if refund.created_at else fields.Date.context_today(self)
-        date = max(date, invoice.invoice_date)
+        date = max(self._store_date(refund.created_at), invoice.invoice_date)
         reason = refund.note or _("Refund %(refund)s", refund=refund.external_id)
         values = {
             "ref": _("%(order)s: %(reason)s", order=sale_order.client_order_ref or sale_order.name, reason=reason),
@@ -191,9 +187,9 @@ class EcommerceRefundBuilder(models.AbstractModel):
 
     @api.model
     def _prepare_credit_note_plans(self, store, refund, sale_order, invoice, tax_included, issues):
-        """What each refunded item and adjustment becomes on the credit note (plans as for orders).
+        """What each refunded item and adjustment becomes on the credit note.
 
-        :rtype: list[dict]
+        :rtype: list[ledger.plans.LinePlan]
         """
         currency_digits = invoice.currency_id.decimal_places
         plans = []
@@ -205,20 +201,17 @@ class EcommerceRefundBuilder(models.AbstractModel):
                     self._prepare_adjustment_plan(store, refund, adjustment, sale_order, invoice, tax_included)
                 )
         for index, plan in enumerate(plans):
-            plan["currency_digits"] = currency_digits
-            plan["key"] = f"{plan['key']}#{index}"
+            plan.currency_digits = currency_digits
+            plan.key = f"{plan.key}#{index}"
         return plans
 
     @api.model
-    def _invoice_line_of(self, invoice, sale_lines):
-        lines = invoice.invoice_line_ids.filtered(lambda line: line.sale_line_ids & sale_lines)
-        return lines[:1]
+    def _plan_from_sale_line(self, sale_line, invoice, quantity, unit_price, amount, name, key, tax_included):
+        """A credit note plan mirroring an invoiced sale order line (product, taxes, account, analytics).
 
-    @api.model
-    def _plan_from_sale_line(self, store, sale_line, invoice, quantity, amount, name, key, tax_included):
-        """A credit note plan mirroring an invoiced sale order line (product, taxes, account, analytics)."""
-        invoice_line = self._invoice_line_of(invoice, sale_line)
-        unit_price = Decimal(str(sale_line.price_unit))
+        :rtype: ledger.plans.LinePlan
+        """
+        invoice_line = invoice.invoice_line_ids.filtered(lambda line: line.sale_line_ids & sale_line)[:1]
         values = {
             "product_id": sale_line.product_id.id,
             "product_uom_id": sale_line.product_uom.id,
@@ -231,25 +224,32 @@ class EcommerceRefundBuilder(models.AbstractModel):
                 values["analytic_distribution"] = invoice_line.analytic_distribution
         elif sale_line.analytic_distribution:
             values["analytic_distribution"] = sale_line.analytic_distribution
-        return {
-            "key": key,
-            "tax_included": tax_included,
-            "quantity": quantity,
-            "unit_price": unit_price,
-            "amount": amount,
-            "values": values,
-        }
+        return LinePlan(
+            key=key,
+            tax_included=tax_included,
+            quantity=quantity,
+            unit_price=unit_price,
+            amount=amount,
+            values=values,
+        )
 
     @api.model
     def _prepare_refund_line_plan(self, store, refund, line, sale_order, invoice, tax_included, issues):
+        """The plan of a refunded item: its sale order line's product at the refunded amount.
+
+        A line the order does not have is credited on the fallback product (``unmatched_product``).
+
+        :rtype: ledger.plans.LinePlan
+        """
         sale_lines = sale_order.order_line.filtered(
             lambda sale_line: sale_line.ecommerce_line_external_id == str(line.line_external_id)
         ).sorted("id")
         amount = line.amount + line.tax_amount if tax_included else line.amount
         quantity = line.quantity or Decimal(1)
+        key = f"line:{line.line_external_id}"
         if not sale_lines:
             issues.append(
-                (
+                Issue(
                     "unmatched_product",
                     _(
                         "Refund %(refund)s credits line %(line)s, which the order does not have: credited on "
@@ -258,7 +258,7 @@ class EcommerceRefundBuilder(models.AbstractModel):
                         line=line.line_external_id,
                         fallback=store.fallback_product_id.display_name,
                     ),
-                    {"external_id": refund.external_id},
+                    external_id=refund.external_id,
                 )
             )
             return self._plan_without_line(
@@ -269,17 +269,19 @@ class EcommerceRefundBuilder(models.AbstractModel):
                 _("Refunded line %(line)s", line=line.line_external_id),
                 line.tax_amount,
                 tax_included,
-                f"line:{line.line_external_id}",
+                key,
             )
-        plan = self._plan_from_sale_line(
-            store, sale_lines[0], invoice, quantity, amount, None, f"line:{line.line_external_id}", tax_included
-        )
-        if not line.quantity:
-            plan["unit_price"] = amount
-        return plan
+        # a refund of an amount without quantity credits that amount once
+        unit_price = Decimal(str(sale_lines[0].price_unit)) if line.quantity else amount
+        return self._plan_from_sale_line(sale_lines[0], invoice, quantity, unit_price, amount, None, key, tax_included)
 
     @api.model
     def _prepare_adjustment_plan(self, store, refund, adjustment, sale_order, invoice, tax_included):
+        """The plan of a refund adjustment: refunded shipping on the shipping line's product, the rest on
+        the fallback product.
+
+        :rtype: ledger.plans.LinePlan
+        """
         amount = adjustment.amount + adjustment.tax_amount if tax_included else adjustment.amount
         label = adjustment.reason or (
             _("Refunded shipping") if adjustment.kind == "shipping" else _("Refund adjustment")
@@ -290,15 +292,18 @@ class EcommerceRefundBuilder(models.AbstractModel):
             ).sorted("id")
             if shipping_lines:
                 return self._plan_from_sale_line(
-                    store, shipping_lines[0], invoice, Decimal(1), amount, label, "shipping", tax_included
-                ) | {"unit_price": amount}
+                    shipping_lines[0], invoice, Decimal(1), amount, amount, label, "shipping", tax_included
+                )
         return self._plan_without_line(
             store, sale_order, Decimal(1), amount, label, adjustment.tax_amount, tax_included, adjustment.kind
         )
 
     @api.model
     def _plan_without_line(self, store, sale_order, quantity, amount, label, tax_amount, tax_included, key):
-        """A credit note plan on the fallback product, taxed like the order's items when tax was refunded."""
+        """A credit note plan on the fallback product, taxed like the order's items when tax was refunded.
+
+        :rtype: ledger.plans.LinePlan
+        """
         taxes = self.env["account.tax"]
         if tax_amount:
             taxed = sale_order.order_line.filtered(lambda line: line.tax_id and line.ecommerce_line_kind == "product")
@@ -314,105 +319,62 @@ class EcommerceRefundBuilder(models.AbstractModel):
             values["account_id"] = store.income_account_id.id
         if store.analytic_account_id:
             values["analytic_distribution"] = {str(store.analytic_account_id.id): 100}
-        return {
-            "key": key,
-            "tax_included": tax_included,
-            "quantity": quantity,
-            "unit_price": amount / quantity if quantity else amount,
-            "amount": amount,
-            "values": values,
-        }
-
-    @api.model
-    def _credit_note_line_values(self, plan, part):
-        return {
-            **plan["values"],
-            "display_type": "product",
-            "quantity": float(part.quantity),
-            "price_unit": float(part.price_unit),
-            "discount": float(part.discount),
-            "ecommerce_line_key": plan["key"],
-        }
-
-    @api.model
-    def _fit_credit_note_lines(self, credit_note, plans):
-        """Check each plan's lines against the refunded amount; rewrite with the next way when Odoo differs."""
-        OrderBuilder = self.env["ecommerce.order.builder"]
-        field = "price_total" if plans and plans[0]["tax_included"] else "price_subtotal"
-        for plan in plans:
-            index = 0
-            while True:
-                lines = credit_note.invoice_line_ids.filtered(
-                    lambda line, key=plan["key"]: line.ecommerce_line_key == key
-                )
-                if credit_note.currency_id.is_zero(sum(lines.mapped(field)) - float(plan["amount"])):
-                    break
-                index += 1
-                parts = OrderBuilder._plan_parts(plan, index)
-                if parts is None:
-                    break
-                commands = [Command.delete(line.id) for line in lines]
-                commands += [Command.create(self._credit_note_line_values(plan, part)) for part in parts]
-                credit_note.write({"invoice_line_ids": commands})
+        return LinePlan(
+            key=key,
+            tax_included=tax_included,
+            quantity=quantity,
+            unit_price=amount / quantity if quantity else amount,
+            amount=amount,
+            values=values,
+        )
 
     # ------------------------------------------------------------------
     # payments
     @api.model
     def _sync_refund_payments(self, store, refund, sale_order, credit_note):
-        """One outbound payment per successful refund transaction, reconciled with the credit note."""
-        OrderBuilder = self.env["ecommerce.order.builder"]
-        Binding = self.env["ecommerce.binding"]
+        """One outbound payment per successful refund transaction, reconciled with the credit note.
+
+        :return: the payments made now
+        :rtype: account.payment
+        """
+        Payments = self.env["ecommerce.payment.builder"]
         payments = self.env["account.payment"]
         for transaction in refund.transactions:
-            if not transaction.is_refund:
-                continue
-            payment = Binding._find_record(store, "transaction", transaction.external_id)
-            if payment and payment._name == "account.payment":
-                continue
-            values = OrderBuilder._prepare_payment(
-                store, self._order_stub(refund, sale_order), sale_order, credit_note, transaction, "outbound"
-            )
-            moment = transaction.processed_at or refund.created_at
-            payments |= OrderBuilder._post_payment(
-                store,
-                values,
-                transaction,
-                sale_order.ecommerce_order_name or sale_order.name,
-                OrderBuilder._to_naive(moment) if moment else None,
-            )
+            if transaction.is_refund and not Payments._transaction_payment(store, transaction.external_id):
+                plan = self._prepare_refund_payment(store, refund, sale_order, credit_note, transaction)
+                payments |= Payments._post_payment(store, plan)
         if credit_note:
             if payments:
-                OrderBuilder._reconcile(payments.move_id, credit_note)
+                Payments._reconcile(payments.move_id, credit_note)
             invoice = credit_note.reversed_entry_id
             if invoice and credit_note.amount_residual and invoice.amount_residual:
-                OrderBuilder._reconcile(credit_note, invoice)
+                Payments._reconcile(credit_note, invoice)
         return payments
 
     @api.model
-    def _order_stub(self, refund, sale_order):
-        """What ``_prepare_payment`` reads of an order, for a refund: its name, dates and rates."""
-        return _RefundOrderView(refund, sale_order)
+    def _prepare_refund_payment(self, store, refund, sale_order, credit_note, transaction):
+        """The payment of a refund transaction, settling the credit note.
+
+        :rtype: ledger.plans.PaymentPlan
+        """
+        partner = credit_note.commercial_partner_id if credit_note else sale_order.partner_id.commercial_partner_id
+        return self.env["ecommerce.payment.builder"]._prepare_transaction_plan(
+            transaction,
+            transaction.processed_at or refund.created_at,
+            partner,
+            credit_note,
+            sale_order.client_order_ref or sale_order.name,
+            external_name=sale_order.ecommerce_order_name or sale_order.name,
+            payment_type="outbound",
+        )
 
     # ------------------------------------------------------------------
     @api.model
     def _record_issues(self, store, refund, sale_order, issues):
-        Discrepancy = self.env["ecommerce.discrepancy"]
-        for kind, message, extra in self.env["ecommerce.order.builder"]._merge_issues(issues):
-            Discrepancy._flag(
-                store,
-                kind,
-                _("Refund %(refund)s: %(message)s", refund=refund.external_id, message=message),
-                external_id=extra.get("external_id", refund.external_id),
-                record=extra.get("record") or sale_order,
-                expected=extra.get("expected", 0.0),
-                found=extra.get("found", 0.0),
-                currency=extra.get("currency"),
-            )
+        """Flag what the import found (one discrepancy per kind and reference).
 
-
-class _RefundOrderView:
-    """The order attributes the payment preparation reads (name, date), for a refund payment."""
-
-    def __init__(self, refund, sale_order):
-        self.name = sale_order.client_order_ref or sale_order.name
-        self.created_at = refund.created_at or fields.Datetime.now()
+        :param list issues: ``ledger.issues.Issue``
+        """
+        self._flag_issues(
+            store, issues, _("Refund %(refund)s", refund=refund.external_id), refund.external_id, sale_order
+        )

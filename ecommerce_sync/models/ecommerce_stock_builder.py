@@ -1,15 +1,8 @@
-import logging
-import time
 from collections import defaultdict
-from datetime import timezone
 
-from odoo import _, api, fields, models
+from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
-
-from ..connector import AuthenticationError, ConnectorError
-
-_logger = logging.getLogger(__name__)
 
 
 class EcommerceStockBuilder(models.AbstractModel):
@@ -19,15 +12,16 @@ class EcommerceStockBuilder(models.AbstractModel):
       backorders for what is left (:meth:`_sync_fulfillments`);
     * restocked refunds come back through Odoo's return wizard
       (:meth:`_restock_refund`), and refunded or cancelled quantities that
-      were never shipped leave the delivery (:meth:`_cancel_undelivered`);
-    * the store's levels are compared with Odoo's (:meth:`_compare_store_levels`,
-      and :meth:`_import_stock_level` for the platform's level webhooks).
+      were never shipped leave the delivery (:meth:`_cancel_undelivered`).
+
+    The store's levels are compared with Odoo's by ``ecommerce.stock.compare``.
 
     Every operation goes through Odoo's pickings, so valuation (and, with
     anglo-saxon accounting, the cost of goods sold) follows as usual.
     """
 
     _name = "ecommerce.stock.builder"
+    _inherit = "ecommerce.builder.mixin"
     _description = "Stock Builder"
 
     # ------------------------------------------------------------------
@@ -36,7 +30,7 @@ class EcommerceStockBuilder(models.AbstractModel):
     def _lines_by_external_id(self, sale_order):
         """``{store line id: sale.order.line}``: the sale order lines of each store line delivering goods.
 
-        A store line is usually one sale order line; the order builder writes it as two lines of the
+        A store line is usually one sale order line; the sale order builder writes it as two lines of the
         same product when no single unit price gives the store's amount (see ``ledger.amounts``).
         Lines are in creation order.
         """
@@ -226,16 +220,13 @@ class EcommerceStockBuilder(models.AbstractModel):
             lines = self.env["sale.order.line"].union(*(sale_lines[key] for key in quantities))
             deliveries = self._deliveries_of(sale_order, pickings, lines)
             self._note_fulfillment(deliveries, fulfillment)
-            created_at = (
-                fulfillment.created_at.astimezone(timezone.utc).replace(tzinfo=None) if fulfillment.created_at else None
-            )
             Binding._bind(
                 store,
                 "fulfillment",
                 fulfillment.external_id,
                 deliveries[-1:] or sale_order,
                 external_name=fulfillment.tracking_number or fulfillment.external_id,
-                created_at=created_at,
+                created_at=self._to_naive(fulfillment.created_at),
             )
         return validated
 
@@ -478,157 +469,3 @@ class EcommerceStockBuilder(models.AbstractModel):
             self._validate_picking(back, {move: move.product_uom_qty for move in back.move_ids})
             returns |= back
         return returns
-
-    # ------------------------------------------------------------------
-    # store levels against Odoo's
-    @api.model
-    def _compare_store_levels(self, store, trigger="manual", connector=None):
-        """Read every level of the store and record the products that differ from Odoo's.
-
-        Queued levels are sent first (a level on its way is no drift). Each
-        linked variant whose store level differs from the level Odoo would send
-        gets an open ``inventory_drift`` discrepancy (store level as expected,
-        Odoo's as found); those that agree again are resolved. The store's
-        inventory discrepancy rate becomes differing / linked.
-
-        :param str trigger: "cron" or "manual"
-        :return: the sync log (flow "stock"): fetched = levels compared,
-            updated = differing, skipped = agreeing
-        :rtype: ecommerce.sync.log
-        """
-        store = store.sudo().with_company(store.company_id)
-        engine = self.env["ecommerce.sync.engine"]
-        connector = connector or store._get_connector()
-        self.env["ecommerce.stock.push"]._flush_store(store, trigger=trigger, connector=connector)
-        log = engine._start_log(store, "stock", trigger)
-        started = time.monotonic()
-        stats = engine._new_stats()
-        calls_before = connector.api_calls
-        links = store._stock_links()
-        levels = store._stock_levels(links.product_id)
-        try:
-            store_levels = self._read_store_levels(store, connector, links)
-        except ConnectorError as exc:
-            if isinstance(exc, AuthenticationError):
-                store._set_error(_("The platform refused the credentials: %(error)s", error=exc))
-            _logger.warning("Stock comparison of %s stopped: %s", store.name, exc)
-            return engine._finish_log(log, stats, started, connector, calls_before, state="failed", message=str(exc))
-        missing = 0
-        for link in links:
-            found = store_levels.get(link.external_id)
-            if found is None:
-                missing += 1
-                continue
-            stats["fetched"] += 1
-            differs = self._check_level(store, link, found, levels[link.product_id])
-            stats["updated" if differs else "skipped"] += 1
-        rate = stats["updated"] / len(links) if links else 0.0
-        store.write({"inventory_discrepancy_rate": rate, "stock_compared_at": fields.Datetime.now()})
-        message = _(
-            "%(differing)s of %(linked)s linked variants differ from Odoo (%(rate)s %%).",
-            differing=stats["updated"],
-            linked=len(links),
-            rate=round(rate * 100, 1),
-        )
-        if missing:
-            message += " " + _("%(missing)s have no level in the store.", missing=missing)
-        return engine._finish_log(log, stats, started, connector, calls_before, message=message)
-
-    @api.model
-    def _read_store_levels(self, store, connector, links):
-        """``{variant id: Decimal}``: the store's levels of ``links`` at the store's location (all when unset)."""
-        by_variant = {link.external_id: link for link in links}
-        by_item = {link.inventory_item_id: link for link in links if link.inventory_item_id}
-        location = store.stock_platform_location_id
-        result = {}
-        if not links:
-            return result
-        for level in connector.fetch_stock_levels(list(by_variant)):
-            if location and level.location_external_id and level.location_external_id != location:
-                continue
-            link = by_variant.get(level.variant_external_id) or by_item.get(level.inventory_item_id)
-            if link:
-                result[link.external_id] = result.get(link.external_id, 0) + level.available
-        return result
-
-    @api.model
-    def _check_level(self, store, link, store_level, odoo_level):
-        """Compare one variant's store level with Odoo's; flag or resolve its drift.
-
-        A differing level is corrected (queued) per the store's drift
-        correction setting.
-
-        :return: True when the levels differ
-        """
-        link.write({"store_level": float(store_level), "store_level_at": fields.Datetime.now()})
-        Discrepancy = self.env["ecommerce.discrepancy"].sudo()
-        if store_level == odoo_level:
-            Discrepancy._resolve(store, "inventory_drift", link.external_id)
-            return False
-        Discrepancy._flag(
-            store,
-            "inventory_drift",
-            _(
-                "The store shows %(store_level)s of %(name)s (SKU %(sku)s) where Odoo would show %(odoo_level)s.",
-                store_level=store_level,
-                name=link.name,
-                sku=link.sku or "-",
-                odoo_level=odoo_level,
-            ),
-            external_id=link.external_id,
-            record=link.product_id,
-            expected=store_level,
-            found=odoo_level,
-        )
-        correction = store.stock_drift_correction
-        if correction == "always" or (correction == "lower" and store_level > odoo_level):
-            self.env["ecommerce.stock.push"]._queue({store.id: [link.product_id.id]})
-        return True
-
-    @api.model
-    def _import_stock_level(self, store, level):
-        """Engine handler of canonical StockLevel records (pulled, or from a level webhook).
-
-        Compares that variant's level with Odoo's: see :meth:`_check_level`.
-        Levels of other store locations, of variants not linked or not
-        tracked, and of products with a level already on its way are skipped.
-
-        :return: "updated" when the level differs, else "skipped"
-        """
-        location = store.stock_platform_location_id
-        if not store.sync_stock or (location and level.location_external_id and level.location_external_id != location):
-            return "skipped"
-        keys = [("external_id", "=", level.variant_external_id)] if level.variant_external_id else []
-        if level.inventory_item_id:
-            keys = [*(["|"] if keys else []), *keys, ("inventory_item_id", "=", level.inventory_item_id)]
-        if not keys:
-            return "skipped"
-        links = (
-            self.env["ecommerce.product.link"]
-            .sudo()
-            .search(
-                [
-                    ("store_id", "=", store.id),
-                    ("product_id", "!=", False),
-                    ("product_id.is_storable", "=", True),
-                    ("tracked", "=", True),
-                    *keys,
-                ]
-            )
-        )
-        if not links:
-            return "skipped"
-        self.env.cr.flush()
-        on_its_way = (
-            self.env["ecommerce.stock.push"]
-            .sudo()
-            .search_count([("store_id", "=", store.id), ("product_id", "in", links.product_id.ids)])
-        )
-        if on_its_way:
-            return "skipped"
-        levels = store._stock_levels(links.product_id)
-        outcome = "skipped"
-        for link in links:
-            if self._check_level(store, link, level.available, levels[link.product_id]):
-                outcome = "updated"
-        return outcome

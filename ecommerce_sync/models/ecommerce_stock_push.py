@@ -1,13 +1,12 @@
 import logging
-import time
 
 from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..connector import AuthenticationError, ConnectorError, TransientError
+from ..connector import ConnectorError
+from ..tools import RUN_ERRORS, SyncRun
 
 _logger = logging.getLogger(__name__)
 
@@ -174,26 +173,28 @@ class EcommerceStockPush(models.Model):
         :rtype: ecommerce.sync.log
         """
         store = store.sudo().with_company(store.company_id)
-        engine = self.env["ecommerce.sync.engine"]
         Log = self.env["ecommerce.sync.log"]
         self.env.cr.flush()  # queue the changes this transaction made so far
         rows = self.sudo().search([("store_id", "=", store.id)])
         if not rows or not store.sync_stock:
             return Log
-        if not engine._try_lock(store, "stock_push"):
+        if not self.env["ecommerce.sync.engine"]._try_lock(store, "stock_push"):
             return Log
         rows = self._lock_rows(rows)
         if not rows:
             return Log
-        log = engine._start_log(store, "stock", trigger)
-        log.direction = "push"
-        started = time.monotonic()
-        stats = engine._new_stats()
-        connector = connector or store._get_connector()
-        calls_before = connector.api_calls
+        run = SyncRun(store, "stock", trigger, direction="push")
+        with run:
+            run.connect(connector)
+            self._send_rows(run, rows)
+        return run.log
 
+    @api.model
+    def _send_rows(self, run, rows):
+        """Send the current level of the products of ``rows`` and close the run with what happened."""
+        store = run.store
         rows_by_product = rows.grouped("product_id")
-        stats["fetched"] = len(rows_by_product)
+        run.count("fetched", len(rows_by_product))
         links = store._stock_links(rows.product_id)
         levels = store._stock_levels(links.product_id)
         links_by_product = links.grouped("product_id")
@@ -208,7 +209,7 @@ class EcommerceStockPush(models.Model):
                 todo.append((link, store._stock_update(link, levels[product])))
                 todo_by_product[product].append(link)
 
-        accepted, errors, message = self._send(store, connector, todo)
+        accepted, errors = self._send(run, todo)
         now = fields.Datetime.now()
         for link, _update in todo:
             if link in accepted:
@@ -221,12 +222,12 @@ class EcommerceStockPush(models.Model):
             product_todo = todo_by_product[product]
             failed = [link for link in product_todo if link in errors]
             if failed:
-                stats["failed"] += 1
+                run.count("failed")
                 reason = "; ".join(f"{link.sku or link.external_id}: {errors[link]}" for link in failed)
                 failures.append(reason)
                 self._record_failure(store, product, product_rows, reason, levels[product], now)
             elif all(link in accepted for link in product_todo):
-                stats["updated" if product_todo else "skipped"] += 1
+                run.count("updated" if product_todo else "skipped")
                 if any(product_rows.mapped("attempts")):
                     self.env["ecommerce.discrepancy"]._resolve(store, "inventory_drift", f"push:{product.id}")
                 product_rows.unlink()
@@ -234,19 +235,10 @@ class EcommerceStockPush(models.Model):
 
         summary = _(
             "%(sent)s levels sent, %(failed)s failed.",
-            sent=stats["updated"],
-            failed=stats["failed"],
+            sent=run.counts["updated"],
+            failed=run.counts["failed"],
         )
-        details = "\n".join([message or summary, *failures])
-        return engine._finish_log(
-            log,
-            stats,
-            started,
-            connector,
-            calls_before,
-            state="failed" if message else None,
-            message=details,
-        )
+        return run.finish(message="\n".join([run.message or summary, *failures]))
 
     @api.model
     def _lock_rows(self, rows):
@@ -268,34 +260,32 @@ class EcommerceStockPush(models.Model):
         return rows.filtered(lambda row: row.id in locked)
 
     @api.model
-    def _send(self, store, connector, todo):
-        """Push the updates in batches.
+    def _send(self, run, todo):
+        """Push the updates in batches; refused credentials or a platform down stop ``run``.
 
         :param list todo: ``[(ecommerce.product.link, StockUpdate)]``
-        :return: ``(accepted links, {link: error}, message)``; message is set
-            when the run stopped early (credentials refused, platform down)
+        :return: ``(accepted links, {link: error})``
         """
         accepted = set()
         errors = {}
+        store, connector = run.store, run.connector
         size = max(1, connector.push_batch_size or 1)
         for start in range(0, len(todo), size):
             batch = todo[start : start + size]
             link_by_variant = {update.variant_external_id: link for link, update in batch}
             try:
                 result = connector.push_stock([update for _link, update in batch])
-            except (AuthenticationError, TransientError) as exc:
-                if isinstance(exc, AuthenticationError):
-                    store._set_error(_("The platform refused the credentials: %(error)s", error=exc))
-                _logger.warning("Stock push to %s stopped: %s", store.name, exc)
+            except RUN_ERRORS as exc:
+                run.stop(exc)
                 errors.update(dict.fromkeys(link_by_variant.values(), str(exc)))
-                return accepted, errors, str(exc)
+                return accepted, errors
             except ConnectorError as exc:
                 _logger.info("Stock push to %s refused: %s", store.name, exc)
                 errors.update(dict.fromkeys(link_by_variant.values(), str(exc)))
                 continue
             except Exception as exc:
                 _logger.exception("Stock push to %s failed", store.name)
-                errors.update(dict.fromkeys(link_by_variant.values(), f"{type(exc).__name__}: {exc}"))
+                errors.update(dict.fromkeys(link_by_variant.values(), run.error_text(exc)))
                 continue
             for update in result.accepted:
                 if update.variant_external_id in link_by_variant:
@@ -306,7 +296,7 @@ class EcommerceStockPush(models.Model):
             for link in link_by_variant.values():
                 if link not in accepted and link not in errors:
                     errors[link] = _("The store did not confirm this update.")
-        return accepted, errors, None
+        return accepted, errors
 
     @api.model
     def _record_failure(self, store, product, rows, reason, level, now):
@@ -341,15 +331,13 @@ class EcommerceStockPush(models.Model):
         )
         stores = stores.filtered(lambda store: store.active and store.sync_stock and store.state != "draft")
         for store in stores:
-            try:
-                self._flush_store(store, trigger="cron")
-            except (ConnectorError, UserError) as exc:
-                _logger.warning("Stock push to %s skipped: %s", store.name, exc)
+            self._flush_store(store, trigger="cron")
         self.env["ir.cron"]._notify_progress(done=len(stores), remaining=0)
 
     # ------------------------------------------------------------------
     def action_send_now(self):
         """Flush the stores of the selected rows now."""
+        self.check_access("write")
         for store in self.store_id:
             self._flush_store(store, trigger="manual")
         return True

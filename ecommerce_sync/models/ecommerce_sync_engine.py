@@ -1,21 +1,12 @@
-import json
 import logging
-import time
 import zlib
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 
-from ..connector import AuthenticationError, ConnectorError, TransientError, redact
+from ..connector import ConnectorError
+from ..tools import RUN_ERRORS, RunAborted, SyncRun
 
 _logger = logging.getLogger(__name__)
-
-EXCERPT_LENGTH = 1500
-OUTCOMES = ("created", "updated", "skipped")
-
-
-class RunAborted(Exception):
-    """A record hit an error that concerns the whole run (credentials, platform down)."""
 
 
 class EcommerceSyncEngine(models.AbstractModel):
@@ -29,7 +20,8 @@ class EcommerceSyncEngine(models.AbstractModel):
       "Sync now", retries and webhooks exclusive (the one that finds the lock
       taken skips and leaves its work for later);
     * handlers (canonical record -> Odoo documents) are looked up by record
-      type in :meth:`_get_handlers`, which the ledger and stock parts extend.
+      type in :meth:`_get_handlers`;
+    * each run's log, counts and failures are kept by a :class:`SyncRun`.
     """
 
     _name = "ecommerce.sync.engine"
@@ -58,7 +50,11 @@ class EcommerceSyncEngine(models.AbstractModel):
         """
         return {
             "ProductVariant": self.env["ecommerce.product.link"]._import_variant,
-            "StockLevel": self.env["ecommerce.stock.builder"]._import_stock_level,
+            "StockLevel": self.env["ecommerce.stock.compare"]._import_stock_level,
+            "Order": self.env["ecommerce.order.builder"]._import_order,
+            "Refund": self.env["ecommerce.refund.builder"]._import_refund,
+            "Fee": self.env["ecommerce.fee.builder"]._import_fee,
+            "Payout": self.env["ecommerce.payout.builder"]._import_payout,
         }
 
     @api.model
@@ -78,34 +74,11 @@ class EcommerceSyncEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     # runs
     @api.model
-    def _start_log(self, store, flow, trigger):
-        return (
-            self.env["ecommerce.sync.log"]
-            .sudo()
-            .create({"store_id": store.id, "flow": flow, "trigger": trigger, "started_at": fields.Datetime.now()})
-        )
-
-    @api.model
-    def _finish_log(self, log, stats, started, connector=None, calls_before=0, state=None, message=None):
-        values = {
-            "ended_at": fields.Datetime.now(),
-            "duration": time.monotonic() - started,
-            "api_calls": (connector.api_calls - calls_before) if connector else 0,
-            **{f"{key}_count": stats[key] for key in ("fetched", "created", "updated", "skipped", "failed")},
-        }
-        values["state"] = state or ("partial" if stats["failed"] else "done")
-        if message:
-            values["message"] = message
-        log.write(values)
-        return log
-
-    @api.model
-    def _new_stats(self):
-        return dict.fromkeys(("fetched", "created", "updated", "skipped", "failed"), 0)
-
-    @api.model
     def sync_store(self, store, trigger="manual"):
-        """Run every enabled flow of ``store``, then send its queued stock levels; return the sync logs."""
+        """Run every enabled flow of ``store``, then send its queued stock levels; return the sync logs.
+
+        :raise UserError: when no installed addon provides the store's platform
+        """
         store = store.sudo().with_company(store.company_id)
         logs = self.env["ecommerce.sync.log"]
         connector = store._get_connector()
@@ -142,30 +115,20 @@ class EcommerceSyncEngine(models.AbstractModel):
         :rtype: ecommerce.sync.log
         """
         store = store.sudo().with_company(store.company_id)
-        log = self._start_log(store, flow, trigger)
-        started = time.monotonic()
-        stats = self._new_stats()
+        run = SyncRun(store, flow, trigger)
         if not self._try_lock(store, flow):
-            return self._finish_log(
-                log,
-                stats,
-                started,
-                state="skipped",
-                message=_("Another run of this store and flow is in progress; nothing was done."),
-            )
-        connector = connector or store._get_connector()
-        calls_before = connector.api_calls
+            return run.skip()
         max_pages = max_pages or store.page_budget
         cursor = store._get_cursor(flow)
-        log.cursor_before = cursor
+        run.note(cursor_before=cursor, cursor_after=cursor, pages=0)
         pages = advancing = 0
-        try:
-            for page in connector.fetch(flow, cursor):
-                stats["fetched"] += len(page.items)
+        with run:
+            for page in run.connect(connector).fetch(flow, cursor):
+                run.count("fetched", len(page.items))
                 for item in page.items:
-                    _outcome, error = self._process_item(store, connector, flow, item.payload, stats)
+                    _outcome, error = self._process_item(run, item.payload)
                     if error:
-                        self._log_failure(log, item.external_id, item.payload, error)
+                        run.keep_failed(item.external_id, item.payload, error)
                 pages += 1
                 # a page that only re-reads the records at the cursor (inclusive cursors such as
                 # updated_at_min) is not progress: it does not use the budget
@@ -174,63 +137,32 @@ class EcommerceSyncEngine(models.AbstractModel):
                 if page.cursor:
                     cursor = page.cursor
                     store._set_cursor(flow, cursor)
+                run.note(pages=pages, cursor_after=cursor)
                 if advancing >= max_pages:
-                    log.more_pending = page.more is not False
+                    run.note(more_pending=page.more is not False)
                     break
-        except (RunAborted, ConnectorError) as exc:
-            error = exc.__cause__ if isinstance(exc, RunAborted) else exc
-            if isinstance(error, AuthenticationError):
-                store._set_error(_("The platform refused the credentials: %(error)s", error=error))
-            _logger.warning("Sync of %s (%s) stopped: %s", store.name, flow, error)
-            log.write({"pages": pages, "cursor_after": cursor})
-            return self._finish_log(log, stats, started, connector, calls_before, state="failed", message=str(error))
-        if store.state == "error":
-            store.write({"state": "connected", "state_message": False})
-        log.write({"pages": pages, "cursor_after": cursor})
-        return self._finish_log(log, stats, started, connector, calls_before)
+            if store.state == "error":
+                store.write({"state": "connected", "state_message": False})
+        return run.log
 
     @api.model
-    def _process_item(self, store, connector, flow, payload, stats):
-        """Parse and handle one raw record in a savepoint.
+    def _process_item(self, run, payload):
+        """Parse and handle one raw record of ``run`` in a savepoint; count its outcome when it succeeds.
 
         :return: ``(outcome, error)``: the outcome ("created", "updated",
             "skipped" or "failed") and, when failed, the exception
-        :raise RunAborted: on errors that concern the whole run
+        :raise RunAborted: on errors that concern the whole run (see ``RUN_ERRORS``)
         """
         try:
             with self.env.cr.savepoint():
-                records = connector.parse(flow, payload)
-                outcome = self._handle_records(store, records)
-        except (AuthenticationError, TransientError) as exc:
-            raise RunAborted(str(exc)) from exc
+                records = run.connector.parse(run.flow, payload)
+                outcome = self._handle_records(run.store, records)
+        except RUN_ERRORS:
+            raise
         except Exception as exc:
-            stats["failed"] += 1
             return "failed", exc
-        stats[outcome] += 1
+        run.count(outcome)
         return outcome, None
-
-    @api.model
-    def _error_text(self, exc):
-        if isinstance(exc, ConnectorError | UserError):
-            return str(exc)
-        return f"{type(exc).__name__}: {exc}"
-
-    @api.model
-    def _log_failure(self, log, external_id, payload, exc):
-        _logger.info("Record %s of %s (%s) failed: %s", external_id, log.store_id.name, log.flow, exc)
-        return (
-            self.env["ecommerce.sync.log.line"]
-            .sudo()
-            .create(
-                {
-                    "log_id": log.id,
-                    "external_id": str(external_id or ""),
-                    "error": self._error_text(exc),
-                    "payload_excerpt": redact(payload, limit=EXCERPT_LENGTH),
-                    "payload": json.dumps(payload, default=str),
-                }
-            )
-        )
 
     # ------------------------------------------------------------------
     # retries
@@ -239,104 +171,104 @@ class EcommerceSyncEngine(models.AbstractModel):
         """Process the payloads of failed lines again; resolved lines leave the retry queue.
 
         Lines are grouped per store and flow, each group under its lock, with
-        one sync log (trigger "retry") per group.
+        one sync log (trigger "retry") per group. The lines of a store whose
+        platform has no installed connector wait for their next retry, with
+        that reason, and the other groups go on.
         """
         for (store, flow), group in lines.grouped(lambda line: (line.store_id, line.flow)).items():
             store = store.sudo().with_company(store.company_id)
-            log = self._start_log(store, flow, "retry")
-            started = time.monotonic()
-            stats = self._new_stats()
+            run = SyncRun(store, flow, "retry")
             if not self._try_lock(store, flow):
-                self._finish_log(
-                    log,
-                    stats,
-                    started,
-                    state="skipped",
-                    message=_("Another run of this store and flow is in progress."),
-                )
+                run.skip()
                 continue
-            connector = store._get_connector()
-            calls_before = connector.api_calls
-            message = None
-            for line in group:
-                stats["fetched"] += 1
+            with run:
                 try:
-                    payload = self._fresh_payload(connector, flow, line)
-                    _outcome, error = self._process_item(store, connector, flow, payload, stats)
+                    run.connect()
                 except RunAborted as exc:
-                    message = str(exc)
-                    line._schedule_next_retry(message)
-                    break
-                if error:
-                    line._schedule_next_retry(self._error_text(error))
-                else:
-                    line.write({"state": "resolved", "resolved_at": fields.Datetime.now()})
-            self._finish_log(
-                log, stats, started, connector, calls_before, state="failed" if message else None, message=message
-            )
+                    group._schedule_next_retry(str(exc))
+                    raise
+                for line in group:
+                    run.count("fetched")
+                    try:
+                        _outcome, error = self._process_item(run, self._fresh_payload(run, line))
+                    except RUN_ERRORS as exc:
+                        line._schedule_next_retry(str(exc))
+                        raise
+                    if error:
+                        run.count("failed")
+                        line._schedule_next_retry(run.error_text(error))
+                    else:
+                        line.write({"state": "resolved", "resolved_at": fields.Datetime.now()})
         return lines
 
     @api.model
-    def _fresh_payload(self, connector, flow, line):
+    def _fresh_payload(self, run, line):
         """The record as the store has it now, else the payload kept with the line.
 
         Fetching again picks up corrections made in the store since the
         failure; the kept payload serves when the cause was on the Odoo side
         (a mapping, a product) or the platform cannot fetch single records.
 
-        :raise RunAborted: when the platform refuses the credentials or is down
+        :raise AuthenticationError, TransientError: when the platform refuses the credentials or is down
         """
         if line.external_id:
             try:
-                return connector.fetch_record(flow, line.external_id).payload
+                return run.connector.fetch_record(run.flow, line.external_id).payload
             except NotImplementedError:
                 return line._payload_dict()
-            except (AuthenticationError, TransientError) as exc:
-                raise RunAborted(str(exc)) from exc
+            except RUN_ERRORS:
+                raise
             except ConnectorError as exc:
-                _logger.info("Could not fetch %s %s again (%s); retrying the kept payload", flow, line.external_id, exc)
+                _logger.info(
+                    "Could not fetch %s %s again (%s); retrying the kept payload", run.flow, line.external_id, exc
+                )
         return line._payload_dict()
 
     # ------------------------------------------------------------------
     # webhooks
     @api.model
     def process_webhook_events(self, events):
-        """Handle stored webhook events (pending ones), grouped per store and flow."""
+        """Handle stored webhook events (pending ones), grouped per store and flow.
+
+        A group whose store and flow another run holds stays pending for the
+        next processing run. The events of a store whose platform has no
+        installed connector fail, each kept with its payload for retry.
+        """
         events = events.filtered(lambda event: event.state == "pending")
         for (store, flow), group in events.grouped(lambda event: (event.store_id, event.flow)).items():
             store = store.sudo().with_company(store.company_id)
             if not self._try_lock(store, flow):
                 continue  # stays pending; the next processing run takes it
-            log = self._start_log(store, flow, "webhook")
-            started = time.monotonic()
-            stats = self._new_stats()
-            connector = store._get_connector()
-            calls_before = connector.api_calls
-            message = None
-            for event in group:
-                stats["fetched"] += 1
+            run = SyncRun(store, flow, "webhook")
+            with run:
                 try:
-                    payload = event._payload_for_processing(connector)
-                    _outcome, error = self._process_item(store, connector, flow, payload, stats)
-                except (RunAborted, AuthenticationError, TransientError) as exc:
-                    message = str(exc)
-                    break  # this event and the rest stay pending
-                except ConnectorError as exc:
-                    # the record could not be fetched again (e.g. deleted in the store): this event fails alone
-                    stats["failed"] += 1
-                    payload, error = event.sudo().payload, exc
-                if error:
-                    self._log_failure(log, event.external_id, payload, error)
-                event.write(
-                    {
-                        "state": "failed" if error else "done",
-                        "error": self._error_text(error) if error else False,
-                        "processed_at": fields.Datetime.now(),
-                    }
-                )
-            self._finish_log(
-                log, stats, started, connector, calls_before, state="failed" if message else None, message=message
-            )
-            if flow == "orders" and stats["created"]:
+                    run.connect()
+                except RunAborted as exc:
+                    for event in group:
+                        self._event_failed(run, event, event._payload_dict(), exc)
+                    raise
+                for event in group:
+                    run.count("fetched")
+                    try:
+                        payload = event._payload_for_processing(run.connector)
+                    except RUN_ERRORS:
+                        raise  # this event and the rest stay pending
+                    except (ConnectorError, ValueError) as exc:
+                        # the record could not be fetched again (e.g. deleted in the store) or the stored
+                        # payload cannot be read: this event fails alone
+                        payload, error = event._payload_dict(), exc
+                    else:
+                        _outcome, error = self._process_item(run, payload)
+                    if error:
+                        self._event_failed(run, event, payload, error)
+                    else:
+                        event.write({"state": "done", "error": False, "processed_at": fields.Datetime.now()})
+            if flow == "orders" and run.counts["created"]:
                 store._check_order_volume()
         return events
+
+    @api.model
+    def _event_failed(self, run, event, payload, error):
+        """Fail a webhook event; its record is kept, with the payload, for retry."""
+        run.keep_failed(event.external_id, payload, error)
+        event.write({"state": "failed", "error": run.error_text(error), "processed_at": fields.Datetime.now()})

@@ -54,6 +54,7 @@ class EcommerceSyncLogLine(models.Model):
 
     def action_retry(self):
         """Process the kept payloads again (after fixing a mapping, a product, ...)."""
+        self.check_access("write")
         lines = self.filtered(lambda line: line.state in ("failed", "abandoned"))
         if not lines:
             raise UserError(_("There is nothing to retry in the selected lines."))

@@ -7,12 +7,13 @@ class EcommerceTaxMapping(models.Model):
     """Which Odoo tax a store tax line becomes."""
 
     _name = "ecommerce.tax.mapping"
+    _inherit = ["ecommerce.mapping.mixin"]
     _description = "Store Tax Mapping"
     _order = "store_id, external_key"
     _rec_name = "external_key"
+    _mapping_key = "external_key"
+    _mapping_target = "tax_id"
 
-    store_id = fields.Many2one("ecommerce.store", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="store_id.company_id", store=True)
     external_key = fields.Char(
         "Store Tax",
         required=True,
@@ -29,10 +30,6 @@ class EcommerceTaxMapping(models.Model):
     _sql_constraints = [
         ("key_unique", "UNIQUE(store_id, external_key)", "This store tax is already mapped."),
     ]
-
-    @api.model
-    def _lookup(self, store, key):
-        return self.search([("store_id", "=", store.id), ("external_key", "=", key)], limit=1).tax_id
 
     # ------------------------------------------------------------------
     # resolution of store tax lines

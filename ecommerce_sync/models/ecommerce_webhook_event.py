@@ -90,8 +90,14 @@ class EcommerceWebhookEvent(models.Model):
             return connector.fetch_record(self.flow, self.external_id).payload
         return json.loads(self.sudo().payload)
 
-    def action_process(self):
-        self.env["ecommerce.sync.engine"].sudo().process_webhook_events(self.sudo())
+    def _payload_dict(self):
+        """The stored payload, parsed (its text when it is not JSON)."""
+        self.ensure_one()
+        payload = self.sudo().payload
+        try:
+            return json.loads(payload or "null")
+        except ValueError:
+            return payload
 
     @api.model
     def _cron_process(self):

@@ -25,8 +25,8 @@ class SaleOrder(models.Model):
         return values
 
     def _prepare_invoice(self):
-        """Store orders' invoices carry their store, and the values the order builder passes
-        in the context (invoice date, currency rate) under ``ecommerce_invoice_values``."""
+        """Store orders' invoices carry their store, and the values the invoice builder passes
+        in the context (invoice date, due date) under ``ecommerce_invoice_values``."""
         values = super()._prepare_invoice()
         if self.ecommerce_store_id:
             values["ecommerce_store_id"] = self.ecommerce_store_id.id

@@ -10,6 +10,7 @@ from . import (
     test_ledger_payouts,
     test_ledger_refunds,
     test_order_stock,
+    test_platforms,
     test_stock_compare,
     test_stock_fulfillment,
     test_stock_push,

@@ -33,6 +33,7 @@ class EcommerceStockCommon(EcommerceSyncCommon):
         cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
         cls.Push = cls.env["ecommerce.stock.push"]
         cls.builder = cls.env["ecommerce.stock.builder"]
+        cls.compare = cls.env["ecommerce.stock.compare"]
         cls.store.stock_platform_location_id = "loc-1"
         cls.link_a, cls.link_b, cls.link_c = cls.link(
             cls.store, (cls.product_a, "va"), (cls.product_b, "vb"), (cls.product_c, "vc")

@@ -49,6 +49,19 @@ class TestAccess(EcommerceSyncCommon):
         with self.assertRaises(AccessError):
             as_user.read(["payload"])
 
+    def test_a_user_cannot_run_syncs_or_retries(self):
+        self.shop.add_variant("v1", "SKU-A", price="bad")
+        line = self.engine.run_flow(self.store, "products").line_ids
+        calls = self.shop.calls
+        store = self.store.with_user(self.user)
+        for action in ("action_sync_now", "action_test_connection", "action_push_all_stock", "action_compare_stock"):
+            with self.assertRaises(AccessError, msg=action):
+                getattr(store, action)()
+        with self.assertRaises(AccessError):
+            line.with_user(self.user).action_retry()
+        self.assertEqual(self.shop.calls, calls, "nothing reached the store")
+        self.assertEqual(line.state, "failed")
+
     def test_users_outside_the_groups_see_nothing(self):
         with self.assertRaises(AccessError):
             self.store.with_user(self.outsider).read(["name"])

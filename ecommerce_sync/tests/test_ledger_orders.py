@@ -320,7 +320,7 @@ class TestLedgerOrders(LedgerCommon):
         credit_note = self.binding("refund", "r-3101")
         self.assertRecordValues(credit_note, [{"state": "posted", "amount_total": 73.8, "amount_tax": 11.78}])
         self.assertEqual(credit_note.invoice_currency_rate, invoice.invoice_currency_rate)
-        reversal = self.env["ecommerce.order.builder"]._reverse_invoice(self.store, invoice, "test")
+        reversal = self.env["ecommerce.invoice.builder"]._reverse_invoice(self.store, invoice, "test")
         self.assertRecordValues(reversal, [{"state": "posted", "amount_total": 192.4}])
         self.assertEqual(reversal.invoice_currency_rate, invoice.invoice_currency_rate)
         self.assertEqual(reversal.amount_total_signed, -invoice.amount_total_signed)

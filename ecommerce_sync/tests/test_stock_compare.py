@@ -30,7 +30,7 @@ class TestStockCompare(EcommerceStockCommon):
         # the store's levels move on their own (edits in the store, a lost update)
         self.shop.levels.update({"va": Decimal(9), "vb": Decimal(1), "vc": Decimal(0)})
 
-        log = self.builder._compare_store_levels(self.store)
+        log = self.compare._compare_store_levels(self.store)
 
         self.assertRecordValues(
             log, [{"flow": "stock", "state": "done", "fetched_count": 4, "updated_count": 3, "skipped_count": 1}]
@@ -53,14 +53,14 @@ class TestStockCompare(EcommerceStockCommon):
 
         # the store's edits are undone by hand: they agree again and are resolved
         self.shop.levels.update({"vb": Decimal(4), "vc": Decimal(3)})
-        self.builder._compare_store_levels(self.store)
+        self.compare._compare_store_levels(self.store)
         self.assertFalse(self.drifts())
         self.assertEqual(len(self.drifts("resolved")), 3)
         self.assertEqual(self.store.inventory_discrepancy_rate, 0.0)
 
     def test_pending_levels_are_sent_before_comparing(self):
         self.count_stock(self.product_a, 8)
-        log = self.builder._compare_store_levels(self.store)
+        log = self.compare._compare_store_levels(self.store)
         self.assertEqual(self.shop.levels["va"], 8)
         self.assertEqual(log.updated_count, 0)
         self.assertFalse(self.drifts())
@@ -68,7 +68,7 @@ class TestStockCompare(EcommerceStockCommon):
     def test_a_variant_the_store_does_not_report_is_not_counted_as_drift(self):
         del self.shop.levels["vd"]
         self.shop.levels["vc"] = Decimal(1)
-        log = self.builder._compare_store_levels(self.store)
+        log = self.compare._compare_store_levels(self.store)
         self.assertRecordValues(log, [{"fetched_count": 3, "updated_count": 1}])
         self.assertIn("1 have no level in the store", log.message)
         self.assertAlmostEqual(self.store.inventory_discrepancy_rate, 0.25)
@@ -76,14 +76,14 @@ class TestStockCompare(EcommerceStockCommon):
     def test_drift_correction_settings(self):
         self.shop.levels.update({"va": Decimal(9), "vb": Decimal(1)})
         self.store.stock_drift_correction = "always"
-        self.builder._compare_store_levels(self.store)
+        self.compare._compare_store_levels(self.store)
         self.assertEqual(self.queued().product_id, self.product_a | self.product_b)
         self.flush()
         self.assertEqual(self.shop.levels, {"va": 5, "vb": 4, "vc": 3, "vd": 2})
 
         self.shop.levels.update({"va": Decimal(9)})
         self.store.stock_drift_correction = "never"
-        self.builder._compare_store_levels(self.store)
+        self.compare._compare_store_levels(self.store)
         self.assertFalse(self.queued())
         self.assertEqual(self.drifts().external_id, "va")
 
@@ -104,7 +104,7 @@ class TestStockCompare(EcommerceStockCommon):
 
     def test_comparison_api_failure_is_logged(self):
         self.shop.refuse_credentials = True
-        log = self.builder._compare_store_levels(self.store)
+        log = self.compare._compare_store_levels(self.store)
         self.assertEqual(log.state, "failed")
         self.assertIn("401", log.message)
         self.assertEqual(self.store.state, "error")

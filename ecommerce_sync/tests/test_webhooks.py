@@ -93,6 +93,14 @@ class TestWebhooks(HttpCase):
         self.assertEqual(ping.json()["status"], "ignored")
         self.assertFalse(self.events())
 
+    def test_a_store_without_installed_connector_answers_404(self):
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE ecommerce_store SET platform = 'retired' WHERE id = %s", [self.store.id])
+        self.store.invalidate_recordset(["platform"])
+        response = self.post({"id": "w0", "sku": "HOOK-1", "title": "Hooked", "price": "1.00"})
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(self.events())
+
     def test_unreadable_signed_body_is_a_400(self):
         response = self.post(b"not json")
         self.assertEqual(response.status_code, 400)

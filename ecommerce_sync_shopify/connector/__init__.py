@@ -1,12 +1,13 @@
 """Shopify connector: pure Python, importable and testable without Odoo."""
 
-from .catalog import ShopifyLocation, parse_inventory_level, parse_location, parse_product, parse_variant
-from .client import ShopifyClient, next_page_url, parse_call_limit
-from .connector import DEFAULT_API_VERSION, ShopifyConnector, base_url, build_client
-from .orders import computed_total, parse_order
-from .payments import parse_fulfillment, parse_transaction
+from .catalog import ShopifyLocation, parse_location, parse_product, parse_variant
+from .client import DEFAULT_API_VERSION, ShopifyClient, base_url, build_client, parse_call_limit
+from .connector import ShopifyConnector
+from .orders import parse_fulfillment, parse_order
 from .payouts import parse_balance_transaction, parse_payout
 from .refunds import infer_taxes_included, parse_refund
+from .stock import parse_inventory_level
+from .transactions import parse_transaction
 
 __all__ = [
     "DEFAULT_API_VERSION",
@@ -15,9 +16,7 @@ __all__ = [
     "ShopifyLocation",
     "base_url",
     "build_client",
-    "computed_total",
     "infer_taxes_included",
-    "next_page_url",
     "parse_balance_transaction",
     "parse_call_limit",
     "parse_fulfillment",

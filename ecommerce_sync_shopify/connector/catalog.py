@@ -1,19 +1,28 @@
-"""Shopify products, variants, inventory items, inventory levels and locations."""
+"""Shopify products, variants, inventory items and locations -> canonical ProductVariant.
+
+A product is read with the inventory items of its variants (SKU, cost,
+tracking), one call per :data:`INVENTORY_ITEM_IDS_PER_CALL` items of a page.
+"""
 
 from dataclasses import dataclass
 
 from odoo.addons.ecommerce_sync.connector import (
+    NotFoundError,
+    Page,
     ProductVariant,
+    RawRecord,
     RecordError,
-    StockLevel,
+    numeric_id,
     to_datetime,
     to_decimal,
 )
 
-from .customers import text
-from .orders import unwrap
+from .client import PAGE_SIZE, chunks
+from .payloads import text, unwrap
 
 DEFAULT_VARIANT_TITLE = "Default Title"
+#: Shopify's limit on ids per inventory items call
+INVENTORY_ITEM_IDS_PER_CALL = 100
 
 
 @dataclass
@@ -23,8 +32,6 @@ class ShopifyLocation:
     external_id: str
     name: str
     active: bool = True
-    country_code: str = ""
-    city: str = ""
 
 
 def variant_name(product, variant):
@@ -92,29 +99,6 @@ def parse_variant(variant, product=None, item=None, currency=""):
     )
 
 
-def parse_inventory_level(data, variant_index=None):
-    """An inventory level (list answer, ``inventory_levels/update`` webhook) as a :class:`StockLevel`.
-
-    Shopify levels name an inventory item, not a variant: the variant is filled
-    in from ``variant_index`` (inventory item id -> (variant id, sku)) or from a
-    ``variant_id`` the connector added; otherwise it stays empty and the item id
-    identifies the stock.
-    """
-    data = unwrap(data, "inventory_level")
-    if not isinstance(data, dict) or not data.get("inventory_item_id"):
-        raise RecordError(f"inventory level without inventory_item_id: {data!r:.200}")
-    item_id = str(data["inventory_item_id"])
-    variant_id, sku = (variant_index or {}).get(item_id, (text(data.get("variant_id")), text(data.get("sku"))))
-    available = data.get("available")
-    return StockLevel(
-        variant_external_id=variant_id,
-        available=to_decimal(available if available is not None else 0, "available"),
-        location_external_id=str(data["location_id"]) if data.get("location_id") else "",
-        inventory_item_id=item_id,
-        sku=sku,
-    )
-
-
 def parse_location(data):
     data = unwrap(data, "location")
     if not isinstance(data, dict) or not data.get("id"):
@@ -123,6 +107,60 @@ def parse_location(data):
         external_id=str(data["id"]),
         name=text(data.get("name")) or str(data["id"]),
         active=bool(data.get("active", True)),
-        country_code=text(data.get("country_code")),
-        city=text(data.get("city")),
     )
+
+
+# ----------------------------------------------------------------------
+# reading products
+def fetch_products(client, cursor, page_size=PAGE_SIZE):
+    """Yield :class:`Page` objects of the products changed since ``cursor``, each with its inventory items."""
+    params = {"limit": page_size, "order": "updated_at asc"}
+    for products, page_cursor in client.changed("products.json", "products", cursor, params):
+        items_by_id = inventory_items(client, item_ids(products))
+        yield Page([product_record(product, items_by_id) for product in products], cursor=page_cursor)
+
+
+def fetch_product(client, external_id):
+    """One product with its inventory items, as a :class:`RawRecord`."""
+    product_id = numeric_id(external_id)
+    if not product_id:
+        raise NotFoundError(f"{external_id!r} is not a Shopify product id", 404)
+    product = client.get_json(f"products/{product_id}.json").get("product") or {}
+    return product_record(product, inventory_items(client, item_ids([product])))
+
+
+def item_ids(products):
+    """The inventory item ids of the products' variants."""
+    return [
+        variant.get("inventory_item_id")
+        for product in products
+        for variant in product.get("variants") or []
+        if variant.get("inventory_item_id")
+    ]
+
+
+def inventory_items(client, ids):
+    """``{inventory item id: inventory item}`` of ``ids``."""
+    found = {}
+    for chunk in chunks(dict.fromkeys(str(item_id) for item_id in ids), INVENTORY_ITEM_IDS_PER_CALL):
+        params = {"ids": ",".join(chunk), "limit": PAGE_SIZE}
+        for items, _response in client.paginate("inventory_items.json", params, "inventory_items"):
+            found.update({str(item.get("id")): item for item in items})
+    return found
+
+
+def product_record(product, items_by_id):
+    """A product and the inventory items of its variants, as parsed by :func:`parse_product`."""
+    items = [
+        items_by_id[str(variant.get("inventory_item_id"))]
+        for variant in product.get("variants") or []
+        if str(variant.get("inventory_item_id")) in items_by_id
+    ]
+    payload = {"product": product, "inventory_items": items}
+    return RawRecord(str(product.get("id", "")), payload, str(product.get("updated_at") or ""))
+
+
+def fetch_locations(client):
+    """Every location of the shop, as :class:`ShopifyLocation`."""
+    body = client.get_json("locations.json")
+    return [parse_location(item) for item in body.get("locations") or []]

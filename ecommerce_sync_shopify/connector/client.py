@@ -11,7 +11,8 @@ shared retries and call counting:
   ``Retry-After`` when another app shares the bucket);
 * the GraphQL cost budget (``extensions.cost.throttleStatus``) and its
   ``THROTTLED`` errors;
-* cursor pagination by the ``Link`` header (``rel="next"``, ``page_info``);
+* cursor pagination by the ``Link`` header (``rel="next"``, ``page_info``),
+  and the ``updated_at_min`` walk of the flows that pull what changed;
 * 401/403 turned into an :class:`AuthenticationError` that says what to check.
 """
 
@@ -21,11 +22,16 @@ from odoo.addons.ecommerce_sync.connector import (
     ApiError,
     AuthenticationError,
     HttpClient,
+    RecordError,
     TransientError,
+    to_datetime,
 )
 
 _logger = logging.getLogger(__name__)
 
+DEFAULT_API_VERSION = "2025-01"
+#: objects per REST list call (Shopify's maximum)
+PAGE_SIZE = 250
 CALL_LIMIT_HEADER = "X-Shopify-Shop-Api-Call-Limit"
 #: share of the REST bucket the client keeps free for other apps and webhooks
 BUCKET_HEADROOM = 0.2
@@ -54,6 +60,40 @@ def next_page_url(response):
     return link.get("url") if link else None
 
 
+def chunks(values, size):
+    """``values`` in lists of at most ``size`` (Shopify limits the ids of one call)."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def gid(kind, external_id):
+    """A GraphQL global id from a REST id ("gid://shopify/Location/1")."""
+    value = str(external_id)
+    return value if value.startswith("gid://") else f"gid://shopify/{kind}/{value}"
+
+
+def gid_number(value):
+    """The numeric id of a GraphQL global id ("gid://shopify/OrderTransaction/12" -> "12")."""
+    return str(value or "").split("?")[0].rsplit("/", 1)[-1]
+
+
+def cursor_of(objects, previous=None):
+    """The latest ``updated_at`` of ``objects`` (UTC ISO), never before ``previous``.
+
+    An unreadable timestamp is left out (its record fails on its own when parsed).
+    """
+    stamps = []
+    for value in [previous] + [obj.get("updated_at") for obj in objects if isinstance(obj, dict)]:
+        try:
+            stamp = to_datetime(value)
+        except RecordError:
+            continue
+        if stamp is not None:
+            stamps.append(stamp)
+    return max(stamps).isoformat() if stamps else previous
+
+
 class ShopifyClient(HttpClient):
     """HTTP client of one shop's Admin API.
 
@@ -71,7 +111,6 @@ class ShopifyClient(HttpClient):
         super().__init__(base_url=base_url, headers=headers, **kwargs)
         self.shop_domain = shop_domain
         self.throttle = self.throttle_rest
-        self.throttled_waits = 0
 
     # ------------------------------------------------------------------
     # rate limits
@@ -86,7 +125,6 @@ class ShopifyClient(HttpClient):
             return
         leak_rate = capacity / LEAK_DIVISOR
         delay = (used - threshold + 1) / leak_rate
-        self.throttled_waits += 1
         _logger.debug("Shopify bucket at %s/%s: waiting %.2fs", used, capacity, delay)
         self.wait(delay)
 
@@ -102,7 +140,6 @@ class ShopifyClient(HttpClient):
         wanted = max(cost.get("requestedQueryCost") or 0, maximum * BUCKET_HEADROOM)
         if available >= wanted:
             return
-        self.throttled_waits += 1
         self.wait((wanted - available) / restore)
 
     # ------------------------------------------------------------------
@@ -122,9 +159,6 @@ class ShopifyClient(HttpClient):
                     f"Details: {exc}"
                 )
             raise AuthenticationError(message, exc.status) from None
-
-    def get_json(self, path, params=None):
-        return self.json("GET", path, params=params)
 
     def paginate(self, path, params, key):
         """Yield ``(objects, response)`` page by page, following ``Link: rel="next"``.
@@ -147,6 +181,20 @@ class ShopifyClient(HttpClient):
             yield objects, response
             url, query = next_page_url(response), None
 
+    def changed(self, path, key, cursor, params):
+        """Yield ``(objects, cursor)`` page by page: the objects of ``path`` changed since ``cursor``.
+
+        ``params`` must sort by ``updated_at asc``; the cursor of a page is the
+        latest ``updated_at`` in it. ``updated_at_min`` is inclusive: objects at
+        the boundary come again, and the engine recognises them by revision.
+        """
+        params = dict(params)
+        if cursor:
+            params["updated_at_min"] = cursor
+        for objects, _response in self.paginate(path, params, key):
+            cursor = cursor_of(objects, cursor)
+            yield objects, cursor
+
     def graphql(self, query, variables=None):
         """Run a GraphQL Admin query; return its ``data``.
 
@@ -162,7 +210,6 @@ class ShopifyClient(HttpClient):
                 if attempt == GRAPHQL_THROTTLE_RETRIES:
                     raise TransientError("Shopify GraphQL: still throttled after retries", 429)
                 self.retries += 1
-                self.throttled_waits += 1
                 self.wait(self._throttled_delay(body))
                 continue
             if errors:
@@ -182,3 +229,14 @@ class ShopifyClient(HttpClient):
         if missing > 0 and restore > 0:
             return missing / restore
         return 1.0
+
+
+def base_url(config):
+    """``<origin>/admin/api/<version>/`` of the store (its own domain, or a local test shop)."""
+    origin = (config.get("api_base_url") or "").rstrip("/") or f"https://{config.get('shop_domain', '')}"
+    return f"{origin}/admin/api/{config.get('api_version') or DEFAULT_API_VERSION}/"
+
+
+def build_client(config, **kwargs):
+    """A :class:`ShopifyClient` for ``config`` (``kwargs`` go to HttpClient: sleep, retries...)."""
+    return ShopifyClient(config.get("shop_domain", ""), base_url(config), config.get("access_token", ""), **kwargs)

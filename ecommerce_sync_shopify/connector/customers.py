@@ -2,17 +2,7 @@
 
 from odoo.addons.ecommerce_sync.connector import Address, Customer
 
-
-def text(value):
-    """A stripped string ("" for None)."""
-    return str(value).strip() if value is not None else ""
-
-
-def split_tags(value):
-    """Shopify keeps tags as one comma-separated string."""
-    if isinstance(value, list):
-        return [text(tag) for tag in value if text(tag)]
-    return [tag.strip() for tag in text(value).split(",") if tag.strip()]
+from .payloads import split_tags, text
 
 
 def parse_address(data, email=""):

@@ -1,4 +1,4 @@
-"""Shopify orders -> canonical Order.
+"""Shopify orders -> canonical Order (with its transactions, refunds and fulfilments).
 
 Money: the canonical order is in the **presentment** currency (what the
 customer saw and paid); every amount is read from the ``presentment_money``
@@ -26,6 +26,8 @@ the refunds.
 from odoo.addons.ecommerce_sync.connector import (
     ZERO,
     Discount,
+    Fulfillment,
+    FulfillmentLine,
     Order,
     OrderLine,
     RecordError,
@@ -36,10 +38,11 @@ from odoo.addons.ecommerce_sync.connector import (
     to_decimal,
 )
 
-from .customers import parse_address, parse_customer, split_tags, text
+from .customers import parse_address, parse_customer
 from .money import PRESENTMENT, SHOP, MoneyReader
-from .payments import parse_fulfillment, parse_transaction
+from .payloads import split_tags, text, unwrap
 from .refunds import parse_refund
+from .transactions import parse_transaction
 
 FINANCIAL_STATUSES = {
     "pending": "pending",
@@ -51,13 +54,6 @@ FINANCIAL_STATUSES = {
     "voided": "voided",
     "expired": "voided",
 }
-
-
-def unwrap(payload, key):
-    """``payload[key]`` for single-object answers (``{"order": {...}}``), else the payload."""
-    if isinstance(payload, dict) and isinstance(payload.get(key), dict):
-        return payload[key]
-    return payload
 
 
 def parse_tax_lines(items, reader):
@@ -161,6 +157,31 @@ def extra_charges(data, reader):
     return lines
 
 
+def parse_fulfillment(data, order_external_id=""):
+    """One fulfilment with its tracking and its line quantities."""
+    if not isinstance(data, dict) or not data.get("id"):
+        raise RecordError(f"fulfillment without id: {data!r:.200}")
+    numbers = data.get("tracking_numbers") or []
+    urls = data.get("tracking_urls") or []
+    return Fulfillment(
+        external_id=str(data["id"]),
+        order_external_id=str(data.get("order_id") or order_external_id),
+        status=text(data.get("status")).lower() or "success",
+        created_at=to_datetime(data.get("created_at"), "fulfillment created_at"),
+        tracking_number=text(data.get("tracking_number")) or (text(numbers[0]) if numbers else ""),
+        tracking_company=text(data.get("tracking_company")),
+        tracking_url=text(data.get("tracking_url")) or (text(urls[0]) if urls else ""),
+        location_external_id=str(data["location_id"]) if data.get("location_id") else "",
+        lines=[
+            FulfillmentLine(
+                line_external_id=str(line["id"]),
+                quantity=to_decimal(line.get("quantity"), "fulfillment line quantity"),
+            )
+            for line in data.get("line_items") or []
+        ],
+    )
+
+
 def order_currencies(data):
     """``(presentment currency, shop currency)`` of an order."""
     shop = text(data.get("currency"))
@@ -225,11 +246,3 @@ def parse_order(payload, plain_fallback=None):
         shop_currency=shop_currency,
         shop_total=shop_reader.amount(data, "total_price"),
     )
-
-
-def computed_total(order):
-    """What the canonical lines add up to; equals ``order.total`` for a consistent order."""
-    total = money_sum(line.subtotal for line in order.lines) + order.total_shipping
-    if not order.taxes_included:
-        total += order.lines_tax
-    return total

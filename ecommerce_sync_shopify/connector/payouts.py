@@ -5,19 +5,31 @@ Balance transactions are in the payout currency. ``amount`` is the gross
 kept (positive, a cost of the store) and ``net = amount - fee``. The payout's
 amount is the sum of the nets of the transactions it settles. The balance
 transaction of type "payout" (the transfer itself) is not a line.
+
+Shopify lists payouts newest first and has no ``updated_at``: the payouts
+since the cursor's date are read, sorted by date and id, and yielded one page
+per payout until the first one still scheduled or in transit, which stops the
+run so that the cursor (``<date>|<id>`` of the last settled payout) never
+passes it. Payouts at or before the cursor are not read again (a cursor of a
+bare date re-reads that date).
 """
 
 from datetime import datetime, time, timezone
 
 from odoo.addons.ecommerce_sync.connector import (
+    NotFoundError,
+    Page,
     Payout,
     PayoutLine,
+    RawRecord,
     RecordError,
+    numeric_id,
     to_datetime,
     to_decimal,
 )
 
-from .customers import text
+from .client import PAGE_SIZE
+from .payloads import text
 
 LINE_KINDS = {
     "charge": "charge",
@@ -121,3 +133,48 @@ def parse_payout(payload):
             if text(item.get("type")).lower() != "payout"
         ],
     )
+
+
+# ----------------------------------------------------------------------
+# reading payouts
+def fetch_payouts(client, cursor, page_size=PAGE_SIZE):
+    """Yield one :class:`Page` per settled payout after ``cursor``, oldest first (see the module's description)."""
+    after = cursor_position(cursor)
+    params = {"limit": page_size}
+    if cursor:
+        params["date_min"] = after[0]
+    payouts = []
+    for batch, _response in client.paginate("shopify_payments/payouts.json", params, "payouts"):
+        payouts.extend(batch)
+    payouts.sort(key=payout_position)
+    for payout in payouts:
+        if payout_position(payout) <= after:
+            continue
+        if str(payout.get("status") or "").lower() not in FINAL_STATUSES:
+            break
+        day, payout_id = payout_position(payout)
+        yield Page([payout_record(client, payout)], cursor=f"{day}|{payout_id}")
+
+
+def fetch_payout(client, external_id):
+    """One payout with its balance transactions, as a :class:`RawRecord`.
+
+    :raise NotFoundError: when the shop has no such payout
+    """
+    payout_id = numeric_id(external_id)
+    if not payout_id:
+        raise NotFoundError(f"{external_id!r} is not a Shopify payout id", 404)
+    payout = client.get_json(f"shopify_payments/payouts/{payout_id}.json").get("payout") or {}
+    if not payout:
+        raise NotFoundError(f"payout {external_id} not found", 404)
+    return payout_record(client, payout)
+
+
+def payout_record(client, payout):
+    """A payout and every balance transaction it settles."""
+    params = {"payout_id": payout["id"], "limit": PAGE_SIZE}
+    transactions = []
+    for batch, _response in client.paginate("shopify_payments/balance/transactions.json", params, "transactions"):
+        transactions.extend(batch)
+    payload = {"payout": payout, "transactions": transactions}
+    return RawRecord(str(payout["id"]), payload, str(payout.get("status") or ""))

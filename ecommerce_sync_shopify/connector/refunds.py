@@ -30,9 +30,9 @@ from odoo.addons.ecommerce_sync.connector import (
     to_decimal,
 )
 
-from .customers import text
 from .money import PRESENTMENT, MoneyReader
-from .payments import parse_transaction
+from .payloads import text
+from .transactions import parse_transaction
 
 RESTOCK_TYPES = frozenset(("return", "cancel", "legacy_restock"))
 

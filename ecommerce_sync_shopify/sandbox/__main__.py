@@ -9,14 +9,12 @@ listens, then serves until interrupted.
 import argparse
 import json
 import logging
-import signal
 import sys
-import threading
 
-from .bucket import LeakyBucket
-from .generator import generate
+from .data import generate
+from .routes import LeakyBucket
 from .server import DEFAULT_TOKEN, SandboxServer
-from .shop import SandboxShop
+from .state import SandboxShop
 from .webhooks import WebhookSender
 
 
@@ -57,16 +55,8 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING)
     server = build(args)
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_args: stop.set())
-    server.start()
     info = {"url": server.url, "shop_domain": server.shop.domain, "token": server.token, "orders": args.orders}
-    print(json.dumps(info), flush=True)
-    try:
-        stop.wait()
-    finally:
-        server.stop()
+    server.serve_until_stopped(lambda: print(json.dumps(info), flush=True))
     return 0
 
 

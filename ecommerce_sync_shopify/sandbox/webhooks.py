@@ -1,22 +1,23 @@
 """Webhook deliveries signed the way Shopify signs them."""
 
-import base64
-import hashlib
-import hmac
 import itertools
 import json
 import logging
 import threading
 import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
+from odoo.addons.ecommerce_sync.connector import hmac_sha256_base64
+from odoo.addons.ecommerce_sync.sandbox_support import post
+
 _logger = logging.getLogger(__name__)
+
+API_VERSION = "2025-01"
 
 
 def sign(secret, body):
     """``X-Shopify-Hmac-Sha256``: base64 of the HMAC-SHA256 of the raw body keyed with the secret."""
-    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+    return hmac_sha256_base64(secret, body)
 
 
 @dataclass
@@ -38,13 +39,11 @@ class WebhookSender:
     :param bool enabled: when False, deliveries are only recorded (tests send them by hand)
     """
 
-    def __init__(self, url, secret, shop_domain, api_version="2025-01", enabled=True, timeout=10):
+    def __init__(self, url, secret, shop_domain, enabled=True):
         self.url = url
         self.secret = secret
         self.shop_domain = shop_domain
-        self.api_version = api_version
         self.enabled = enabled
-        self.timeout = timeout
         self.deliveries = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -60,7 +59,7 @@ class WebhookSender:
             "X-Shopify-Topic": topic,
             "X-Shopify-Hmac-Sha256": sign(self.secret, body),
             "X-Shopify-Shop-Domain": self.shop_domain,
-            "X-Shopify-API-Version": self.api_version,
+            "X-Shopify-API-Version": API_VERSION,
             "X-Shopify-Webhook-Id": webhook_id,
             "X-Shopify-Event-Id": f"evt-{number:06d}",
             "X-Shopify-Triggered-At": payload.get("updated_at") or payload.get("created_at") or "",
@@ -75,14 +74,12 @@ class WebhookSender:
         return delivery
 
     def post(self, delivery):
-        """POST a delivery (again, for a redelivery); return the HTTP status."""
-        request = urllib.request.Request(self.url, data=delivery.body, headers=delivery.headers, method="POST")
+        """POST a delivery (again, for a redelivery); return the HTTP status (0 when nothing answered)."""
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                delivery.status, delivery.answer = response.status, response.read().decode("utf-8", "replace")
-        except urllib.error.HTTPError as exc:
-            delivery.status, delivery.answer = exc.code, exc.read().decode("utf-8", "replace")
+            status, answer = post(self.url, delivery.body, delivery.headers, timeout=10)
         except (urllib.error.URLError, OSError) as exc:
             _logger.warning("Webhook %s to %s failed: %s", delivery.topic, self.url, exc)
             delivery.status, delivery.answer = 0, str(exc)
+        else:
+            delivery.status, delivery.answer = status, answer.decode("utf-8", "replace")
         return delivery.status

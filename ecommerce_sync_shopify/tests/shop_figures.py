@@ -7,8 +7,8 @@ Payments balance), never from the connector, so that the tests compare Odoo with
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from odoo.addons.ecommerce_sync_shopify.sandbox.drafts import is_payment, is_refund
-from odoo.addons.ecommerce_sync_shopify.sandbox.payments import SHOPIFY_PAYMENTS
+from odoo.addons.ecommerce_sync_shopify.sandbox.data_orders import is_payment, is_refund
+from odoo.addons.ecommerce_sync_shopify.sandbox.data_payments import SHOPIFY_PAYMENTS
 
 ZERO = Decimal("0.00")
 

@@ -4,10 +4,10 @@ from decimal import Decimal
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.ecommerce_sync_shopify.connector.payments import ORDERS_PER_QUERY
+from odoo.addons.ecommerce_sync_shopify.connector.transactions import ORDERS_PER_QUERY
 from odoo.addons.ecommerce_sync_shopify.sandbox import WebhookSender
 
-from .. import sandbox_merchant as merchant
+from ..sandbox import merchant
 from . import shop_figures
 from .common import SECRET, start_sandbox, store_values
 

@@ -10,17 +10,30 @@ what WooCommerce adds:
   the keys as query parameters for servers that strip the ``Authorization``
   header (WooCommerce accepts both over HTTPS);
 * collection pages read with their ``X-WP-Total`` / ``X-WP-TotalPages``
-  headers;
+  headers, and the ``modified_after`` walk of the flows that pull what
+  changed (see :meth:`WooCommerceClient.changed`);
+* sub-collections (an order's refunds, a product's variations) attached to
+  their record's payload;
 * batch updates (``<collection>/batch``) split into calls of at most
   :data:`BATCH_LIMIT` items, WooCommerce's own limit.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from requests.auth import HTTPBasicAuth
 
-from odoo.addons.ecommerce_sync.connector import ConnectorError, HttpClient
+from odoo.addons.ecommerce_sync.connector import (
+    ApiError,
+    AuthenticationError,
+    ConnectorError,
+    HttpClient,
+    TransientError,
+    to_datetime,
+)
+
+from .payloads import format_gmt, revision_of
 
 DEFAULT_NAMESPACE = "wc/v3"
 PER_PAGE = 100
@@ -66,6 +79,33 @@ class CollectionPage:
     items: list
     total: int
     total_pages: int
+
+
+def read_cursor(cursor):
+    """``(datetime or None, {ids seen at that second})`` from a stored cursor."""
+    if not cursor:
+        return None, set()
+    stamp, _sep, ids = str(cursor).partition("|")
+    try:
+        moment = to_datetime(stamp.strip(), "cursor")
+    except ConnectorError:
+        return None, set()
+    return moment, {item for item in ids.split(",") if item}
+
+
+def write_cursor(moment, ids):
+    """The cursor of a second and the ids already seen in it: ``<GMT stamp>|<id>,<id>``."""
+    if moment is None:
+        return None
+    stamp = format_gmt(moment)
+    return f"{stamp}|{','.join(sorted(ids, key=lambda item: (len(item), item)))}" if ids else stamp
+
+
+def _stamp(payload):
+    try:
+        return to_datetime(revision_of(payload) or None)
+    except ConnectorError:
+        return None
 
 
 def _header_int(response, name, default):
@@ -131,10 +171,6 @@ class WooCommerceClient(HttpClient):
         return super().request(method, path, params=params, json=json, data=data, headers=headers)
 
     # ------------------------------------------------------------------
-    def get_json(self, path, params=None):
-        """GET a resource and decode it."""
-        return self.json("GET", path, params=params)
-
     def get_page(self, path, params=None, page=1, per_page=PER_PAGE):
         """GET one page of a collection.
 
@@ -163,6 +199,65 @@ class WooCommerceClient(HttpClient):
             if page >= result.total_pages or not result.items:
                 return items
             page += 1
+
+    def changed(self, path, cursor, params=None):
+        """Yield ``(payloads, cursor)`` for the records of ``path`` modified after ``cursor``.
+
+        Records come in ``orderby=modified&order=asc`` order (GMT), 100 per
+        page. Each request starts from the newest modification already seen
+        (less one second: ``modified_after`` is strict and stamps have whole
+        seconds) instead of walking page numbers, so a record modified while a
+        long pull runs cannot shift an unseen one out of the pages; records
+        already seen at that second are recognised and not yielded again, and
+        page numbers are only walked while more than a page of records share
+        one second. The cursor is that second plus the ids already seen in it.
+        """
+        since, seen = read_cursor(cursor)
+        page = 1
+        while True:
+            query = {**(params or {}), "orderby": "modified", "order": "asc", "dates_are_gmt": "true"}
+            if since is not None:
+                query["modified_after"] = format_gmt(since - timedelta(seconds=1))
+            result = self.get_page(path, query, page=page, per_page=PER_PAGE)
+            fresh = []
+            newest = since
+            for payload in result.items:
+                if not isinstance(payload, dict):
+                    continue
+                stamp = _stamp(payload)
+                record_id = str(payload.get("id", ""))
+                if stamp is not None and stamp == since and record_id in seen:
+                    continue
+                fresh.append(payload)
+                if stamp is not None and (newest is None or stamp > newest):
+                    newest = stamp
+            more = page < result.total_pages and bool(result.items)
+            if newest is not None and newest != since:
+                seen = {str(p.get("id", "")) for p in result.items if isinstance(p, dict) and _stamp(p) == newest}
+                since, page = newest, 1
+            else:
+                seen |= {str(p.get("id", "")) for p in fresh if _stamp(p) == since}
+                page += 1
+            if fresh:
+                yield fresh, write_cursor(since, seen)
+            if not more:
+                return
+
+    def attach(self, payload, key, path):
+        """Attach the collection at ``path`` to ``payload[key]``.
+
+        A refusal concerning this one record is kept in ``payload[key + "_error"]``
+        for its parser (the record fails alone); refused credentials and outages
+        stop the run.
+        """
+        try:
+            payload[key] = self.get_all(path)
+        except (AuthenticationError, TransientError):
+            raise
+        except ApiError as exc:
+            payload[key] = None
+            payload[f"{key}_error"] = str(exc)
+        return payload
 
     def batch_update(self, path, updates):
         """POST ``{"update": [...]}`` to a batch endpoint, :data:`BATCH_LIMIT` items per call.

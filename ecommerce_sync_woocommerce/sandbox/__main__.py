@@ -12,8 +12,10 @@ import argparse
 import json
 import logging
 
-from .generator import Article
-from .server import DEFAULT_KEY, DEFAULT_SECRET, Faults, WooCommerceSandbox
+from odoo.addons.ecommerce_sync.sandbox_support import Faults
+
+from .data import Article
+from .server import DEFAULT_KEY, DEFAULT_SECRET, WooCommerceSandbox
 
 
 def read_catalogue(path):
@@ -49,26 +51,27 @@ def main(argv=None):
         catalogue=read_catalogue(args.catalogue) if args.catalogue else None,
     )
     site = sandbox.site
-    if args.json:
-        info = {
-            "url": sandbox.url,
-            "consumer_key": sandbox.consumer_key,
-            "consumer_secret": sandbox.consumer_secret,
-            "currency": site.profile.currency,
-            "orders": len(site.orders),
-        }
-        print(json.dumps(info), flush=True)
-    print(
-        f"WooCommerce sandbox ({site.profile.title}, {site.profile.currency}, "
-        f"prices {'with' if site.profile.prices_include_tax else 'without'} tax): {sandbox.url}\n"
-        f"  {len(site.orders)} orders, {len(site.sellable())} sellable variants\n"
-        f"  consumer key {sandbox.consumer_key}\n  consumer secret {sandbox.consumer_secret}",
-        flush=True,
-    )
-    try:
-        sandbox.serve_forever()
-    except KeyboardInterrupt:
-        print("stopped", flush=True)
+
+    def announce():
+        if args.json:
+            info = {
+                "url": sandbox.url,
+                "consumer_key": sandbox.consumer_key,
+                "consumer_secret": sandbox.consumer_secret,
+                "currency": site.profile.currency,
+                "orders": len(site.orders),
+            }
+            print(json.dumps(info), flush=True)
+        print(
+            f"WooCommerce sandbox ({site.profile.title}, {site.profile.currency}, "
+            f"prices {'with' if site.profile.prices_include_tax else 'without'} tax): {sandbox.url}\n"
+            f"  {len(site.orders)} orders, {len(site.sellable())} sellable variants\n"
+            f"  consumer key {sandbox.consumer_key}\n  consumer secret {sandbox.consumer_secret}",
+            flush=True,
+        )
+
+    sandbox.serve_until_stopped(announce)
+    print("stopped", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """A merchant's Odoo set up for a WooCommerce site, and the site imported once per test class.
 
 :class:`WooCommerceSiteCase` starts a sandbox site, sets up the company the
-way a merchant would (its sales taxes for the site's rates, one of them
-mapped, the others found by rate; products with the site's SKUs, or made
-from the site's products; stock counted in the warehouse), then runs one
-"Sync now": products, orders (with their refunds), stock levels sent back.
+way a merchant would (the sandbox's ``merchant`` module: its sales taxes for
+the site's rates, one of them mapped, the others found by rate; products with
+the site's SKUs, or made from the site's products; stock counted in the
+warehouse), then runs one "Sync now": products, orders (with their refunds),
+stock levels sent back.
 
 :class:`SiteOutcomes` holds the checks every site must pass: each figure is
 compared with the site's own data (the payloads the sandbox served), never
@@ -18,6 +19,7 @@ from decimal import Decimal
 
 from odoo.tests import HttpCase
 
+from ..sandbox import merchant
 from .common import WooCommerceSandboxMixin
 
 D = Decimal
@@ -56,7 +58,8 @@ class WooCommerceSiteCase(WooCommerceSandboxMixin, HttpCase):
             company_id=cls.company.id,
             create_unknown_products=cls.create_unknown_products,
         )
-        cls.taxes = cls.setup_taxes()
+        profile = cls.sandbox.site.profile
+        cls.taxes = merchant.create_taxes(cls.store, profile, mapped=[profile.rates[0].id])
         cls.engine = cls.env["ecommerce.sync.engine"]
         cls.first_logs = cls.env["ecommerce.sync.log"]
         if cls.create_unknown_products:
@@ -64,8 +67,8 @@ class WooCommerceSiteCase(WooCommerceSandboxMixin, HttpCase):
             cls.first_logs = cls.engine.run_flow(cls.store, "products")
             products = cls.store.product_link_ids.product_id
         else:
-            products = cls.setup_products()
-        cls.count_stock(products)
+            products = merchant.create_products(cls.env, cls.sandbox.site)
+        merchant.count_stock(products, cls.store.warehouse_id.lot_stock_id, cls.initial_stock)
         cls.logs = cls.first_logs | cls.engine.sync_store(cls.store)
         # what the site says once synced: the reference of every check
         cls.site = copy.deepcopy(cls.sandbox.site)
@@ -76,63 +79,6 @@ class WooCommerceSiteCase(WooCommerceSandboxMixin, HttpCase):
     @classmethod
     def setup_company(cls):
         return cls.env.company
-
-    @classmethod
-    def setup_taxes(cls):
-        """A sales tax per rate of the site, in the site's price mode; the first rate mapped by hand.
-
-        :return: ``{site tax rate id: account.tax}``
-        """
-        profile = cls.sandbox.site.profile
-        template = cls.company.account_sale_tax_id
-        taxes = {}
-        for rate in profile.rates:
-            percent = rate.rate * 100
-            taxes[rate.id] = template.copy(
-                {
-                    "name": f"{rate.name} {percent.normalize():f}%",
-                    "amount": float(percent),
-                    "price_include_override": "tax_included" if profile.prices_include_tax else "tax_excluded",
-                }
-            )
-        first = profile.rates[0]
-        cls.env["ecommerce.tax.mapping"].create(
-            {"store_id": cls.store.id, "external_key": str(first.id), "tax_id": taxes[first.id].id}
-        )
-        return taxes
-
-    @classmethod
-    def setup_products(cls):
-        """A storable product per item the site sells, with the site's SKU as internal reference."""
-        site = cls.sandbox.site
-        values = []
-        for item_id in site.sellable():
-            item = site.item(item_id)
-            parent = site.products.get(item.get("parent_id"))
-            options = ", ".join(
-                attribute["option"] for attribute in item.get("attributes", []) if "option" in attribute
-            )
-            name = f"{parent['name']} ({options})" if parent else item["name"]
-            values.append(
-                {"name": name, "default_code": item["sku"], "is_storable": True, "list_price": float(item["price"])}
-            )
-        return cls.env["product.product"].create(values)
-
-    @classmethod
-    def count_stock(cls, products):
-        """An inventory adjustment: ``initial_stock`` units of each storable product in the store's warehouse."""
-        location = cls.store.warehouse_id.lot_stock_id
-        quants = (
-            cls.env["stock.quant"]
-            .with_context(inventory_mode=True)
-            .create(
-                [
-                    {"product_id": product.id, "location_id": location.id, "inventory_quantity": cls.initial_stock}
-                    for product in products.filtered("is_storable")
-                ]
-            )
-        )
-        quants.action_apply_inventory()
 
     # ------------------------------------------------------------------
     # reading Odoo and the site

@@ -4,7 +4,7 @@ Run by ``python3 scripts/harness demo`` with the project's virtual environment::
 
     demo_setup.py --config .local/odoo-<db>.conf --database <db> --shopify '<json>' --orders 200
 
-The set-up is what a merchant does once (``ecommerce_sync_shopify/sandbox_merchant.py``):
+The set-up is what a merchant does once (each connector addon's ``sandbox/merchant.py``):
 currencies the shop sells in, the taxes of its markets mapped to Odoo taxes, its payment gateways
 mapped to journals, the store connected (Test connection), its accounting set up, its location
 mapped to the warehouse, the catalogue in Odoo with stock counted. Then every flow is pulled
@@ -95,12 +95,12 @@ def setup_company(env):
 
 
 def setup_store(env, shopify, seed, orders):
-    """The Shopify store, set up as ``sandbox_merchant`` describes (taxes, journals, products, stock).
+    """The Shopify store, set up as the Shopify sandbox's ``merchant`` module describes (taxes, journals, products,
+    stock).
 
     :return: the store and the number of taxes mapped
     """
-    from odoo.addons.ecommerce_sync_shopify import sandbox_merchant
-    from odoo.addons.ecommerce_sync_shopify.sandbox import SandboxShop, generate
+    from odoo.addons.ecommerce_sync_shopify.sandbox import SandboxShop, generate, merchant
 
     store = env["ecommerce.store"].create(
         {
@@ -116,15 +116,19 @@ def setup_store(env, shopify, seed, orders):
     )
     store.webhook_token = shopify["webhook_token"]
     shop = SandboxShop(generate(seed=seed, orders=orders))
-    products = sandbox_merchant.set_up_store(env, store, shop, on_hand=STOCK_ON_HAND)
+    products = merchant.set_up_store(env, store, shop, on_hand=STOCK_ON_HAND)
     if store.state != "connected":
         raise SystemExit(f"Test connection failed: {store.state_message}")
     return store, len(store.env["ecommerce.tax.mapping"].search([("store_id", "=", store.id)])), len(products)
 
 
 def setup_woocommerce_store(env, woo):
-    """A WooCommerce site selling the same SKUs: its variants link to the products the Shopify store made."""
-    from odoo.addons.ecommerce_sync_woocommerce.sandbox.generator import SITES
+    """A WooCommerce site selling the same SKUs: its variants link to the products the Shopify store made.
+
+    Set up as the WooCommerce sandbox's ``merchant`` module describes: connected, its accounting set up,
+    a sales tax per tax rate of the site, each mapped.
+    """
+    from odoo.addons.ecommerce_sync_woocommerce.sandbox import SITES, merchant
 
     store = env["ecommerce.store"].create(
         {
@@ -137,18 +141,9 @@ def setup_woocommerce_store(env, woo):
             "discrepancy_user_id": env.ref("base.user_admin").id,
         }
     )
-    action = store.action_test_connection()
+    action = merchant.set_up_store(store, SITES["us"])
     if store.state != "connected":
         raise SystemExit(f"Test connection failed: {action['params']['message']}")
-    store.action_setup_accounting()
-    template = env["account.tax"].search(
-        [("type_tax_use", "=", "sale"), ("amount_type", "=", "percent"), ("company_id", "=", env.company.id)], limit=1
-    )
-    for rate in SITES["us"].rates:
-        tax = template.copy(
-            {"name": f"{rate.name} {float(rate.rate * 100):g}% (site)", "amount": float(rate.rate * 100)}
-        )
-        env["ecommerce.tax.mapping"].create({"store_id": store.id, "external_key": str(rate.id), "tax_id": tax.id})
     return store
 
 
@@ -181,7 +176,7 @@ def flush_stock(registry, store_id):
 
 def store_figures(seed, orders):
     """What the store reports, as the connector reads it: the sandbox's shop regenerated from its seed."""
-    from odoo.addons.ecommerce_sync_shopify.connector.connector import ShopifyConnector
+    from odoo.addons.ecommerce_sync_shopify.connector import ShopifyConnector
     from odoo.addons.ecommerce_sync_shopify.sandbox import generate
 
     data = generate(seed=seed, orders=orders)
@@ -305,7 +300,7 @@ def compare_stock(registry, store_ids):
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         for store in env["ecommerce.store"].browse(store_ids):
-            env["ecommerce.stock.builder"]._compare_store_levels(store, trigger="manual")
+            env["ecommerce.stock.compare"]._compare_store_levels(store, trigger="manual")
             rates[store.name] = store.inventory_discrepancy_rate
     return rates
 

@@ -1,0 +1,245 @@
+from datetime import timedelta
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..ledger.plans import PaymentPlan
+
+
+class EcommercePaymentBuilder(models.AbstractModel):
+    """Store transactions and payouts -> posted payments, reconciled with what they settle.
+
+    Shared by the order builder (a receipt per captured transaction, reconciled with the
+    invoice), the refund builder (a refund per refund transaction, reconciled with the credit
+    note) and the payout builder (the two payments of the transfer from the clearing journal to
+    the bank). Each caller says what the payment is, as a ``ledger.plans.PaymentPlan``: journal
+    or gateway, amount and currency, date, partner, memo and reference, the document it settles,
+    the store transaction it records. A payment that records a transaction is bound to it
+    (binding kind "transaction"), so it is made once.
+
+    Failed payments of an order are recorded here too: bound once, noted on the sale order,
+    counted for the store's alert.
+    """
+
+    _name = "ecommerce.payment.builder"
+    _inherit = "ecommerce.builder.mixin"
+    _description = "Store Payment Builder"
+
+    # ------------------------------------------------------------------
+    @api.model
+    def _transaction_payment(self, store, external_id):
+        """The payment already made for a store transaction (an empty recordset when none).
+
+        :rtype: account.payment
+        """
+        record = self.env["ecommerce.binding"]._find_record(store, "transaction", external_id)
+        if record and record._name == "account.payment":
+            return record
+        return self.env["account.payment"]
+
+    @api.model
+    def _prepare_transaction_plan(
+        self, transaction, moment, partner, document, name, external_name=None, payment_type="inbound"
+    ):
+        """The payment of a store transaction (a receipt, or a refund when ``payment_type`` is "outbound").
+
+        :param transaction: canonical Transaction
+        :param datetime moment: when it happened, as the store says (its date is the payment's)
+        :param partner: res.partner who paid or is paid
+        :param document: account.move it settles (invoice or credit note; may be empty)
+        :param str name: the order's name, in the memo
+        :param str external_name: the order number the transaction binding carries (``name`` when None)
+        :rtype: ledger.plans.PaymentPlan
+        """
+        return PaymentPlan(
+            amount=transaction.amount,
+            currency=transaction.currency,
+            date=self._store_date(moment),
+            partner=partner,
+            memo=" ".join(part for part in (name, transaction.gateway) if part),
+            reference=transaction.reference or transaction.external_id,
+            payment_type=payment_type,
+            gateway=transaction.gateway,
+            document=document,
+            transaction=transaction,
+            external_name=name if external_name is None else external_name,
+            recorded_at=self._to_naive(moment),
+        )
+
+    @api.model
+    def _prepare_payment(self, store, plan):
+        """Values of the ``account.payment`` of a plan.
+
+        With the store's rate policy, a payment in the currency of the foreign-currency document it
+        settles is valued at that document's rate: no exchange difference before the payout.
+
+        :param plan: ledger.plans.PaymentPlan
+        :rtype: dict
+        :raise UserError: when the store has no journal for the payment
+        """
+        journal = plan.journal or store._payment_journal(plan.gateway)
+        if not journal:
+            raise UserError(_("The store %(store)s has no clearing journal.", store=store.name))
+        currency = self._currency(plan.currency)
+        method_lines = (
+            journal.inbound_payment_method_line_ids
+            if plan.payment_type == "inbound"
+            else journal.outbound_payment_method_line_ids
+        )
+        values = {
+            "payment_type": plan.payment_type,
+            "partner_type": "customer",
+            "partner_id": plan.partner.id,
+            "amount": float(plan.amount),
+            "currency_id": currency.id,
+            "journal_id": journal.id,
+            "payment_method_line_id": method_lines[:1].id,
+            "date": plan.date,
+            "memo": plan.memo,
+            "payment_reference": plan.reference,
+            "company_id": store.company_id.id,
+        }
+        if plan.destination_account:
+            values["destination_account_id"] = plan.destination_account.id
+        document = plan.document
+        if document:
+            receivable = document.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+            values["destination_account_id"] = receivable.account_id[:1].id
+            values["invoice_ids"] = [Command.set(document.ids)]
+        company_currency = store.company_id.currency_id
+        if (
+            store.currency_rate_policy == "store"
+            and document
+            and currency == document.currency_id != company_currency
+            and document.amount_total
+        ):
+            # at the rate of the document it settles (its receivable's own ratio, so that paying the whole
+            # document matches it to the cent)
+            ratio = abs(document.amount_total_signed) / document.amount_total
+            values["force_balance"] = company_currency.round(float(plan.amount) * ratio)
+        return values
+
+    @api.model
+    def _post_payment(self, store, plan):
+        """Create and post the payment of ``plan``; bind it to the store transaction it records.
+
+        :rtype: account.payment
+        """
+        payment = self.env["account.payment"].create(self._prepare_payment(store, plan))
+        payment.action_post()
+        payment.move_id.ecommerce_store_id = store
+        if plan.transaction:
+            self.env["ecommerce.binding"]._bind(
+                store,
+                "transaction",
+                plan.transaction.external_id,
+                payment,
+                revision=plan.transaction.status,
+                external_name=plan.external_name,
+                created_at=plan.recorded_at,
+            )
+        return payment
+
+    @api.model
+    def _post_transfer(self, store, sending, receiving):
+        """Post an internal transfer: two payments through their common destination account, paired
+        and reconciled together.
+
+        :param sending: ledger.plans.PaymentPlan of the payment out of the first journal
+        :param receiving: ledger.plans.PaymentPlan of the payment into the second one
+        :return: the sending payment
+        :rtype: account.payment
+        """
+        Payment = self.env["account.payment"]
+        sent = Payment.create(self._prepare_payment(store, sending))
+        received = Payment.create(self._prepare_payment(store, receiving))
+        sent.paired_internal_transfer_payment_id = received
+        received.paired_internal_transfer_payment_id = sent
+        payments = sent | received
+        payments.action_post()
+        payments.move_id.write({"ecommerce_store_id": store.id})
+        payments.move_id.line_ids.filtered(lambda line: line.account_id == sending.destination_account).reconcile()
+        return sent
+
+    @api.model
+    def _reconcile(self, moves, documents):
+        """Reconcile the open receivable lines of payments (or credit notes) with those of documents."""
+        lines = (moves.line_ids | documents.line_ids).filtered(
+            lambda line: (
+                line.account_type == "asset_receivable" and not line.reconciled and line.parent_state == "posted"
+            )
+        )
+        for _account, group in lines.grouped("account_id").items():
+            if group.filtered(lambda line: line.balance > 0) and group.filtered(lambda line: line.balance < 0):
+                group.reconcile()
+        payments = moves.origin_payment_id
+        if payments:
+            documents.matched_payment_ids |= payments
+            for payment in payments:
+                kept = payment.invoice_ids.filtered(lambda move: move.payment_state != "reversed")
+                payment.invoice_ids = kept | documents
+
+    # ------------------------------------------------------------------
+    # failed payments
+    @api.model
+    def _record_failed_payment(self, store, transaction, sale_order, order_name, recorded_at):
+        """Note a failed payment of an order once; check the store's alert.
+
+        :param transaction: canonical Transaction (failed)
+        :param str order_name: the store's order number
+        :param datetime recorded_at: when it failed (naive UTC): the alert counts the failures of its window
+        """
+        Binding = self.env["ecommerce.binding"]
+        if Binding._find(store, "transaction", transaction.external_id):
+            return
+        Binding._bind(
+            store,
+            "transaction",
+            transaction.external_id,
+            sale_order,
+            revision="failed",
+            external_name=order_name,
+            created_at=recorded_at,
+        )
+        sale_order.message_post(
+            body=_(
+                "Failed payment of %(amount)s %(currency)s (%(gateway)s): %(message)s",
+                amount=transaction.amount,
+                currency=transaction.currency,
+                gateway=transaction.gateway or "-",
+                message=transaction.message or transaction.status,
+            )
+        )
+        self._check_failed_payments(store, sale_order, order_name)
+
+    @api.model
+    def _check_failed_payments(self, store, sale_order, order_name):
+        """Flag the store (``failed_payment``) when the failed payments of its window exceed its threshold."""
+        if store.failed_payment_threshold <= 0:
+            return
+        hours = store.failed_payment_window or 24
+        since = fields.Datetime.now() - timedelta(hours=hours)
+        count = self.env["ecommerce.binding"].search_count(
+            [
+                ("store_id", "=", store.id),
+                ("kind", "=", "transaction"),
+                ("revision", "=", "failed"),
+                ("external_created_at", ">=", since),
+            ]
+        )
+        if count > store.failed_payment_threshold:
+            self.env["ecommerce.discrepancy"]._flag(
+                store,
+                "failed_payment",
+                _(
+                    "%(count)s failed payments in the last %(hours)s hours (alert above %(threshold)s); "
+                    "the last one on order %(order)s.",
+                    count=count,
+                    hours=hours,
+                    threshold=store.failed_payment_threshold,
+                    order=order_name,
+                ),
+                record=sale_order,
+                expected=store.failed_payment_threshold,
+                found=count,
+            )

@@ -1,0 +1,60 @@
+"""The steps of a merchant's Odoo set-up that every sandbox store shares.
+
+Each connector addon's ``sandbox/merchant.py`` sets a store up for its
+sandbox the way a merchant sets one up for a real shop (currencies, taxes
+and their mappings, journals, products, stock), with these steps where they
+are the same. The functions take Odoo records; this module imports nothing
+of Odoo, so the package stays importable without it.
+"""
+
+
+def connect(store):
+    """ "Test connection", then the store's accounting set up, as a merchant does first.
+
+    :return: the notification "Test connection" answered
+    """
+    action = store.action_test_connection()
+    store.action_setup_accounting()
+    return action
+
+
+def sale_tax(company, name, percent, included, **values):
+    """A sales tax of ``company``: its default sales tax copied at ``percent``, price-included or not.
+
+    :param values: more values of the tax (e.g. its tax group, its label on invoices)
+    """
+    return company.account_sale_tax_id.copy(
+        {
+            "name": name,
+            "amount": float(percent),
+            "amount_type": "percent",
+            "price_include_override": "tax_included" if included else "tax_excluded",
+            **values,
+        }
+    )
+
+
+def map_taxes(store, taxes):
+    """Map the store's tax keys to Odoo taxes.
+
+    :param dict taxes: ``{store tax key: account.tax}``
+    """
+    store.env["ecommerce.tax.mapping"].create(
+        [{"store_id": store.id, "external_key": key, "tax_id": tax.id} for key, tax in taxes.items()]
+    )
+
+
+def count_stock(products, location, quantity):
+    """An inventory adjustment: ``quantity`` units of each storable product of ``products`` at ``location``."""
+    storable = products.filtered("is_storable")
+    quants = (
+        storable.env["stock.quant"]
+        .with_context(inventory_mode=True)
+        .create(
+            [
+                {"product_id": product.id, "location_id": location.id, "inventory_quantity": quantity}
+                for product in storable
+            ]
+        )
+    )
+    quants.action_apply_inventory()

@@ -1,0 +1,169 @@
+"""Shopify order transactions: read for a page of orders, and turned into canonical Transactions.
+
+REST lists orders without their transactions. They are read for a page of
+orders with one GraphQL ``nodes(ids:)`` query per :data:`ORDERS_PER_QUERY`
+orders, and through REST (``orders/<id>/transactions.json``, one call per
+order) for an order with more transactions than a query reads, one GraphQL
+does not know, or when the shop refuses the GraphQL query.
+"""
+
+import logging
+
+from odoo.addons.ecommerce_sync.connector import (
+    ApiError,
+    AuthenticationError,
+    RecordError,
+    Transaction,
+    TransientError,
+    numeric_id,
+    to_datetime,
+    to_decimal,
+)
+
+from .client import chunks, gid, gid_number
+from .payloads import text
+
+_logger = logging.getLogger(__name__)
+
+#: Shopify transaction kinds that are the canonical kind under another name
+KIND_ALIASES = {"emv_authorization": "authorization"}
+
+#: transactions read per order in one GraphQL query; an order with that many is read again through REST
+TRANSACTIONS_FIRST = 10
+#: orders per GraphQL query: Shopify refuses a query above 1000 cost points, and each order here costs
+#: 1 + TRANSACTIONS_FIRST x 4 (transaction, amount bag, money, parent)
+ORDERS_PER_QUERY = 20
+ORDER_TRANSACTIONS = (
+    """
+query OrderTransactions($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on Order {
+      id
+      transactions(first: %d) {
+        id kind status gateway test createdAt processedAt authorizationCode errorCode manualPaymentGateway
+        amountSet { presentmentMoney { amount currencyCode } }
+        parentTransaction { id }
+      }
+    }
+  }
+}
+"""
+    % TRANSACTIONS_FIRST
+).strip()
+
+
+def rest_transaction(node, order_id):
+    """A GraphQL ``OrderTransaction`` in the shape of ``/orders/{id}/transactions.json`` (amounts presented)."""
+    money = ((node.get("amountSet") or {}).get("presentmentMoney")) or {}
+    parent = node.get("parentTransaction") or {}
+    return {
+        "id": int(gid_number(node.get("id")) or 0) or None,
+        "order_id": order_id,
+        "kind": text(node.get("kind")).lower(),
+        "status": text(node.get("status")).lower(),
+        "gateway": node.get("gateway"),
+        "test": bool(node.get("test")),
+        "amount": money.get("amount"),
+        "currency": money.get("currencyCode"),
+        "created_at": node.get("createdAt"),
+        "processed_at": node.get("processedAt"),
+        "authorization": node.get("authorizationCode"),
+        "error_code": text(node.get("errorCode")).lower() or None,
+        "manual_payment_gateway": bool(node.get("manualPaymentGateway")),
+        "parent_id": int(gid_number(parent["id"])) if parent.get("id") else None,
+    }
+
+
+class TransactionReader:
+    """Adds their ``transactions`` to order payloads (Shopify does not embed them in orders).
+
+    :param client: the :class:`~.client.ShopifyClient`
+    :param bool graphql: read them through GraphQL first (False: REST only);
+        set to False for good when the shop refuses the GraphQL query
+    """
+
+    def __init__(self, client, graphql=True):
+        self.client = client
+        self.graphql = graphql
+
+    def with_transactions(self, orders):
+        """``orders`` (payloads of one page), each with its transactions."""
+        read = self._read_graphql(orders)
+        return [self._with_transactions(order, read) for order in orders]
+
+    def _read_graphql(self, orders):
+        """``{order id: [transactions]}`` read through GraphQL, a query per :data:`ORDERS_PER_QUERY` orders.
+
+        Orders left out (too many transactions for one query, unknown to
+        GraphQL, or GraphQL refused) are read through REST one by one.
+        """
+        if not self.graphql:
+            return {}
+        ids = [
+            str(order["id"])
+            for order in orders
+            if isinstance(order, dict) and numeric_id(order.get("id")) and "transactions" not in order
+        ]
+        found = {}
+        for chunk in chunks(ids, ORDERS_PER_QUERY):
+            try:
+                data = self.client.graphql(ORDER_TRANSACTIONS, {"ids": [gid("Order", i) for i in chunk]})
+            except (AuthenticationError, TransientError):
+                raise
+            except ApiError as exc:
+                _logger.warning("Shopify GraphQL transactions refused (%s); reading them through REST", exc)
+                self.graphql = False
+                return found
+            for node in data.get("nodes") or []:
+                transactions = node.get("transactions") if isinstance(node, dict) and node.get("id") else None
+                if not isinstance(transactions, list) or len(transactions) >= TRANSACTIONS_FIRST:
+                    continue
+                order_id = int(gid_number(node.get("id")))
+                found[str(order_id)] = [rest_transaction(item, order_id) for item in transactions]
+        return found
+
+    def _with_transactions(self, order, read):
+        """The order with its transactions: from ``read``, else through REST.
+
+        A refusal of this one order's transactions is kept in the payload
+        (``transactions_error``): the order fails alone when parsed.
+        """
+        if not isinstance(order, dict) or "transactions" in order or not order.get("id"):
+            return order
+        order_id = numeric_id(order["id"])
+        if order_id in read:
+            return {**order, "transactions": read[order_id]}
+        if not order_id:
+            return {**order, "transactions_error": f"{order['id']!r} is not a Shopify order id"}
+        try:
+            body = self.client.get_json(f"orders/{order_id}/transactions.json")
+        except (AuthenticationError, TransientError):
+            raise
+        except ApiError as exc:
+            return {**order, "transactions_error": str(exc)}
+        return {**order, "transactions": body.get("transactions") or []}
+
+
+def parse_transaction(data, default_currency=""):
+    """One order transaction (``/orders/{id}/transactions.json`` or embedded in a refund).
+
+    ``amount`` is in the transaction's ``currency``: the presentment currency
+    of the order, which is the canonical order currency.
+
+    :raise RecordError: when the transaction has no id or no readable amount
+    """
+    if not isinstance(data, dict) or not data.get("id"):
+        raise RecordError(f"transaction without id: {data!r:.200}")
+    kind = text(data.get("kind")).lower()
+    return Transaction(
+        external_id=str(data["id"]),
+        kind=KIND_ALIASES.get(kind, kind),
+        status=text(data.get("status")).lower() or "pending",
+        amount=to_decimal(data.get("amount"), f"transaction {data['id']} amount"),
+        currency=text(data.get("currency")) or default_currency,
+        gateway=text(data.get("gateway")),
+        processed_at=to_datetime(data.get("processed_at") or data.get("created_at"), "transaction processed_at"),
+        parent_id=str(data["parent_id"]) if data.get("parent_id") else "",
+        reference=text(data.get("authorization")) or text(data.get("payment_id")),
+        message=text(data.get("message")),
+    )
