@@ -215,6 +215,8 @@ class BalanceMovement:
     order_external_id: str = ""
     transaction_external_id: str = ""
     match: PaymentMatch | None = None
+    #: the platform's own figure of the balance (in ``currency``) right after this movement, when it gives one
+    balance_after: Decimal | None = None
 
     def __post_init__(self):
         if self.category not in BALANCE_CATEGORIES:
@@ -337,6 +339,9 @@ class BalancePayout(Payout):
     platform_status: str = ""
     balance_transaction_id: str = ""
     movements: list[BalanceMovement] = field(default_factory=list)
+    #: the platform's balance (in ``currency``) once the payout left, when it says: what the clearing
+    #: account must hold after the payout is booked
+    balance_after: Decimal | None = None
 
     @property
     def revision(self):
