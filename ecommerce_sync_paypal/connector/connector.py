@@ -179,9 +179,9 @@ class PayPalConnector(Connector):
 
     def _pull(self, flow, text_):
         run = None
-        for details, cursor, more in walk(self.client, text_, history=self.history):
+        for details, cursor, more, window_start in walk(self.client, text_, history=self.history):
             if run is None:
-                run = RunRows(start=min((initiated(d) for d in details if initiated(d)), default=None))
+                run = RunRows(start=window_start)
             fresh = [detail for detail in details if run.add(detail)]
             items = [self._record(flow, detail, run) for detail in fresh if self.belongs(flow, detail)]
             yield Page(items, cursor=cursor, more=more)
@@ -262,7 +262,8 @@ class PayPalConnector(Connector):
         if not any(self._is_withdrawal(row, currency) for row in rows):
             if run.earlier is None:
                 run.earlier = self._look_back(run.start or initiated(withdrawal), currency)
-            rows = run.earlier + rows
+            known = {text(info(row).get("transaction_id")) for row in rows}
+            rows = [row for row in run.earlier if text(info(row).get("transaction_id")) not in known] + rows
         last = max((i for i, row in enumerate(rows) if self._is_withdrawal(row, currency)), default=-1)
         return [
             row

@@ -81,7 +81,7 @@ def initiated(detail):
 
 
 def walk(client, text_, now=None, history=DEFAULT_HISTORY, page_size=PAGE_SIZE):
-    """Yield ``(transaction details, cursor text, more)`` page by page, oldest window first.
+    """Yield ``(transaction details, cursor text, more, window start)`` page by page, oldest window first.
 
     The cursor of a page inside a window is the window's start; the last page
     of a window moves it to the window's end (never past now less the margin,
@@ -114,5 +114,5 @@ def walk(client, text_, now=None, history=DEFAULT_HISTORY, page_size=PAGE_SIZE):
             reached = min(window_end, safe_limit) if last_of_window else window_start
             stored = SearchCursor(since=max(min(reached, now), start) if last_of_window else window_start)
             stored.pending = pending if pending and pending >= now - PENDING_LOOKBACK else None
-            yield details, str(stored), not (last_of_window and number == len(spans) - 1)
+            yield details, str(stored), not (last_of_window and number == len(spans) - 1), window_start
             page += 1
