@@ -74,7 +74,11 @@ def revision(detail):
 
 
 def _gross(detail):
-    value, _currency = money.money(info(detail).get("transaction_amount"), "transaction_amount")
+    """The transaction's signed gross, or None when unreadable (the record then fails alone when parsed)."""
+    try:
+        value, _currency = money.money(info(detail).get("transaction_amount"), "transaction_amount")
+    except RecordError:
+        return None
     return value
 
 
