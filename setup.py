@@ -54,7 +54,7 @@ setup(
     package_data=PACKAGE_DATA,
     include_package_data=False,
     install_requires=["requests", "phonenumbers"],
-    extras_require={"test": ["pytest>=8", "pytest-odoo>=2.1", "responses", "stripe"]},
+    extras_require={"test": ["pytest>=8", "pytest-odoo>=2.1", "responses", "stripe", "paypal-server-sdk"]},
     zip_safe=False,
     classifiers=[
         "Framework :: Odoo",

@@ -12,7 +12,7 @@ from . import ui
 BUILD_CONSTRAINTS = "setuptools<81\n"
 # Our own Python needs: the addons' (requests, phonenumbers) and the tests'.
 PROJECT_NEEDS = ["requests", "phonenumbers"]
-TEST_NEEDS = ["pytest>=8", "responses", "stripe"]
+TEST_NEEDS = ["pytest>=8", "responses", "stripe", "paypal-server-sdk"]
 ODOO_TEST_NEEDS = ["pytest-odoo>=2.1"]
 
 
