@@ -54,7 +54,12 @@ setup(
     package_data=PACKAGE_DATA,
     include_package_data=False,
     install_requires=["requests", "phonenumbers"],
-    extras_require={"test": ["pytest>=8", "pytest-odoo>=2.1", "responses", "stripe", "paypal-server-sdk"]},
+    extras_require={
+        # the sandboxes (tests, demo): the Shopify sandbox parses and validates GraphQL queries
+        "sandbox": ["graphql-core>=3.2"],
+        # the tests drive the sandboxes with the platforms' official client libraries
+        "test": ["pytest>=8", "pytest-odoo>=2.1", "responses", "graphql-core>=3.2", "ShopifyAPI>=12", "WooCommerce>=3", "stripe", "paypal-server-sdk"],
+    },
     zip_safe=False,
     classifiers=[
         "Framework :: Odoo",

@@ -10,12 +10,65 @@ from odoo.addons.ecommerce_sync_shopify.connector import ShopifyConnector, build
 from odoo.addons.ecommerce_sync_shopify.sandbox import CostBudget, LeakyBucket, SandboxServer, SandboxShop, generate
 
 REAL = FIXTURES / "real" / "shopify"
+#: the payloads of Shopify's Python library and of its Node library's 2024-04 tests, read by test_shopify_real_extra.py
+EXTRA_READ = {
+    *(f"apijs_2024-04_order_test_{number}.json" for number in (5, 6, 13, 14, 16, 17, 18, 19, 20, 21, 22, 23, 24)),
+    "apijs_2024-04_refund_test_2.json",
+    "apijs_2024-04_refund_test_3.json",
+    *(f"apijs_2024-04_transaction_test_{number}.json" for number in (2, 3, 4, 5, 6)),
+    *(
+        f"pyapi_{name}.json"
+        for name in (
+            "order",
+            "orders",
+            "payout",
+            "payouts",
+            "payouts_transactions",
+            "refund",
+            "transaction",
+            "transactions",
+        )
+    ),
+}
 TOKEN = "shpat_test_token_0001"
 
 
 def real(name):
     """A real Shopify payload from tests/fixtures/real/shopify/."""
     return json.loads((REAL / name).read_text(encoding="utf-8"))
+
+
+def json_type(value):
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    return type(value).__name__
+
+
+#: gateway-specific free-form objects: their content is not a shape
+FREE_FORM = ("receipt",)
+
+
+def shape_problems(real_value, generated, path="$"):
+    """Keys of the real payload missing from the generated one, and type differences (nulls aside)."""
+    problems = []
+    if real_value is None or generated is None:
+        return problems
+    if path.endswith(FREE_FORM):
+        return [] if json_type(real_value) == json_type(generated) else [f"{path}: not an object"]
+    if json_type(real_value) != json_type(generated):
+        return [f"{path}: {json_type(real_value)} in Shopify, {json_type(generated)} generated"]
+    if isinstance(real_value, dict):
+        for key in real_value:
+            if key not in generated:
+                problems.append(f"{path}.{key}: missing")
+            else:
+                problems += shape_problems(real_value[key], generated[key], f"{path}.{key}")
+    elif isinstance(real_value, list) and real_value and generated:
+        for item in generated:
+            problems += shape_problems(real_value[0], item, f"{path}[]")
+    return problems
 
 
 def presentment(obj, key):

@@ -54,6 +54,13 @@ def test_python_needs_and_test_extras_are_declared(wheel):
     assert "Requires-Dist: phonenumbers" in metadata
     for extra in ("pytest", "pytest-odoo", "responses"):
         assert f"Requires-Dist: {extra}" in metadata and 'extra == "test"' in metadata
+    # the sandboxes' GraphQL validation and the official client libraries that drive them
+    requirements = {
+        line.split(":", 1)[1].strip() for line in metadata.splitlines() if line.startswith("Requires-Dist:")
+    }
+    assert 'graphql-core>=3.2; extra == "sandbox"' in requirements
+    for extra in ("graphql-core>=3.2", "ShopifyAPI>=12", "WooCommerce>=3"):
+        assert f'{extra}; extra == "test"' in requirements, extra
 
 
 def test_base_manifest_is_an_lgpl_18_application():

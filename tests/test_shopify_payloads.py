@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from shopify_support import REAL, computed_total, presentment, real
+from shopify_support import EXTRA_READ, REAL, computed_total, presentment, real
 
 from odoo.addons.ecommerce_sync.connector import RecordError, money_sum
 from odoo.addons.ecommerce_sync_shopify.connector import (
@@ -62,7 +62,7 @@ READ = {
 
 def test_every_real_payload_is_accounted_for():
     files = {path.name for path in REAL.glob("*.json")}
-    assert files == READ | set(NOT_RECORDS), "a payload is neither parsed here nor listed as not a record"
+    assert files == READ | set(NOT_RECORDS) | EXTRA_READ, "a payload is neither parsed nor listed as not a record"
 
 
 def orders():

@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from shopify_support import presentment, real
+from shopify_support import presentment, real, shape_problems
 
 from odoo.addons.ecommerce_sync_shopify.connector import parse_order
 from odoo.addons.ecommerce_sync_shopify.sandbox import generate
@@ -16,39 +16,6 @@ CENT = Decimal("0.01")
 @pytest.fixture(scope="module")
 def shop():
     return generate(seed=1, orders=200)
-
-
-def json_type(value):
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    return type(value).__name__
-
-
-#: gateway-specific free-form objects: their content is not a shape
-FREE_FORM = ("receipt",)
-
-
-def shape_problems(real_value, generated, path="$"):
-    """Keys of the real payload missing from the generated one, and type differences (nulls aside)."""
-    problems = []
-    if real_value is None or generated is None:
-        return problems
-    if path.endswith(FREE_FORM):
-        return [] if json_type(real_value) == json_type(generated) else [f"{path}: not an object"]
-    if json_type(real_value) != json_type(generated):
-        return [f"{path}: {json_type(real_value)} in Shopify, {json_type(generated)} generated"]
-    if isinstance(real_value, dict):
-        for key in real_value:
-            if key not in generated:
-                problems.append(f"{path}.{key}: missing")
-            else:
-                problems += shape_problems(real_value[key], generated[key], f"{path}.{key}")
-    elif isinstance(real_value, list) and real_value and generated:
-        for item in generated:
-            problems += shape_problems(real_value[0], item, f"{path}[]")
-    return problems
 
 
 def first(items, condition):

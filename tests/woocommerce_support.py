@@ -12,6 +12,55 @@ from odoo.addons.ecommerce_sync_woocommerce.connector import WooCommerceClient, 
 WOO_FIXTURES = FIXTURES / "real" / "woocommerce"
 
 
+#: keys present on one side only, as WooCommerce sends them
+OPTIONAL_KEYS = {
+    "tax_lines[]": {"rate_percent"},  # WooCommerce 3.7+
+    "_links": {"customer"},  # orders of registered customers (the samples are guest orders)
+}
+#: keys renamed since the samples were written
+RENAMED = {
+    "refunds[]": {"refund": "reason"},  # WooCommerce 3.0's typo, "reason" since
+}
+
+
+def kind(value):
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    return type(value).__name__
+
+
+def compare_shapes(real, generated, path=""):
+    """Differences between a real payload's keys/types and a generated one's (recursively)."""
+    problems = []
+    if isinstance(real, dict) and isinstance(generated, dict):
+        renamed = RENAMED.get(path, {})
+        real_keys = {renamed.get(key, key) for key in real}
+        optional = OPTIONAL_KEYS.get(path, set())
+        missing = real_keys - set(generated) - optional
+        extra = set(generated) - real_keys - optional
+        problems += [f"{path}.{key}: missing" for key in sorted(missing)]
+        problems += [f"{path}.{key}: not in the real payload" for key in sorted(extra)]
+        for key, value in real.items():
+            key = renamed.get(key, key)
+            if key in generated:
+                problems += compare_shapes(value, generated[key], f"{path}.{key}" if path else key)
+        return problems
+    if isinstance(real, list) and isinstance(generated, list):
+        if real and generated:
+            for item in generated:
+                problems += compare_shapes(real[0], item, f"{path}[]")
+        return problems
+    if "null" in (kind(real), kind(generated)):
+        return problems
+    if kind(real) != kind(generated):
+        problems.append(f"{path}: {kind(real)} in the real payload, {kind(generated)} generated")
+    return problems
+
+
 def fixture(name):
     return json.loads((WOO_FIXTURES / name).read_text())
 

@@ -8,7 +8,6 @@ from .base import (
     RawRecord,
     WebhookEvent,
     get_connector_class,
-    numeric_id,
     redact,
     register_connector,
     registered_platforms,
@@ -23,10 +22,14 @@ from .errors import (
     WebhookError,
 )
 from .http import HttpClient, parse_retry_after, safe_url
+from .ids import checked_event, describe, external_id, gid_id, numeric_id, optional_id, required_id, to_gid
+from .payloads import object_list, require_object
 from .records import *  # noqa: F403 (every canonical record and value helper, see records.__all__)
 from .signatures import hmac_sha256_base64, hmac_sha256_hex, verify_base64_hmac
+from .webhook_checks import MAX_WEBHOOK_NESTING, check_webhook_event, json_nesting, safe_id, safe_text
 
 __all__ = [
+    "MAX_WEBHOOK_NESTING",
     "ApiError",
     "AuthenticationError",
     "ConnectionInfo",
@@ -40,15 +43,28 @@ __all__ = [
     "TransientError",
     "WebhookError",
     "WebhookEvent",
+    "checked_event",
+    "describe",
+    "external_id",
+    "check_webhook_event",
     "get_connector_class",
+    "gid_id",
     "hmac_sha256_base64",
     "hmac_sha256_hex",
+    "json_nesting",
     "numeric_id",
+    "object_list",
+    "optional_id",
     "parse_retry_after",
     "redact",
     "register_connector",
     "registered_platforms",
+    "require_object",
+    "required_id",
+    "safe_id",
+    "safe_text",
     "safe_url",
+    "to_gid",
     "verify_base64_hmac",
 ]
 __all__ += records.__all__

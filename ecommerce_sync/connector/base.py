@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import RecordError
+from .ids import check_record_ids
 from .records import FLOWS
 
 _REGISTRY = {}
@@ -109,17 +110,6 @@ def registered_platforms():
     return {key: cls.label or key for key, cls in sorted(_REGISTRY.items())}
 
 
-def numeric_id(value):
-    """``value`` as the text of a numeric platform id, or "" when it is not one.
-
-    Ids read from payloads, webhooks and stored records go into URL paths:
-    only ASCII digits are let through, so that no id can change the path or
-    the query of a call.
-    """
-    text = str(value).strip() if value is not None else ""
-    return text if text.isascii() and text.isdigit() else ""
-
-
 def redact(payload, limit=None):
     """A deep copy of ``payload`` with secret-looking keys masked.
 
@@ -198,7 +188,9 @@ class Connector(abc.ABC):
         """Turn one raw payload of ``flow`` into a list of canonical records.
 
         Dispatches to ``parse_<flow>``; any unexpected error becomes a
-        :class:`RecordError` so that the engine logs it against the record.
+        :class:`RecordError` so that the engine logs it against the record,
+        and so does a record holding an id the engine could not safely keep
+        (see :func:`~.ids.check_record_ids`).
         """
         method = getattr(self, f"parse_{flow}", None)
         if method is None:
@@ -209,7 +201,9 @@ class Connector(abc.ABC):
             raise
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             raise RecordError(f"malformed {flow} payload: {type(exc).__name__}: {exc}") from exc
-        return records if isinstance(records, list) else [records]
+        records = records if isinstance(records, list) else [records]
+        check_record_ids(records)
+        return records
 
     def fetch_record(self, flow, external_id):
         """Fetch one object again (webhooks with partial payloads, retries).

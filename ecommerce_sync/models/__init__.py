@@ -3,6 +3,7 @@ from . import ecommerce_mapping_mixin, ecommerce_store_accounting, ecommerce_sto
 
 # isort: split
 from . import (
+    account_analytic_distribution_model,
     account_bank_statement_line,
     account_move,
     account_move_line,
@@ -31,6 +32,8 @@ from . import (
     ecommerce_sync_log_line,
     ecommerce_tax_mapping,
     ecommerce_webhook_event,
+    ir_cron,
+    mail_thread,
     sale_order,
     sale_order_line,
     stock_quant,

@@ -62,6 +62,57 @@ class EcommerceBinding(models.Model):
         return record or None
 
     @api.model
+    def _find_all(self, store, kind, external_ids):
+        """The bindings of several store objects of one kind, looked up at once.
+
+        :return: ``{external id (str): ecommerce.binding}``
+        :rtype: dict
+        """
+        keys = list({str(external_id) for external_id in external_ids if external_id not in (None, "")})
+        if not keys:
+            return {}
+        bindings = self.search([("store_id", "=", store.id), ("kind", "=", kind), ("external_id", "in", keys)])
+        return {binding.external_id: binding for binding in bindings}
+
+    def _record(self):
+        """The Odoo record of this binding, or None when it is gone."""
+        self.ensure_one()
+        if not self.res_id:
+            return None
+        return self.env[self.res_model].browse(self.res_id).exists() or None
+
+    @api.model
+    def _bind_new(self, store, kind, entries):
+        """Bind several store objects of one kind at once (re-linking those bound already).
+
+        :param list entries: ``(external id, record, revision, external name, created at)``
+        :rtype: ecommerce.binding
+        """
+        existing = self._find_all(store, kind, [entry[0] for entry in entries])
+        now = fields.Datetime.now()
+        values_list = []
+        bindings = self.browse()
+        for external_id, record, revision, external_name, created_at in entries:
+            if str(external_id) in existing:
+                bindings |= self._bind(store, kind, external_id, record, revision, external_name, created_at)
+                continue
+            values = {
+                "store_id": store.id,
+                "kind": kind,
+                "external_id": str(external_id),
+                "res_model": record._name,
+                "res_id": record.id,
+                "revision": revision or False,
+                "synced_at": now,
+            }
+            if external_name:
+                values["external_name"] = external_name
+            if created_at:
+                values["external_created_at"] = created_at
+            values_list.append(values)
+        return bindings | self.create(values_list)
+
+    @api.model
     def _bind(self, store, kind, external_id, record, revision="", external_name="", created_at=None):
         """Link (or re-link) a store object to ``record`` and remember its revision.
 

@@ -1,5 +1,10 @@
+import itertools
 import logging
+from collections import defaultdict
+from contextlib import contextmanager
 from datetime import timezone
+
+from markupsafe import escape
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
@@ -10,6 +15,43 @@ from ..ledger.amounts import quantize
 from ..ledger.issues import Issue, merge_issues
 
 _logger = logging.getLogger(__name__)
+
+#: what imports do without: field tracking, followers, creation messages (each imported document
+#: gets one note naming the store and the store's order instead, see ``_note_imported``)
+IMPORT_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "mail_auto_subscribe_no_notify": True,
+    # the customer is not subscribed when Odoo confirms or posts (see mail_thread.py)
+    "ecommerce_import_no_followers": True,
+}
+
+
+#: lookups memoized for the batch under way: ``{batch token: {key: value}}`` (see ``batch_memo``)
+_BATCH_MEMOS = {}
+_BATCH_TOKENS = itertools.count(1)
+
+
+@contextmanager
+def batch_memo(env):
+    """An environment whose builders look each store value up once for the batch (``_memoized``).
+
+    The memo lives as long as the batch: a batch rolled back (and split) starts afresh, so no
+    record made in a rolled-back savepoint is ever handed out again.
+    """
+    token = next(_BATCH_TOKENS)
+    _BATCH_MEMOS[token] = {}
+    try:
+        yield env(context=dict(env.context, ecommerce_batch_memo=token))
+    finally:
+        _BATCH_MEMOS.pop(token, None)
+
+
+def batch_memo_of(env):
+    """The memo of the batch ``env`` works in (a dict), or None outside a batch."""
+    return _BATCH_MEMOS.get(env.context.get("ecommerce_batch_memo"))
 
 
 class EcommerceBuilderMixin(models.AbstractModel):
@@ -31,6 +73,17 @@ class EcommerceBuilderMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # store values
     @api.model
+    def _memoized(self, key, compute):
+        """``compute()``, once per batch and ``key`` (every time outside a batch)."""
+        memo = batch_memo_of(self.env)
+        if memo is None:
+            return compute()
+        if key not in memo:
+            memo[key] = compute()
+        value = memo[key]
+        return value.with_env(self.env) if isinstance(value, models.BaseModel) else value
+
+    @api.model
     def _to_naive(self, moment):
         """A store timestamp (aware) as Odoo stores datetimes: naive UTC (None stays None)."""
         if moment is not None and moment.tzinfo is not None:
@@ -50,7 +103,10 @@ class EcommerceBuilderMixin(models.AbstractModel):
 
         :raise UserError: when the currency is unknown or inactive
         """
-        currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", code)], limit=1)
+        currency = self._memoized(
+            ("currency", code),
+            lambda: self.env["res.currency"].with_context(active_test=False).search([("name", "=", code)], limit=1),
+        )
         if not currency:
             raise UserError(_("Unknown currency %(currency)s.", currency=code))
         if not currency.active:
@@ -67,8 +123,18 @@ class EcommerceBuilderMixin(models.AbstractModel):
         """A pricelist in ``currency`` (a sale order's currency comes from its pricelist), made when missing."""
         Pricelist = self.env["product.pricelist"]
         domain = [("currency_id", "=", currency.id), ("company_id", "in", (False, store.company_id.id))]
-        return Pricelist.search(domain, limit=1) or Pricelist.create(
-            {"name": f"{store.name} {currency.name}", "currency_id": currency.id, "company_id": store.company_id.id}
+        return self._memoized(
+            ("pricelist", store.id, currency.id),
+            lambda: (
+                Pricelist.search(domain, limit=1)
+                or Pricelist.create(
+                    {
+                        "name": f"{store.name} {currency.name}",
+                        "currency_id": currency.id,
+                        "company_id": store.company_id.id,
+                    }
+                )
+            ),
         )
 
     @api.model
@@ -86,7 +152,9 @@ class EcommerceBuilderMixin(models.AbstractModel):
         taxes = self.env["account.tax"]
         for tax_line in tax_lines:
             if not tax_line.rate and not tax_line.amount:
-                if not Mapping._lookup(store, tax_line.key):
+                if not self._memoized(
+                    ("tax mapping", store.id, tax_line.key), lambda key=tax_line.key: Mapping._lookup(store, key)
+                ):
                     continue
             if not tax_line.rate and tax_line.amount and base:
                 untaxed = base - tax_line.amount if tax_included else base
@@ -97,7 +165,15 @@ class EcommerceBuilderMixin(models.AbstractModel):
                     code=tax_line.code,
                     compound=tax_line.compound,
                 )
-            tax, created = Mapping._resolve(store, tax_line, tax_included)
+            key = ("tax", store.id, tax_line.key, tax_line.percent, tax_included)
+            created = False
+
+            def resolve(tax_line=tax_line):
+                nonlocal created
+                tax, created = Mapping._resolve(store, tax_line, tax_included)
+                return tax
+
+            tax = self._memoized(key, resolve)
             if created:
                 issues.append(
                     Issue(
@@ -212,6 +288,28 @@ class EcommerceBuilderMixin(models.AbstractModel):
         )
         move.action_post()
         return move
+
+    # ------------------------------------------------------------------
+    # chatter
+    @api.model
+    def _note_imported(self, store, imported):
+        """One chatter note per imported document: "Imported from <store>: order #1003".
+
+        :param list imported: ``(record, the store's order number)`` pairs; one message per
+            document, all the documents of a model logged at once
+        """
+        by_model = defaultdict(dict)
+        for record, name in imported:
+            by_model[record._name][record.id] = escape(
+                _("Imported from %(store)s: order %(order)s", store=store.name, order=name)
+            )
+        for model, bodies in by_model.items():
+            self.env[model].browse(list(bodies))._message_log_batch(bodies=bodies)
+
+    @api.model
+    def _note(self, record, text):
+        """A chatter note on ``record`` (an imported document) saying what the store did."""
+        record._message_log(body=escape(text))
 
     # ------------------------------------------------------------------
     # discrepancies

@@ -65,17 +65,48 @@ class EcommerceInvoiceBuilder(models.AbstractModel):
                 self._reverse_invoice(store, invoice, _("Store order %(order)s edited", order=order.name))
             else:
                 invoice.button_cancel()
-        if not any(line.qty_to_invoice for line in sale_order.order_line):
-            return self.env["account.move"]
-        invoice = sale_order.with_context(
-            ecommerce_invoice_values=self._prepare_invoice_values(store, order, sale_order)
-        )._create_invoices(final=True)
-        self._apply_store_rate(store, order, invoice)
-        totals = self._order_totals(store, order)
-        self._absorb_rounding(invoice, totals)
-        invoice.action_post()
-        self._check_totals(invoice, totals, issues)
-        return invoice
+        return self._create_order_invoices(store, [order], sale_order, [issues])[0]
+
+    @api.model
+    def _create_order_invoices(self, store, orders, sale_orders, issues):
+        """The posted invoices of orders, made by the sale orders' own ``_create_invoices`` at once.
+
+        Each invoice is dated on its order, at the store's rate, its tax fitted to the store's;
+        then all are posted together and checked against the store's totals.
+
+        :param sale_orders: sale.order, one per order (in the order of ``orders``)
+        :param list issues: per order, the list collecting its ``ledger.issues.Issue``
+        :return: per order, its invoice (an empty recordset when there is nothing to invoice)
+        :rtype: list[account.move]
+        """
+        Move = self.env["account.move"]
+        to_invoice = sale_orders.filtered(lambda sale_order: any(sale_order.order_line.mapped("qty_to_invoice")))
+        if not to_invoice:
+            return [Move for _order in orders]
+        values = {
+            sale_order.id: self._prepare_invoice_values(store, order, sale_order)
+            for order, sale_order in zip(orders, sale_orders, strict=True)
+            if sale_order in to_invoice
+        }
+        moves = to_invoice.with_context(ecommerce_invoice_values_by_order=values)._create_invoices(
+            grouped=True, final=True
+        )
+        by_order = {move.invoice_line_ids.sale_line_ids.order_id[:1].id: move for move in moves}
+        invoices = [by_order.get(sale_order.id, Move) for sale_order in sale_orders]
+        totals = []
+        for order, invoice in zip(orders, invoices, strict=True):
+            totals.append(self._order_totals(store, order))
+            if invoice:
+                self._apply_store_rate(store, order, invoice)
+                self._absorb_rounding(invoice, totals[-1])
+        moves.action_post()
+        for invoice, order_totals, order_issues in zip(invoices, totals, issues, strict=True):
+            if invoice:
+                self._check_totals(invoice, order_totals, order_issues)
+        self._note_imported(
+            store, [(invoice, order.name) for order, invoice in zip(orders, invoices, strict=True) if invoice]
+        )
+        return invoices
 
     @api.model
     def _prepare_invoice_values(self, store, order, sale_order):

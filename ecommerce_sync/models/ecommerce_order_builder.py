@@ -1,5 +1,7 @@
 from odoo import _, api, models
 
+from .ecommerce_builder_mixin import IMPORT_CONTEXT
+
 # discrepancy kinds the order builder raises and closes again once the difference is gone
 TOTAL_KINDS = ("amount_mismatch", "tax_mismatch")
 
@@ -45,30 +47,119 @@ class EcommerceOrderBuilder(models.AbstractModel):
     _description = "Store Order Builder"
 
     # ------------------------------------------------------------------
-    # entry point
+    # entry points
     @api.model
     def _import_order(self, store, order):
-        """Handle one canonical order: create or update its documents.
+        """Handle one canonical order: create or update its documents (a batch of one).
 
         :param store: ecommerce.store
         :param order: canonical Order
         :return: "created", "updated" or "skipped"
         :raise UserError: when the order cannot be booked (inactive currency, ...)
         """
-        store = store.with_company(store.company_id)
+        return self._import_orders(store, [order])[0]
+
+    @api.model
+    def _import_orders(self, store, orders):
+        """Handle canonical orders as one batch: create or update their documents.
+
+        New orders are booked together (:meth:`_create_orders`); known ones are updated one by
+        one (:meth:`_update_order`); an order that comes twice (two revisions) is handled again
+        after the others.
+
+        :return: per order, "created", "updated" or "skipped"
+        :rtype: list[str]
+        :raise UserError: when an order cannot be booked (the engine splits the batch to find it)
+        """
+        if not self.env.context.get("tracking_disable"):
+            return self.with_context(**IMPORT_CONTEXT)._import_orders(store, orders)
+        store = store.with_env(self.env).with_company(store.company_id)
         store._ensure_accounting()
-        Binding = self.env["ecommerce.binding"]
+        outcomes = [None] * len(orders)
+        seen, later = set(), []
+        bindings = self.env["ecommerce.binding"]._find_all(store, "order", [order.external_id for order in orders])
+        new = []
+        for index, order in enumerate(orders):
+            if order.external_id in seen:
+                later.append(index)
+                continue
+            seen.add(order.external_id)
+            binding = bindings.get(str(order.external_id))
+            sale_order = binding._record() if binding else None
+            if not sale_order:
+                new.append(index)
+            elif binding.revision and order.revision and binding.revision >= order.revision:
+                outcomes[index] = "skipped"
+            else:
+                outcomes[index] = self._update_order(store, order, sale_order)
+        if new:
+            self._create_orders(store, [orders[index] for index in new])
+            for index in new:
+                outcomes[index] = "created"
+        if later:
+            for index, outcome in zip(later, self._import_orders(store, [orders[i] for i in later]), strict=True):
+                outcomes[index] = outcome
+        return outcomes
+
+    @api.model
+    def _create_orders(self, store, orders):
+        """Book new orders together: each step once for them all (sale orders, confirmation, invoices,
+        payments), then what is particular to each (deliveries, refunds, cancellation).
+
+        :return: the sale orders, in the order of ``orders``
+        :rtype: sale.order
+        """
         SaleOrders = self.env["ecommerce.sale.order.builder"]
-        sale_order = Binding._find_record(store, "order", order.external_id)
-        if sale_order and Binding._is_current(store, "order", order.external_id, order.revision):
-            return "skipped"
+        issues = [[] for _order in orders]
+        sale_orders = SaleOrders._create_sale_orders(store, orders, issues)
+        cancelled = [order.is_cancelled and not order.captured_amount and not order.refunds for order in orders]
+        live = [index for index, flag in enumerate(cancelled) if not flag]
+        live_orders = [orders[index] for index in live]
+        live_sale_orders = self.env["sale.order"].browse([sale_orders[index].id for index in live])
+        SaleOrders._confirm_sale_orders(store, live_sale_orders)
+        invoices = self.env["ecommerce.invoice.builder"]._create_order_invoices(
+            store, live_orders, live_sale_orders, [issues[index] for index in live]
+        )
+        self._create_order_payments(store, live_orders, live_sale_orders, invoices)
+        for index in live:
+            order, sale_order = orders[index], sale_orders[index]
+            self._record_failed_payments(store, order, sale_order)
+            self._sync_stock(store, order, sale_order)
+            self._sync_order_refunds(store, order, sale_order)
+            if order.is_cancelled:
+                self._cancel_order(store, order, sale_order)
+        for index, flag in enumerate(cancelled):
+            if flag:
+                self._cancel_order(store, orders[index], sale_orders[index])
+        for order, sale_order, order_issues in zip(orders, sale_orders, issues, strict=True):
+            self._record_issues(store, order, sale_order, order_issues)
+        self.env["ecommerce.binding"]._bind_new(
+            store,
+            "order",
+            [
+                (order.external_id, sale_order, order.revision, order.name, self._to_naive(order.created_at))
+                for order, sale_order in zip(orders, sale_orders, strict=True)
+            ],
+        )
+        self._note_imported(
+            store,
+            [
+                (record, order.name)
+                for order, sale_order in zip(orders, sale_orders, strict=True)
+                for record in (sale_order, *sale_order.picking_ids)
+            ],
+        )
+        return sale_orders
+
+    @api.model
+    def _update_order(self, store, order, sale_order):
+        """Apply a newer revision of a known order to its documents.
+
+        :return: "updated"
+        """
+        SaleOrders = self.env["ecommerce.sale.order.builder"]
         issues = []
-        created = not sale_order
-        if created:
-            sale_order = SaleOrders._create_sale_order(store, order, issues)
-            invoice_changed = True
-        else:
-            invoice_changed = SaleOrders._update_sale_order(store, order, sale_order, issues)
+        invoice_changed = SaleOrders._update_sale_order(store, order, sale_order, issues)
         if order.is_cancelled and not order.captured_amount and not order.refunds:
             self._cancel_order(store, order, sale_order)
         else:
@@ -82,7 +173,7 @@ class EcommerceOrderBuilder(models.AbstractModel):
             if order.is_cancelled:
                 self._cancel_order(store, order, sale_order)
         self._record_issues(store, order, sale_order, issues)
-        Binding._bind(
+        self.env["ecommerce.binding"]._bind(
             store,
             "order",
             order.external_id,
@@ -91,13 +182,18 @@ class EcommerceOrderBuilder(models.AbstractModel):
             external_name=order.name,
             created_at=self._to_naive(order.created_at),
         )
-        return "created" if created else "updated"
+        return "updated"
 
     @api.model
     def _cancel_order(self, store, order, sale_order):
         """Cancel the sale order; reverse its invoice when nothing was paid or credited on it."""
         self.env["ecommerce.invoice.builder"]._cancel_invoices(store, order, sale_order)
-        self.env["ecommerce.sale.order.builder"]._cancel_sale_order(store, order, sale_order)
+        if sale_order.state != "cancel":
+            self.env["ecommerce.sale.order.builder"]._cancel_sale_order(store, order, sale_order)
+            self._note(
+                sale_order,
+                _("Cancelled in the store (%(store)s: order %(order)s).", store=store.name, order=order.name),
+            )
 
     # ------------------------------------------------------------------
     # payments
@@ -112,14 +208,63 @@ class EcommerceOrderBuilder(models.AbstractModel):
         """
         Payments = self.env["ecommerce.payment.builder"]
         payments = self.env["account.payment"]
+        plans = []
         for transaction in order.transactions:
             if transaction.is_captured_payment:
                 payment = Payments._transaction_payment(store, transaction.external_id)
-                if not payment:
-                    plan = self._prepare_order_payment(store, order, sale_order, invoice, transaction)
-                    payment = Payments._post_payment(store, plan)
-                payments |= payment
-            elif transaction.is_failed_payment:
+                if payment:
+                    payments |= payment
+                else:
+                    plans.append(self._prepare_order_payment(store, order, sale_order, invoice, transaction))
+        new_payments = Payments._post_payments(store, plans)
+        payments |= new_payments
+        self._record_failed_payments(store, order, sale_order)
+        if invoice:
+            open_credit_notes = sale_order.invoice_ids.filtered(
+                lambda move: move.move_type == "out_refund" and move.state == "posted" and move.amount_residual
+            )
+            Payments._reconcile(payments.move_id | open_credit_notes, invoice)
+        return payments
+
+    @api.model
+    def _create_order_payments(self, store, orders, sale_orders, invoices):
+        """The payments of the captured transactions of new orders, made, posted and reconciled at once.
+
+        :param list invoices: per order, its invoice (``account.move``, may be empty)
+        :return: per order, its payments
+        :rtype: list[account.payment]
+        """
+        Payments = self.env["ecommerce.payment.builder"]
+        known = Payments._transaction_payments(
+            store,
+            [tx.external_id for order in orders for tx in order.transactions if tx.is_captured_payment],
+        )
+        plans, owners = [], []
+        per_order = [self.env["account.payment"] for _order in orders]
+        for index, (order, sale_order, invoice) in enumerate(zip(orders, sale_orders, invoices, strict=True)):
+            for transaction in order.transactions:
+                if not transaction.is_captured_payment:
+                    continue
+                payment = known.get(str(transaction.external_id))
+                if payment:
+                    per_order[index] |= payment
+                else:
+                    plans.append(self._prepare_order_payment(store, order, sale_order, invoice, transaction))
+                    owners.append(index)
+        new_payments = Payments._post_payments(store, plans)
+        for index, payment in zip(owners, new_payments, strict=True):
+            per_order[index] |= payment
+        Payments._reconcile_pairs(
+            [(payments.move_id, invoice) for payments, invoice in zip(per_order, invoices, strict=True) if invoice]
+        )
+        return [payments & new_payments for payments in per_order]
+
+    @api.model
+    def _record_failed_payments(self, store, order, sale_order):
+        """Note the order's failed payments, once each; they count towards the store's alert."""
+        Payments = self.env["ecommerce.payment.builder"]
+        for transaction in order.transactions:
+            if transaction.is_failed_payment:
                 Payments._record_failed_payment(
                     store,
                     transaction,
@@ -127,12 +272,6 @@ class EcommerceOrderBuilder(models.AbstractModel):
                     order.name,
                     self._to_naive(transaction.processed_at or order.created_at),
                 )
-        if invoice:
-            open_credit_notes = sale_order.invoice_ids.filtered(
-                lambda move: move.move_type == "out_refund" and move.state == "posted" and move.amount_residual
-            )
-            Payments._reconcile(payments.move_id | open_credit_notes, invoice)
-        return payments
 
     @api.model
     def _prepare_order_payment(self, store, order, sale_order, invoice, transaction):
@@ -158,6 +297,9 @@ class EcommerceOrderBuilder(models.AbstractModel):
 
     @api.model
     def _sync_order_refunds(self, store, order, sale_order):
+        """Book the refunds the order carries, unless the store's refunds flow is off (left to be done by hand)."""
+        if not store.sync_refunds:
+            return
         builder = self.env["ecommerce.refund.builder"]
         for refund in order.refunds:
             builder._import_refund(store, refund, order=order)

@@ -3,6 +3,7 @@ import logging
 import phonenumbers
 
 from odoo import _, api, models
+from odoo.osv import expression
 
 from ..ledger.plans import OrderPartners
 
@@ -40,6 +41,144 @@ class EcommercePartnerBuilder(models.AbstractModel):
         shipping = order.shipping_address
         delivery_contact = self._sync_address(store, partner, shipping, "delivery") if shipping else invoice_contact
         return OrderPartners(partner, invoice_contact, delivery_contact)
+
+    @api.model
+    def _sync_orders_partners(self, store, orders):
+        """The customers and contacts of a page of orders, looked up and created at once.
+
+        The same as :meth:`_sync_order_partners` order after order: customers by binding, then
+        by email (the page's own new customers included), one ``create`` for the new customers
+        and one for their new contacts. A page with a guest checkout (found by email, then by name
+        and address) is handled order by order.
+
+        :return: per order, its ``ledger.plans.OrderPartners``
+        :rtype: list
+        """
+        customers = [order.customer for order in orders]
+        if not all(customer and customer.external_id for customer in customers):
+            return [self._sync_order_partners(store, order) for order in orders]
+        emails = [self._order_email(order) for order in orders]
+        Partner = self.env["res.partner"]
+        Binding = self.env["ecommerce.binding"]
+        bindings = Binding._find_all(store, "customer", [customer.external_id for customer in customers])
+        by_email = self._find_by_emails(store, [email for email in emails if email])
+        new_values, new_by_key, owners = [], {}, []  # owners: per order, a partner or the index of a new one
+        to_bind = {}
+        for order, customer, email in zip(orders, customers, emails, strict=True):
+            external_id = str(customer.external_id)
+            binding = bindings.get(external_id) if external_id else None
+            partner = binding._record() if binding else None
+            if partner is None and ("id", external_id) in new_by_key:
+                owners.append(new_by_key["id", external_id])
+                self._complete_values(new_values[owners[-1]], order)
+                continue
+            if partner is None and email:
+                partner = by_email.get(email)
+                if partner is None and ("email", email) in new_by_key:
+                    owners.append(new_by_key["email", email])
+                    self._complete_values(new_values[owners[-1]], order)
+                    new_by_key["id", external_id] = owners[-1]
+                    to_bind[external_id] = owners[-1]
+                    continue
+            if partner is not None:
+                self._complete_partner(store, partner, order)
+                owners.append(partner)
+                to_bind[external_id] = partner
+                continue
+            new_values.append(self._prepare_customer(store, order))
+            owners.append(len(new_values) - 1)
+            for key in (("id", external_id), ("email", email)):
+                if key[1]:
+                    new_by_key[key] = owners[-1]
+            to_bind[external_id] = owners[-1]
+        created = Partner.create(new_values) if new_values else Partner
+        partners = [created[owner] if isinstance(owner, int) else owner for owner in owners]
+        Binding._bind_new(
+            store,
+            "customer",
+            [
+                (external_id, partner, "", partner.name, None)
+                for external_id, owner in to_bind.items()
+                for partner in [created[owner] if isinstance(owner, int) else owner]
+            ],
+        )
+        return self._sync_orders_contacts(store, orders, partners)
+
+    @api.model
+    def _sync_orders_contacts(self, store, orders, partners):
+        """The invoice and delivery contacts of a page of orders, reused or created at once.
+
+        :param list partners: per order, its customer
+        :rtype: list[ledger.plans.OrderPartners]
+        """
+        wanted = []  # per order: (invoice, delivery), each a partner or the index of a new contact
+        new_values = []
+        for order, partner in zip(orders, partners, strict=True):
+            billing = order.billing_address or (order.customer.address if order.customer else None)
+            invoice = self._contact_of(partner, billing, "invoice", new_values) if billing else partner
+            shipping = order.shipping_address
+            delivery = self._contact_of(partner, shipping, "delivery", new_values) if shipping else invoice
+            wanted.append((invoice, delivery))
+        created = self.env["res.partner"].create(new_values) if new_values else self.env["res.partner"]
+        result = []
+        for partner, contacts in zip(partners, wanted, strict=True):
+            invoice, delivery = (created[contact] if isinstance(contact, int) else contact for contact in contacts)
+            result.append(OrderPartners(partner, invoice, delivery))
+        return result
+
+    @api.model
+    def _contact_of(self, partner, address, address_type, new_values):
+        """The child contact of ``partner`` for this address: an existing one, one of ``new_values``
+        (its index), or a new one appended to them (its index)."""
+        if address is None or address.is_empty():
+            return partner
+        values = self._prepare_address(address)
+        values["name"] = values.get("name") or partner.name
+        for contact in partner.child_ids.filtered(lambda child: child.type == address_type):
+            if self._same_address(contact, values):
+                return contact
+        values = {**values, "parent_id": partner.id, "type": address_type, "company_id": partner.company_id.id}
+        for index, pending in enumerate(new_values):
+            if (
+                pending["parent_id"] == partner.id
+                and pending["type"] == address_type
+                and self._same_values(pending, values)
+            ):
+                return index
+        new_values.append(values)
+        return len(new_values) - 1
+
+    @api.model
+    def _find_by_emails(self, store, emails):
+        """The partners of several emails, at once: ``{email: res.partner}`` (the oldest of each email)."""
+        emails = sorted(set(emails))
+        if not emails:
+            return {}
+        domain = expression.OR([[("email", "=ilike", email)] for email in emails])
+        found = {}
+        for partner in self.env["res.partner"].search(self._partner_domain(store) + domain, order="id"):
+            found.setdefault(self._normalize_email(partner.email), partner)
+        return found
+
+    @api.model
+    def _order_email(self, order):
+        customer = order.customer
+        return self._normalize_email((customer.email if customer else "") or order.email)
+
+    @api.model
+    def _complete_values(self, values, order):
+        """Fill what ``values`` (of a customer) are missing, email and phone, from ``order``."""
+        customer = order.customer
+        email = self._order_email(order)
+        if email and not values.get("email"):
+            values["email"] = email
+        if not values.get("phone"):
+            address = order.billing_address or order.shipping_address
+            phone = self._format_phone(
+                (customer.phone if customer else "") or order.phone, address.country_code if address else ""
+            )
+            if phone:
+                values["phone"] = phone
 
     @api.model
     def _sync_customer(self, store, order):
@@ -135,18 +274,9 @@ class EcommercePartnerBuilder(models.AbstractModel):
     @api.model
     def _complete_partner(self, store, partner, order):
         """Fill what a known customer is missing (email, phone); never overwrite what Odoo holds."""
-        values = {}
-        customer = order.customer
-        email = self._normalize_email((customer.email if customer else "") or order.email)
-        if email and not partner.email:
-            values["email"] = email
-        if not partner.phone:
-            address = order.billing_address or order.shipping_address
-            phone = self._format_phone(
-                (customer.phone if customer else "") or order.phone, address.country_code if address else ""
-            )
-            if phone:
-                values["phone"] = phone
+        current = {"email": partner.email, "phone": partner.phone}
+        self._complete_values(current, order)
+        values = {key: value for key, value in current.items() if value != partner[key]}
         if values:
             partner.write(values)
 
@@ -158,16 +288,9 @@ class EcommercePartnerBuilder(models.AbstractModel):
         :param str address_type: "invoice" or "delivery"
         :rtype: res.partner
         """
-        if address is None or address.is_empty():
-            return partner
-        values = self._prepare_address(address)
-        values["name"] = values.get("name") or partner.name
-        for contact in partner.child_ids.filtered(lambda child: child.type == address_type):
-            if self._same_address(contact, values):
-                return contact
-        return self.env["res.partner"].create(
-            {**values, "parent_id": partner.id, "type": address_type, "company_id": partner.company_id.id}
-        )
+        new_values = []
+        contact = self._contact_of(partner, address, address_type, new_values)
+        return self.env["res.partner"].create(new_values[contact]) if isinstance(contact, int) else contact
 
     @api.model
     def _same_address(self, contact, values):
@@ -178,6 +301,12 @@ class EcommercePartnerBuilder(models.AbstractModel):
             if (current or False) != (values.get(key) or False):
                 return False
         return True
+
+    @api.model
+    def _same_values(self, pending, values):
+        """Whether the values of two new contacts give the same address."""
+        keys = ("name", "street", "street2", "city", "zip", "country_id", "state_id")
+        return all((pending.get(key) or False) == (values.get(key) or False) for key in keys)
 
     @api.model
     def _prepare_address(self, address, with_name=True):
@@ -207,12 +336,19 @@ class EcommercePartnerBuilder(models.AbstractModel):
     def _country(self, code):
         if not code:
             return self.env["res.country"]
-        return self.env["res.country"].search([("code", "=ilike", code.strip())], limit=1)
+        return self._memoized(
+            ("country", code),
+            lambda: self.env["res.country"].search([("code", "=ilike", code.strip())], limit=1),
+        )
 
     @api.model
     def _state(self, country, code, name):
         if not country or not (code or name):
             return self.env["res.country.state"]
+        return self._memoized(("state", country.id, code, name), lambda: self._find_state(country, code, name))
+
+    @api.model
+    def _find_state(self, country, code, name):
         State = self.env["res.country.state"]
         domain = [("country_id", "=", country.id)]
         state = State.search(domain + [("code", "=ilike", code)], limit=1) if code else State

@@ -38,6 +38,20 @@ class EcommercePaymentBuilder(models.AbstractModel):
         return self.env["account.payment"]
 
     @api.model
+    def _transaction_payments(self, store, external_ids):
+        """The payments already made for store transactions, looked up at once.
+
+        :return: ``{transaction external id: account.payment}``
+        :rtype: dict
+        """
+        bindings = self.env["ecommerce.binding"]._find_all(store, "transaction", external_ids)
+        return {
+            external_id: record
+            for external_id, binding in bindings.items()
+            if binding.res_model == "account.payment" and (record := binding._record())
+        }
+
+    @api.model
     def _prepare_transaction_plan(
         self, transaction, moment, partner, document, name, external_name=None, payment_type="inbound"
     ):
@@ -125,20 +139,39 @@ class EcommercePaymentBuilder(models.AbstractModel):
 
         :rtype: account.payment
         """
-        payment = self.env["account.payment"].create(self._prepare_payment(store, plan))
-        payment.action_post()
-        payment.move_id.ecommerce_store_id = store
-        if plan.transaction:
-            self.env["ecommerce.binding"]._bind(
-                store,
-                "transaction",
-                plan.transaction.external_id,
-                payment,
-                revision=plan.transaction.status,
-                external_name=plan.external_name,
-                created_at=plan.recorded_at,
-            )
-        return payment
+        return self._post_payments(store, [plan])
+
+    @api.model
+    def _post_payments(self, store, plans):
+        """Create and post the payments of ``plans`` at once; bind each to the store transaction it
+        records, with a note naming the store and its order.
+
+        :param list plans: ledger.plans.PaymentPlan of transactions not booked yet
+        :return: the payments, in the order of ``plans``
+        :rtype: account.payment
+        """
+        if not plans:
+            return self.env["account.payment"]
+        payments = self.env["account.payment"].create([self._prepare_payment(store, plan) for plan in plans])
+        payments.action_post()
+        payments.move_id.write({"ecommerce_store_id": store.id})
+        recorded = [(plan, payment) for plan, payment in zip(plans, payments, strict=True) if plan.transaction]
+        self.env["ecommerce.binding"]._bind_new(
+            store,
+            "transaction",
+            [
+                (
+                    plan.transaction.external_id,
+                    payment,
+                    plan.transaction.status,
+                    plan.external_name,
+                    plan.recorded_at,
+                )
+                for plan, payment in recorded
+            ],
+        )
+        self._note_imported(store, [(payment, plan.external_name) for plan, payment in recorded if plan.external_name])
+        return payments
 
     @api.model
     def _post_transfer(self, store, sending, receiving):
@@ -164,20 +197,37 @@ class EcommercePaymentBuilder(models.AbstractModel):
     @api.model
     def _reconcile(self, moves, documents):
         """Reconcile the open receivable lines of payments (or credit notes) with those of documents."""
-        lines = (moves.line_ids | documents.line_ids).filtered(
-            lambda line: (
-                line.account_type == "asset_receivable" and not line.reconciled and line.parent_state == "posted"
+        self._reconcile_pairs([(moves, documents)])
+
+    @api.model
+    def _reconcile_pairs(self, pairs):
+        """Reconcile, pair by pair, the open receivable lines of payments (or credit notes) with those of
+        the documents they settle, in one reconciliation of Odoo for all the pairs.
+
+        :param list pairs: ``(account.move of payments or credit notes, account.move settled)``
+        """
+        plan = []
+        for moves, documents in pairs:
+            lines = (moves.line_ids | documents.line_ids).filtered(
+                lambda line: (
+                    line.account_type == "asset_receivable" and not line.reconciled and line.parent_state == "posted"
+                )
             )
-        )
-        for _account, group in lines.grouped("account_id").items():
-            if group.filtered(lambda line: line.balance > 0) and group.filtered(lambda line: line.balance < 0):
-                group.reconcile()
-        payments = moves.origin_payment_id
-        if payments:
-            documents.matched_payment_ids |= payments
-            for payment in payments:
-                kept = payment.invoice_ids.filtered(lambda move: move.payment_state != "reversed")
-                payment.invoice_ids = kept | documents
+            for _account, group in lines.grouped("account_id").items():
+                if group.filtered(lambda line: line.balance > 0) and group.filtered(lambda line: line.balance < 0):
+                    plan.append(group)
+        if plan:
+            self.env["account.move.line"]._reconcile_plan(plan)
+        for moves, documents in pairs:
+            payments = moves.origin_payment_id
+            if payments:
+                for document in documents:
+                    if payments - document.matched_payment_ids:
+                        document.matched_payment_ids |= payments
+                for payment in payments:
+                    kept = payment.invoice_ids.filtered(lambda move: move.payment_state != "reversed")
+                    if kept | documents != payment.invoice_ids:
+                        payment.invoice_ids = kept | documents
 
     # ------------------------------------------------------------------
     # failed payments

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from ..connector.records import money_sum
 from ..ledger.issues import Issue
 from ..ledger.plans import LinePlan, StoreTotals
+from .ecommerce_builder_mixin import IMPORT_CONTEXT
 
 
 class EcommerceRefundBuilder(models.AbstractModel):
@@ -42,6 +43,18 @@ class EcommerceRefundBuilder(models.AbstractModel):
 
     # ------------------------------------------------------------------
     @api.model
+    def _import_refunds(self, store, refunds):
+        """Handle canonical refunds of a page, one after the other (a refund reads what the one before
+        it booked on the same order).
+
+        :return: per refund, "created", "updated" or "skipped"
+        :rtype: list[str]
+        """
+        if not self.env.context.get("tracking_disable"):
+            return self.with_context(**IMPORT_CONTEXT)._import_refunds(store, refunds)
+        return [self._import_refund(store, refund) for refund in refunds]
+
+    @api.model
     def _import_refund(self, store, refund, order=None):
         """Handle one canonical refund.
 
@@ -53,7 +66,9 @@ class EcommerceRefundBuilder(models.AbstractModel):
         :raise UserError: when the refunded order is not imported yet (the
             engine keeps the refund for retry)
         """
-        store = store.with_company(store.company_id)
+        if not self.env.context.get("tracking_disable"):
+            return self.with_context(**IMPORT_CONTEXT)._import_refund(store, refund, order=order)
+        store = store.with_env(self.env).with_company(store.company_id)
         store._ensure_accounting()
         Binding = self.env["ecommerce.binding"]
         sale_order = Binding._find_record(store, "order", refund.order_external_id)
@@ -95,9 +110,22 @@ class EcommerceRefundBuilder(models.AbstractModel):
                         expected=refund.total,
                     )
                 )
+        order_name = sale_order.ecommerce_order_name or sale_order.name
         if credit_note:
             # the credit note is linked to the invoice, not to the order lines: show it on the order now
             sale_order.invalidate_recordset(["invoice_ids", "invoice_count"])
+            self._note_imported(store, [(credit_note, order_name)])
+        self._note(
+            sale_order,
+            _(
+                "Refunded in the store (%(store)s: order %(order)s): %(amount)s %(currency)s, refund %(refund)s.",
+                store=store.name,
+                order=order_name,
+                amount=refund.total,
+                currency=refund.currency,
+                refund=refund.external_id,
+            ),
+        )
         self._sync_refund_payments(store, refund, sale_order, credit_note)
         self._sync_refund_stock(store, refund, sale_order, credit_note)
         self._record_issues(store, refund, sale_order, issues)

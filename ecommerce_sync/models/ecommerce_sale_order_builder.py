@@ -37,15 +37,30 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
         :param list issues: collects ``ledger.issues.Issue``
         :rtype: sale.order
         """
-        partners = self.env["ecommerce.partner.builder"]._sync_order_partners(store, order)
-        plans = self._prepare_line_plans(store, order, issues)
-        values = self._prepare_sale_order(store, order, partners)
-        values["order_line"] = [
-            Command.create(self._part_values(plan, part)) for plan in plans for part in self._plan_parts(plan, 0)
-        ]
-        sale_order = self.env["sale.order"].create(values)
-        self._fit_plan_lines(sale_order, plans)
-        return sale_order
+        return self._create_sale_orders(store, [order], [issues])
+
+    @api.model
+    def _create_sale_orders(self, store, orders, issues):
+        """Create the draft sale orders of store orders at once, lines at the store's amounts.
+
+        :param list issues: per order, the list collecting its ``ledger.issues.Issue``
+        :return: the sale orders, in the order of ``orders``
+        :rtype: sale.order
+        """
+        partners_list = self.env["ecommerce.partner.builder"]._sync_orders_partners(store, orders)
+        values_list, plans_list = [], []
+        for order, order_issues, partners in zip(orders, issues, partners_list, strict=True):
+            plans = self._prepare_line_plans(store, order, order_issues)
+            values = self._prepare_sale_order(store, order, partners)
+            values["order_line"] = [
+                Command.create(self._part_values(plan, part)) for plan in plans for part in self._plan_parts(plan, 0)
+            ]
+            values_list.append(values)
+            plans_list.append(plans)
+        sale_orders = self.env["sale.order"].create(values_list)
+        for sale_order, plans in zip(sale_orders, plans_list, strict=True):
+            self._fit_plan_lines(sale_order, plans)
+        return sale_orders
 
     @api.model
     def _prepare_sale_order(self, store, order, partners):
@@ -94,7 +109,10 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
         for name in names:
             name = (name or "").strip()
             if name:
-                tags |= Tag.search([("name", "=", name)], limit=1) or Tag.create({"name": name})
+                tags |= self._memoized(
+                    ("tag", name),
+                    lambda name=name: Tag.search([("name", "=", name)], limit=1) or Tag.create({"name": name}),
+                )
         return tags
 
     @api.model
@@ -152,8 +170,14 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
 
     @api.model
     def _confirm_sale_order(self, store, order, sale_order):
-        if sale_order.state in ("draft", "sent"):
-            sale_order.action_confirm()
+        self._confirm_sale_orders(store, sale_order)
+
+    @api.model
+    def _confirm_sale_orders(self, store, sale_orders):
+        """Confirm the draft sale orders among ``sale_orders`` at once (their deliveries are made)."""
+        drafts = sale_orders.filtered(lambda sale_order: sale_order.state in ("draft", "sent"))
+        if drafts:
+            drafts.action_confirm()
 
     @api.model
     def _cancel_sale_order(self, store, order, sale_order):
@@ -212,7 +236,11 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
         :rtype: ledger.plans.LinePlan
         """
         product = (
-            self.env["ecommerce.shipping.mapping"]._lookup(store, shipping.method_key) or store.shipping_product_id
+            self._memoized(
+                ("shipping mapping", store.id, shipping.method_key),
+                lambda: self.env["ecommerce.shipping.mapping"]._lookup(store, shipping.method_key),
+            )
+            or store.shipping_product_id
         )
         taxes = self._line_taxes(store, shipping.tax_lines, tax_included, shipping.subtotal, issues)
         key = f"shipping:{shipping.external_id}"
@@ -249,13 +277,10 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
     @api.model
     def _line_product(self, store, order, line, issues):
         """The product of a store line: variant link, SKU, barcode, SKU override, else the fallback."""
-        if line.variant_external_id:
-            link = self.env["ecommerce.product.link"].search(
-                [("store_id", "=", store.id), ("external_id", "=", line.variant_external_id)], limit=1
-            )
-            if link.product_id:
-                return link.product_id
-        product, _method = store._match_product(line.sku, line.barcode)
+        product = self._memoized(
+            ("line product", store.id, line.variant_external_id, line.sku, line.barcode),
+            lambda: self._find_line_product(store, line),
+        )
         if product:
             return product
         if line.kind == "product" and not line.gift_card:
@@ -272,6 +297,17 @@ class EcommerceSaleOrderBuilder(models.AbstractModel):
                 )
             )
         return store.fallback_product_id
+
+    @api.model
+    def _find_line_product(self, store, line):
+        """The product a store line names (variant link, SKU, barcode, SKU override), or an empty recordset."""
+        if line.variant_external_id:
+            link = self.env["ecommerce.product.link"].search(
+                [("store_id", "=", store.id), ("external_id", "=", line.variant_external_id)], limit=1
+            )
+            if link.product_id:
+                return link.product_id
+        return store._match_product(line.sku, line.barcode)[0]
 
     # ------------------------------------------------------------------
     # sale order lines of a plan

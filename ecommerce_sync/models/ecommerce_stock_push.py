@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from ..connector import ConnectorError
-from ..tools import RUN_ERRORS, SyncRun
+from ..tools import RUN_ERRORS, Deadline, SyncRun
 
 _logger = logging.getLogger(__name__)
 
@@ -163,11 +163,12 @@ class EcommerceStockPush(models.Model):
     # ------------------------------------------------------------------
     # flushing
     @api.model
-    def _flush_store(self, store, trigger="cron", connector=None):
+    def _flush_store(self, store, trigger="cron", connector=None, deadline=None):
         """Send the queued levels of ``store``, batched per the connector's push size.
 
         :param str trigger: "cron" or "manual" (the sync log's trigger)
         :param connector: the store's connector (a new one when None)
+        :param deadline: tools.Deadline after which no batch is sent (the rest waits in the queue)
         :return: the sync log of the flush (flow "stock"), or an empty
             recordset when nothing was queued or another flush holds the store
         :rtype: ecommerce.sync.log
@@ -186,11 +187,11 @@ class EcommerceStockPush(models.Model):
         run = SyncRun(store, "stock", trigger, direction="push")
         with run:
             run.connect(connector)
-            self._send_rows(run, rows)
+            self._send_rows(run, rows, deadline=deadline)
         return run.log
 
     @api.model
-    def _send_rows(self, run, rows):
+    def _send_rows(self, run, rows, deadline=None):
         """Send the current level of the products of ``rows`` and close the run with what happened."""
         store = run.store
         rows_by_product = rows.grouped("product_id")
@@ -209,7 +210,7 @@ class EcommerceStockPush(models.Model):
                 todo.append((link, store._stock_update(link, levels[product])))
                 todo_by_product[product].append(link)
 
-        accepted, errors = self._send(run, todo)
+        accepted, errors = self._send(run, todo, deadline=deadline)
         now = fields.Datetime.now()
         for link, _update in todo:
             if link in accepted:
@@ -260,10 +261,11 @@ class EcommerceStockPush(models.Model):
         return rows.filtered(lambda row: row.id in locked)
 
     @api.model
-    def _send(self, run, todo):
+    def _send(self, run, todo, deadline=None):
         """Push the updates in batches; refused credentials or a platform down stop ``run``.
 
         :param list todo: ``[(ecommerce.product.link, StockUpdate)]``
+        :param deadline: tools.Deadline: the batches not sent before it wait for the next flush
         :return: ``(accepted links, {link: error})``
         """
         accepted = set()
@@ -271,6 +273,9 @@ class EcommerceStockPush(models.Model):
         store, connector = run.store, run.connector
         size = max(1, connector.push_batch_size or 1)
         for start in range(0, len(todo), size):
+            if deadline is not None and deadline.expired():
+                run.note(more_pending=True)
+                break
             batch = todo[start : start + size]
             link_by_variant = {update.variant_external_id: link for link, update in batch}
             try:
@@ -330,16 +335,23 @@ class EcommerceStockPush(models.Model):
             [store.id for (store,) in self.sudo()._read_group([], ["store_id"])]
         )
         stores = stores.filtered(lambda store: store.active and store.sync_stock and store.state != "draft")
+        deadline = Deadline.for_cron(self.env)
+        done = 0
         for store in stores:
-            self._flush_store(store, trigger="cron")
-        self.env["ir.cron"]._notify_progress(done=len(stores), remaining=0)
+            if deadline.expired():
+                break
+            self._flush_store(store, trigger="cron", deadline=deadline)
+            done += 1
+        if done < len(stores):
+            self.env.ref("ecommerce_sync.ir_cron_ecommerce_stock_push")._trigger()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
 
     # ------------------------------------------------------------------
     def action_send_now(self):
         """Flush the stores of the selected rows now."""
         self.check_access("write")
-        for store in self.store_id:
-            self._flush_store(store, trigger="manual")
+        for store in self.sudo().store_id:
+            store.env["ecommerce.stock.push"]._flush_store(store, trigger="manual")
         return True
 
     def action_discard(self):

@@ -5,9 +5,12 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from ..connector import AuthenticationError, ConnectorError, get_connector_class, registered_platforms
 from ..connector.records import FLOWS
+from ..tools import Deadline
+from ..tools.deadline import REQUEST_BUDGET
 
 _logger = logging.getLogger(__name__)
 
@@ -71,7 +74,12 @@ class EcommerceStore(models.Model):
 
     # --- flows and schedule ---------------------------------------------
     sync_orders = fields.Boolean("Orders", default=True)
-    sync_refunds = fields.Boolean("Refunds", default=True)
+    sync_refunds = fields.Boolean(
+        "Refunds",
+        default=True,
+        help="Book the store's refunds: credit notes, refund payments and returns. When off, orders are still "
+        "imported with their payments and deliveries, and their refunds are left to be handled by hand.",
+    )
     sync_payouts = fields.Boolean("Payouts", default=True)
     sync_products = fields.Boolean("Products", default=True)
     sync_stock = fields.Boolean(
@@ -229,7 +237,22 @@ class EcommerceStore(models.Model):
         """The flows to pull for this store, in the connector's order."""
         self.ensure_one()
         connector_class = get_connector_class(self.platform)
-        return [flow for flow in connector_class.flows if flow in FLOWS and self[f"sync_{flow}"]]
+        return [flow for flow in connector_class.flows if self._flow_enabled(flow)]
+
+    def _flow_enabled(self, flow):
+        """Whether the store's toggle of ``flow`` is on: a flow switched off is neither pulled, retried by the
+        scheduler nor processed from webhooks (its webhooks are acknowledged and recorded as skipped)."""
+        self.ensure_one()
+        return flow in FLOWS and bool(self[f"sync_{flow}"])
+
+    @api.model
+    def _flow_enabled_domain(self, flow_field, store_field):
+        """A domain of records (failed lines, events) whose flow is on for their store.
+
+        :param str flow_field: the records' flow field
+        :param str store_field: their store field
+        """
+        return expression.OR([[(flow_field, "=", flow), (f"{store_field}.sync_{flow}", "=", True)] for flow in FLOWS])
 
     def _get_cursor(self, flow):
         self.ensure_one()
@@ -345,12 +368,20 @@ class EcommerceStore(models.Model):
         }
 
     def action_sync_now(self):
-        """Run every enabled flow now (within the page budget), then let the scheduler finish."""
+        """Sync for a few seconds in the request, then let the scheduled action carry on.
+
+        The request takes what fits in a short budget (well inside Odoo's request limit) and
+        answers with what it did; when more is waiting, the store's scheduled pull is
+        triggered at once and the notification says so. The store shows the last result.
+        """
         self.ensure_one()
         self.check_access("write")
-        logs = self.env["ecommerce.sync.engine"].sync_store(self, trigger="manual")
+        logs = self.env["ecommerce.sync.engine"].sync_store(
+            self, trigger="manual", deadline=Deadline.for_request(budget=REQUEST_BUDGET)
+        )
         if any(log.more_pending for log in logs):
-            self.env.ref("ecommerce_sync.ir_cron_ecommerce_sync")._trigger()
+            self.sudo().next_sync_at = fields.Datetime.now()
+            self.env.ref("ecommerce_sync.ir_cron_ecommerce_sync").sudo()._trigger()
         message = self._sync_summary(logs)
         failed = any(log.state in ("failed", "partial") or log.failed_count for log in logs)
         return self._notification("warning" if failed else "success", _("Sync finished"), message, sticky=failed)
@@ -399,8 +430,9 @@ class EcommerceStore(models.Model):
         return " ".join(parts) or _("Nothing to sync.")
 
     def _store_action(self, xmlid, extra_domain=()):
-        """The window action ``xmlid`` restricted to this store's records."""
+        """The window action ``xmlid`` restricted to this store's records (for whoever may read the store)."""
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         action["domain"] = [("store_id", "=", self.id), *extra_domain]
         action["context"] = {"default_store_id": self.id}
@@ -413,31 +445,42 @@ class EcommerceStore(models.Model):
         return self._store_action("ecommerce_sync.ecommerce_sync_log_line_action", [("state", "=", "failed")])
 
     def action_regenerate_webhook_token(self):
+        self.check_access("write")
         for store in self:
             store.webhook_token = secrets.token_urlsafe(24)
 
     # ------------------------------------------------------------------
     @api.model
     def _cron_sync(self):
-        """Pull every active store whose interval has elapsed.
+        """Pull every active store whose interval has elapsed, well inside the scheduler's time limit.
 
-        Works within each store's page budget per transaction and tells the
-        scheduler how much is left, so that a large backlog is processed in
-        several committed batches.
+        Each store works within its page budget and the job's deadline (a share of
+        ``limit_time_real_cron``, counted from the start of the job); what is left is reported
+        with ``ir.cron._notify_progress``, and when the job's time is up the action is
+        triggered again, to go on in a new job with a new time limit.
         """
         now = fields.Datetime.now()
         stores = self.search([("state", "!=", "draft"), ("next_sync_at", "<=", now)])
         engine = self.env["ecommerce.sync.engine"]
-        pending = 0
+        deadline = Deadline.for_cron(self.env)
+        done = pending = 0
         for store in stores:
+            if deadline.expired():
+                pending += 1
+                continue
             try:
-                logs = engine.sync_store(store, trigger="cron")
+                logs = engine.sync_store(store, trigger="cron", deadline=deadline)
             except UserError as exc:  # no installed connector: the other stores go on
                 _logger.warning("Sync of store %s skipped: %s", store.id, exc)
                 store.write({"last_sync_at": now, "last_sync_result": "failed", "last_sync_message": str(exc)})
                 logs = self.env["ecommerce.sync.log"]
+            done += 1
             if any(log.more_pending for log in logs):
                 pending += 1
             else:
                 store.next_sync_at = now + timedelta(minutes=store.sync_interval)
-        self.env["ir.cron"]._notify_progress(done=len(stores) - pending, remaining=pending)
+        if pending and deadline.expired():
+            # this job's time is up: the rest goes on in a new job, right away
+            self.env.ref("ecommerce_sync.ir_cron_ecommerce_sync")._trigger()
+            pending = 0
+        self.env["ir.cron"]._notify_progress(done=done, remaining=pending)

@@ -69,6 +69,7 @@ class EcommerceStoreAccounting(models.AbstractModel):
         "account.account",
         "Clearing Account",
         compute="_compute_clearing_account_id",
+        compute_sudo=True,  # shown to store users who cannot read journals
         help="Outstanding receipts account of the clearing journal. Its balance is what the platform owes the "
         "company: transactions not paid out yet.",
     )
@@ -162,9 +163,12 @@ class EcommerceStoreAccounting(models.AbstractModel):
         * the payout bank journal: the company's first bank journal that is
           not a clearing journal.
 
-        What is already set is kept. Runs by itself on the first import.
+        What is already set is kept. Runs by itself on the first import. The
+        button is for E-commerce managers, who need no accounting rights for it:
+        it works as superuser once their right to change the store is checked.
         """
-        for store in self:
+        self.check_access("write")
+        for store in self.sudo():
             store = store.with_company(store.company_id)
             values = {}
             if not store.team_id:
@@ -185,11 +189,12 @@ class EcommerceStoreAccounting(models.AbstractModel):
                 ).id
             if not store.payout_journal_id:
                 clearing = values.get("clearing_journal_id") or store.clearing_journal_id.id
-                payout_journal = self.env["account.journal"].search(
+                Journal = store.env["account.journal"]
+                payout_journal = Journal.search(
                     [
-                        *self.env["account.journal"]._check_company_domain(store.company_id),
+                        *Journal._check_company_domain(store.company_id),
                         ("type", "=", "bank"),
-                        ("id", "not in", self.search([]).clearing_journal_id.ids + [clearing]),
+                        ("id", "not in", store.search([]).clearing_journal_id.ids + [clearing]),
                     ],
                     limit=1,
                 )

@@ -221,8 +221,9 @@ class EcommerceStoreStock(models.AbstractModel):
         self.check_access("write")
         if not self.sync_stock:
             raise UserError(_("Stock sync is disabled for the store %(store)s.", store=self.name))
-        self._queue_all_stock()
-        log = self.env["ecommerce.stock.push"]._flush_store(self, trigger="manual")
+        store = self.sudo()
+        store._queue_all_stock()
+        log = store.env["ecommerce.stock.push"]._flush_store(store, trigger="manual")
         return self._stock_notification(_("Stock levels sent"), log)
 
     def action_compare_stock(self):
@@ -231,7 +232,8 @@ class EcommerceStoreStock(models.AbstractModel):
         self.check_access("write")
         if not self.sync_stock:
             raise UserError(_("Stock sync is disabled for the store %(store)s.", store=self.name))
-        log = self.env["ecommerce.stock.compare"]._compare_store_levels(self, trigger="manual")
+        store = self.sudo()
+        log = store.env["ecommerce.stock.compare"]._compare_store_levels(store, trigger="manual")
         return self._stock_notification(_("Stock compared"), log)
 
     def _stock_notification(self, title, log):

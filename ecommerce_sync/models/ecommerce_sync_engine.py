@@ -1,10 +1,13 @@
 import logging
 import zlib
+from collections import defaultdict
 
 from odoo import _, api, fields, models
 
 from ..connector import ConnectorError
-from ..tools import RUN_ERRORS, RunAborted, SyncRun
+from ..tools import RUN_ERRORS, TRANSACTION_ERRORS, Deadline, RunAborted, RunInterrupted, SyncRun
+from ..tools.deadline import FIRST_BATCH
+from .ecommerce_builder_mixin import IMPORT_CONTEXT, batch_memo
 
 _logger = logging.getLogger(__name__)
 
@@ -58,14 +61,65 @@ class EcommerceSyncEngine(models.AbstractModel):
         }
 
     @api.model
+    def _get_batch_handlers(self):
+        """``{canonical record class name: handler(store, records) -> [outcome, ...]}``.
+
+        A batch handler books a list of records of one type at once (one lookup, one
+        ``create``, one flush per step for them all) and returns one outcome per record;
+        it raises when any record fails, and the engine splits the batch to find it. Types
+        without a batch handler go through their handler of :meth:`_get_handlers`, one by one.
+        """
+        return {
+            "Order": self.env["ecommerce.order.builder"]._import_orders,
+            "Refund": self.env["ecommerce.refund.builder"]._import_refunds,
+        }
+
+    @api.model
     def _handle_records(self, store, records):
+        """Handle the records parsed from one raw record; return its outcome."""
+        return self._handle_record_lists(store, [records])[0]
+
+    @api.model
+    def _handle_record_lists(self, store, record_lists):
+        """Handle the records parsed from several raw records, by type, in batches.
+
+        The n-th records of every raw record are handled together, by type (their batch
+        handler, else their handler one by one), before the (n+1)-th ones: what one raw record
+        holds is handled in its order.
+
+        :param list record_lists: per raw record, the canonical records parsed from it
+        :return: per raw record, "created", "updated" or "skipped" (the first of these a record got)
+        :rtype: list[str]
+        """
+        # the handlers work in the run's environment (the store's), never partly in the caller's
+        with batch_memo(store.env(context=dict(store.env.context, **IMPORT_CONTEXT))) as env:
+            return self.with_env(env)._handle_in_order(store.with_env(env), record_lists)
+
+    @api.model
+    def _handle_in_order(self, store, record_lists):
         handlers = self._get_handlers()
-        outcomes = []
-        for record in records:
-            handler = handlers.get(type(record).__name__)
-            if handler is None:
-                raise ConnectorError(_("No handler for %(kind)s records is installed.", kind=type(record).__name__))
-            outcomes.append(handler(store, record))
+        batch_handlers = self._get_batch_handlers()
+        outcomes = [[] for _records in record_lists]
+        depth = max((len(records) for records in record_lists), default=0)
+        for position in range(depth):
+            by_type = defaultdict(list)
+            for index, records in enumerate(record_lists):
+                if position < len(records):
+                    by_type[type(records[position]).__name__].append((index, records[position]))
+            for kind, entries in by_type.items():
+                records = [record for _index, record in entries]
+                if kind in batch_handlers:
+                    results = batch_handlers[kind](store, records)
+                elif kind in handlers:
+                    results = [handlers[kind](store, record) for record in records]
+                else:
+                    raise ConnectorError(_("No handler for %(kind)s records is installed.", kind=kind))
+                for (index, _record), outcome in zip(entries, results, strict=True):
+                    outcomes[index].append(outcome)
+        return [self._outcome(results) for results in outcomes]
+
+    @api.model
+    def _outcome(self, outcomes):
         for outcome in ("created", "updated"):
             if outcome in outcomes:
                 return outcome
@@ -74,23 +128,33 @@ class EcommerceSyncEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     # runs
     @api.model
-    def sync_store(self, store, trigger="manual"):
+    def sync_store(self, store, trigger="manual", deadline=None):
         """Run every enabled flow of ``store``, then send its queued stock levels; return the sync logs.
 
+        :param deadline: tools.Deadline after which no new page is taken (the rest waits for the
+            next run, the logs say ``more_pending``); a share of Odoo's time limit by default
         :raise UserError: when no installed addon provides the store's platform
+        :raise AccessError: when the caller may not run the store's syncs
         """
+        store.check_access("write")
         store = store.sudo().with_company(store.company_id)
+        deadline = deadline or self._default_deadline(trigger)
         logs = self.env["ecommerce.sync.log"]
         connector = store._get_connector()
         for flow in store._enabled_flows():
-            log = self.run_flow(store, flow, trigger=trigger, connector=connector)
+            if deadline.expired():
+                logs |= SyncRun(store, flow, trigger).pending(_("The run's time was up; the next run carries on."))
+                continue
+            log = self.run_flow(store, flow, trigger=trigger, connector=connector, deadline=deadline)
             logs |= log
             if flow == "orders" and log.created_count:
                 store._check_order_volume()
             if store.state == "error" and log.state == "failed":
                 break
         if store.sync_stock and store.state != "error":
-            logs |= self.env["ecommerce.stock.push"]._flush_store(store, trigger=trigger, connector=connector)
+            logs |= store.env["ecommerce.stock.push"]._flush_store(
+                store, trigger=trigger, connector=connector, deadline=deadline
+            )
         failed = logs.filtered(lambda log: log.state == "failed")
         partial = logs.filtered(lambda log: log.state == "partial")
         result = "failed" if failed else "partial" if partial else "ok"
@@ -106,15 +170,27 @@ class EcommerceSyncEngine(models.AbstractModel):
         return logs
 
     @api.model
-    def run_flow(self, store, flow, trigger="manual", connector=None, max_pages=None):
-        """Pull ``flow`` of ``store`` from its cursor.
+    def _default_deadline(self, trigger):
+        """The deadline of a unit of work started by ``trigger``: a share of the limit Odoo runs it under."""
+        if trigger == "cron" or self.env.context.get("cron_id"):
+            return Deadline.for_cron(self.env)
+        return Deadline.for_request()
+
+    @api.model
+    def run_flow(self, store, flow, trigger="manual", connector=None, max_pages=None, deadline=None):
+        """Pull ``flow`` of ``store`` from its cursor, a page at a time.
 
         :param int max_pages: pages to handle in this transaction (the store's
             budget by default); the log says ``more_pending`` when stopped by it
+        :param deadline: tools.Deadline: no page is started that would not end before it
+            (the log says ``more_pending`` too)
         :return: the sync log of the run
         :rtype: ecommerce.sync.log
+        :raise AccessError: when the caller may not run the store's syncs
         """
+        store.check_access("write")
         store = store.sudo().with_company(store.company_id)
+        deadline = deadline or self._default_deadline(trigger)
         run = SyncRun(store, flow, trigger)
         if not self._try_lock(store, flow):
             return run.skip()
@@ -122,13 +198,21 @@ class EcommerceSyncEngine(models.AbstractModel):
         cursor = store._get_cursor(flow)
         run.note(cursor_before=cursor, cursor_after=cursor, pages=0)
         pages = advancing = 0
+        pace = self._last_pace(store, flow)
         with run:
             for page in run.connect(connector).fetch(flow, cursor):
-                run.count("fetched", len(page.items))
-                for item in page.items:
-                    _outcome, error = self._process_item(run, item.payload)
-                    if error:
-                        run.keep_failed(item.external_id, item.payload, error)
+                handled = 0
+                for batch in deadline.batches(page.items, pace=pace):
+                    run.count("fetched", len(batch))
+                    results = self._process_payloads(run, [(item, item.payload) for item in batch])
+                    for item, (_outcome, error) in zip(batch, results, strict=True):
+                        if error:
+                            run.keep_failed(item.external_id, item.payload, error)
+                    handled += len(batch)
+                if handled < len(page.items):
+                    # time is up within the page: the next run reads it again (what was booked is skipped)
+                    run.note(more_pending=True)
+                    break
                 pages += 1
                 # a page that only re-reads the records at the cursor (inclusive cursors such as
                 # updated_at_min) is not progress: it does not use the budget
@@ -136,14 +220,41 @@ class EcommerceSyncEngine(models.AbstractModel):
                     advancing += 1
                 if page.cursor:
                     cursor = page.cursor
-                    store._set_cursor(flow, cursor)
+                    self._store_cursor(store, flow, cursor)
                 run.note(pages=pages, cursor_after=cursor)
-                if advancing >= max_pages:
+                # the next page starts with a small batch: time for it at the pace of this one
+                pace = deadline.pace or pace
+                reserve = (pace or 0) * FIRST_BATCH * 1.5
+                if advancing >= max_pages or deadline.expired(reserve=reserve):
                     run.note(more_pending=page.more is not False)
                     break
             if store.state == "error":
                 store.write({"state": "connected", "state_message": False})
         return run.log
+
+    @api.model
+    def _last_pace(self, store, flow):
+        """Seconds a record of ``flow`` took in the store's last run that handled some, or None."""
+        log = self.env["ecommerce.sync.log"].search(
+            [("store_id", "=", store.id), ("flow", "=", flow), ("direction", "=", "pull"), ("fetched_count", ">", 0)],
+            order="id desc",
+            limit=1,
+        )
+        return log.duration / log.fetched_count if log and log.duration else None
+
+    @api.model
+    def _store_cursor(self, store, flow, cursor):
+        """Store the cursor after a page, in a savepoint: a concurrent run's write interrupts the run.
+
+        :raise RunInterrupted: when another transaction changed the store meanwhile
+        """
+        try:
+            with self.env.cr.savepoint():
+                store._set_cursor(flow, cursor)
+        except TRANSACTION_ERRORS as exc:
+            raise RunInterrupted(
+                _("Another run changed the store meanwhile (%(error)s); the next run carries on.", error=exc)
+            ) from exc
 
     @api.model
     def _process_item(self, run, payload):
@@ -153,30 +264,81 @@ class EcommerceSyncEngine(models.AbstractModel):
             "skipped" or "failed") and, when failed, the exception
         :raise RunAborted: on errors that concern the whole run (see ``RUN_ERRORS``)
         """
+        return self._process_payloads(run, [(None, payload)])[0]
+
+    @api.model
+    def _process_payloads(self, run, entries):
+        """Parse and handle raw records of ``run`` as one batch; count the outcomes of those that succeed.
+
+        Each payload is parsed alone (a malformed one fails alone). The parsed records are
+        handled together in a savepoint; when that fails, the batch is split in two, each half
+        in its own savepoint, down to the records that fail: a bad record among good ones
+        costs a few more rounds, and fails alone.
+
+        :param list entries: ``(key, payload)`` pairs
+        :return: per entry, ``(outcome, error)``: the outcome ("created", "updated", "skipped"
+            or "failed") and, when failed, the exception
+        :raise RunAborted: on errors that concern the whole run (see ``RUN_ERRORS``), and
+            ``RunInterrupted`` when the database broke the transaction
+        """
+        results = [None] * len(entries)
+        parsed = []
+        for index, (_key, payload) in enumerate(entries):
+            try:
+                parsed.append((index, run.connector.parse(run.flow, payload)))
+            except RUN_ERRORS:
+                raise
+            except Exception as exc:
+                results[index] = ("failed", exc)
+        self._handle_batch(run, parsed, results)
+        return results
+
+    @api.model
+    def _handle_batch(self, run, parsed, results):
+        """Handle ``parsed`` (``(index, records)`` pairs) in a savepoint, halving it on failure."""
+        if not parsed:
+            return
         try:
             with self.env.cr.savepoint():
-                records = run.connector.parse(run.flow, payload)
-                outcome = self._handle_records(run.store, records)
+                outcomes = self._handle_record_lists(run.store, [records for _index, records in parsed])
         except RUN_ERRORS:
             raise
+        except TRANSACTION_ERRORS as exc:
+            raise RunInterrupted(
+                _("The database interrupted the run (%(error)s); the next run carries on.", error=exc)
+            ) from exc
         except Exception as exc:
-            return "failed", exc
-        run.count(outcome)
-        return outcome, None
+            if len(parsed) == 1:
+                results[parsed[0][0]] = ("failed", exc)
+                return
+            middle = len(parsed) // 2
+            self._handle_batch(run, parsed[:middle], results)
+            self._handle_batch(run, parsed[middle:], results)
+            return
+        for (index, _records), outcome in zip(parsed, outcomes, strict=True):
+            run.count(outcome)
+            results[index] = (outcome, None)
 
     # ------------------------------------------------------------------
     # retries
     @api.model
-    def retry_lines(self, lines):
+    def retry_lines(self, lines, deadline=None):
         """Process the payloads of failed lines again; resolved lines leave the retry queue.
 
         Lines are grouped per store and flow, each group under its lock, with
-        one sync log (trigger "retry") per group. The lines of a store whose
-        platform has no installed connector wait for their next retry, with
-        that reason, and the other groups go on.
+        one sync log (trigger "retry") per group, handled in batches. The lines of a store
+        whose platform has no installed connector wait for their next retry, with
+        that reason, and the other groups go on. Lines not reached before ``deadline``
+        wait for the next retry run, untouched.
+
+        :raise AccessError: when the caller may not retry these lines
         """
+        lines.check_access("write")
+        deadline = deadline or self._default_deadline("retry")
         for (store, flow), group in lines.grouped(lambda line: (line.store_id, line.flow)).items():
             store = store.sudo().with_company(store.company_id)
+            if deadline.expired():
+                break
             run = SyncRun(store, flow, "retry")
             if not self._try_lock(store, flow):
                 run.skip()
@@ -187,18 +349,25 @@ class EcommerceSyncEngine(models.AbstractModel):
                 except RunAborted as exc:
                     group._schedule_next_retry(str(exc))
                     raise
-                for line in group:
-                    run.count("fetched")
+                handled = 0
+                for chunk in deadline.batches(group):
+                    handled += len(chunk)
+                    run.count("fetched", len(chunk))
                     try:
-                        _outcome, error = self._process_item(run, self._fresh_payload(run, line))
+                        entries = [(line, self._fresh_payload(run, line)) for line in chunk]
+                        results = self._process_payloads(run, entries)
                     except RUN_ERRORS as exc:
-                        line._schedule_next_retry(str(exc))
+                        if not isinstance(exc, RunInterrupted):
+                            chunk._schedule_next_retry(str(exc))
                         raise
-                    if error:
-                        run.count("failed")
-                        line._schedule_next_retry(run.error_text(error))
-                    else:
-                        line.write({"state": "resolved", "resolved_at": fields.Datetime.now()})
+                    for line, (_outcome, error) in zip(chunk, results, strict=True):
+                        if error:
+                            run.count("failed")
+                            line._schedule_next_retry(run.error_text(error))
+                        else:
+                            line.write({"state": "resolved", "resolved_at": fields.Datetime.now()})
+                if handled < len(group):
+                    run.note(more_pending=True)
         return lines
 
     @api.model
@@ -227,16 +396,24 @@ class EcommerceSyncEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     # webhooks
     @api.model
-    def process_webhook_events(self, events):
-        """Handle stored webhook events (pending ones), grouped per store and flow.
+    def process_webhook_events(self, events, deadline=None):
+        """Handle stored webhook events (pending ones), grouped per store and flow, in batches.
 
+        Events of a flow switched off for their store are recorded as skipped.
         A group whose store and flow another run holds stays pending for the
-        next processing run. The events of a store whose platform has no
-        installed connector fail, each kept with its payload for retry.
+        next processing run, and so do the events not reached before ``deadline``. The events
+        of a store whose platform has no installed connector fail, each kept with its payload
+        for retry. Whatever one event raises fails that event alone.
+
+        :raise AccessError: when the caller may not process these events
         """
-        events = events.filtered(lambda event: event.state == "pending")
+        events.check_access("write")
+        deadline = deadline or self._default_deadline("webhook")
+        events = events.filtered(lambda event: event.state == "pending")._skip_flows_off()
         for (store, flow), group in events.grouped(lambda event: (event.store_id, event.flow)).items():
             store = store.sudo().with_company(store.company_id)
+            if deadline.expired():
+                break
             if not self._try_lock(store, flow):
                 continue  # stays pending; the next processing run takes it
             run = SyncRun(store, flow, "webhook")
@@ -247,25 +424,34 @@ class EcommerceSyncEngine(models.AbstractModel):
                     for event in group:
                         self._event_failed(run, event, event._payload_dict(), exc)
                     raise
-                for event in group:
-                    run.count("fetched")
-                    try:
-                        payload = event._payload_for_processing(run.connector)
-                    except RUN_ERRORS:
-                        raise  # this event and the rest stay pending
-                    except (ConnectorError, ValueError) as exc:
-                        # the record could not be fetched again (e.g. deleted in the store) or the stored
-                        # payload cannot be read: this event fails alone
-                        payload, error = event._payload_dict(), exc
-                    else:
-                        _outcome, error = self._process_item(run, payload)
-                    if error:
-                        self._event_failed(run, event, payload, error)
-                    else:
-                        event.write({"state": "done", "error": False, "processed_at": fields.Datetime.now()})
+                handled = 0
+                for chunk in deadline.batches(group):
+                    self._process_events(run, chunk)
+                    handled += len(chunk)
+                if handled < len(group):
+                    run.note(more_pending=True)
             if flow == "orders" and run.counts["created"]:
                 store._check_order_volume()
         return events
+
+    @api.model
+    def _process_events(self, run, events):
+        """Handle webhook events of one store and flow as one batch; each failure is that event's alone."""
+        entries = []
+        for event in events:
+            run.count("fetched")
+            try:
+                entries.append((event, event._payload_for_processing(run.connector)))
+            except RUN_ERRORS:
+                raise  # this event and the rest stay pending
+            except Exception as exc:
+                self._event_failed(run, event, event._payload_dict(), exc)
+        results = self._process_payloads(run, entries)
+        for (event, payload), (_outcome, error) in zip(entries, results, strict=True):
+            if error:
+                self._event_failed(run, event, payload, error)
+            else:
+                event.write({"state": "done", "error": False, "processed_at": fields.Datetime.now()})
 
     @api.model
     def _event_failed(self, run, event, payload, error):

@@ -1,8 +1,9 @@
-import json
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+from ..tools import Deadline, decode_payload
 
 MAX_ATTEMPTS = 5
 
@@ -35,10 +36,8 @@ class EcommerceSyncLogLine(models.Model):
 
     def _payload_dict(self):
         self.ensure_one()
-        try:
-            return json.loads(self.sudo().payload or "null")
-        except ValueError:
-            return None
+        payload = decode_payload(self.sudo().payload or "null")
+        return None if isinstance(payload, str) else payload
 
     def _schedule_next_retry(self, error):
         """Record another failed attempt; give up after MAX_ATTEMPTS automatic tries."""
@@ -76,15 +75,21 @@ class EcommerceSyncLogLine(models.Model):
 
     @api.model
     def _cron_retry(self):
-        """Retry failed records whose next attempt is due."""
+        """Retry failed records whose next attempt is due.
+
+        Records of an archived store (parked when its connector addon was
+        uninstalled) and of a flow switched off for their store wait.
+        """
         lines = self.search(
             [
                 ("state", "=", "failed"),
                 ("attempts", "<", MAX_ATTEMPTS),
                 ("next_retry_at", "<=", fields.Datetime.now()),
+                ("store_id.active", "=", True),
+                *self.env["ecommerce.store"]._flow_enabled_domain("flow", "store_id"),
             ],
             limit=200,
         )
         if lines:
-            self.env["ecommerce.sync.engine"].retry_lines(lines)
+            self.env["ecommerce.sync.engine"].retry_lines(lines, deadline=Deadline.for_cron(self.env))
         return len(lines)

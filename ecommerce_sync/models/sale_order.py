@@ -26,11 +26,12 @@ class SaleOrder(models.Model):
 
     def _prepare_invoice(self):
         """Store orders' invoices carry their store, and the values the invoice builder passes
-        in the context (invoice date, due date) under ``ecommerce_invoice_values``."""
+        in the context (invoice date, due date) under ``ecommerce_invoice_values_by_order``
+        (``{sale order id: values}``)."""
         values = super()._prepare_invoice()
         if self.ecommerce_store_id:
             values["ecommerce_store_id"] = self.ecommerce_store_id.id
-            values.update(self.env.context.get("ecommerce_invoice_values") or {})
+            values.update((self.env.context.get("ecommerce_invoice_values_by_order") or {}).get(self.id) or {})
         return values
 
     @api.depends("order_line.invoice_lines")

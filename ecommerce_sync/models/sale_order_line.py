@@ -28,9 +28,13 @@ class SaleOrderLine(models.Model):
         return result
 
     def _prepare_invoice_line(self, **optional_values):
-        """Store lines go to the store's income account (or gift card account), through the fiscal position."""
+        """Store lines go to the store's income account (or gift card account), through the fiscal position.
+
+        The store's settings are read as superuser: whoever may invoice the
+        order (a salesperson, an accountant) needs no E-commerce group for it.
+        """
         values = super()._prepare_invoice_line(**optional_values)
-        store = self.order_id.ecommerce_store_id
+        store = self.order_id.ecommerce_store_id.sudo()
         if store and not self.display_type:
             account = store.gift_card_account_id if self.ecommerce_line_kind == "gift_card" else False
             account = account or store.income_account_id

@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_access_odoo_users,
     test_crons,
     test_dashboard,
     test_discrepancy,
@@ -16,5 +17,7 @@ from . import (
     test_stock_push,
     test_stock_returns,
     test_stock_valuation,
+    test_webhook_probe,
+    test_webhook_storage,
     test_webhooks,
 )

@@ -20,7 +20,7 @@ from ..connector.records import (
     TaxLine,
     Transaction,
 )
-from . import memory_platform
+from . import memory_platform, order_generator
 
 D = Decimal
 
@@ -100,6 +100,23 @@ class LedgerCommon(AccountTestInvoicingCommon):
         )
         cls.env["ecommerce.tax.mapping"].create(
             {"store_id": cls.store.id, "external_key": "FR-VAT-20", "tax_id": cls.vat.id}
+        )
+
+    @classmethod
+    def set_up_generated_shop(cls):
+        """The products of ``order_generator`` and its gift cards, paid from their own journal."""
+        for sku, name, price in order_generator.CATALOG:
+            if not cls.Product.search_count([("default_code", "=", sku)]):
+                cls.Product.create({"name": name, "default_code": sku, "type": "consu", "list_price": float(price)})
+        cls.gift_account = cls.env["account.account"].create(
+            {"name": "Gift cards issued", "code": "GIFT01", "account_type": "liability_current", "reconcile": True}
+        )
+        gift_journal = cls.env["account.journal"].create({"name": "Gift cards", "type": "bank", "code": "GIFT"})
+        (gift_journal.inbound_payment_method_line_ids | gift_journal.outbound_payment_method_line_ids).write(
+            {"payment_account_id": cls.gift_account.id}
+        )
+        cls.env["ecommerce.gateway.mapping"].create(
+            {"store_id": cls.store.id, "gateway": "gift_card", "journal_id": gift_journal.id}
         )
 
     # ------------------------------------------------------------------

@@ -67,3 +67,39 @@ class TestCrons(EcommerceSyncCommon):
         self.assertFalse(ok_old.exists())
         self.assertTrue(failing.exists())
         self.assertTrue(recent.exists())
+
+    def test_retries_wait_while_the_flow_is_off_or_the_store_is_parked(self):
+        self.shop.add_variant("v1", "SKU-A", price="bad")
+        line = self.engine.run_flow(self.store, "products").line_ids
+        self.shop.variants[0]["price"] = "3.00"
+        line.next_retry_at = fields.Datetime.now() - timedelta(seconds=1)
+        self.store.sync_products = False
+        self.env["ecommerce.sync.log.line"]._cron_retry()
+        self.assertRecordValues(line, [{"state": "failed", "attempts": 1}])
+
+        self.store.sync_products = True
+        self.env["ecommerce.store"]._park_platform_stores("memory")
+        line.state = "failed"  # put back in the queue by hand
+        self.env["ecommerce.sync.log.line"]._cron_retry()
+        self.assertRecordValues(line, [{"state": "failed", "attempts": 1}])
+        self.assertFalse(self.links())
+
+    def test_webhook_processing_leaves_the_events_of_a_parked_store(self):
+        self.env["ecommerce.store"]._park_platform_stores("memory")
+        event = self.env["ecommerce.webhook.event"].create(
+            {
+                "store_id": self.store.id,
+                "delivery_id": "late",
+                "dedupe_key": "late",
+                "topic": "products/update",
+                "flow": "products",
+                "external_id": "v1",
+                "payload": '{"id": "v1", "sku": "SKU-A", "title": "Alpha", "price": "1.00"}',
+            }
+        )
+        self.env["ecommerce.webhook.event"]._cron_process()
+        self.assertEqual(event.state, "pending")
+        self.assertFalse(self.links())
+        self.assertFalse(
+            self.store.with_context(active_test=False).sync_log_ids.filtered(lambda log: log.trigger == "webhook")
+        )

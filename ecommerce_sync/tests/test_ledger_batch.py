@@ -1,7 +1,7 @@
 from odoo.tests import tagged
 
 from .common_ledger import LedgerCommon
-from .order_generator import CATALOG, generate
+from .order_generator import generate
 
 
 @tagged("post_install", "-at_install")
@@ -11,19 +11,7 @@ class TestLedgerBatch(LedgerCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        for sku, name, price in CATALOG:
-            if not cls.Product.search_count([("default_code", "=", sku)]):
-                cls.Product.create({"name": name, "default_code": sku, "type": "consu", "list_price": float(price)})
-        cls.gift_account = cls.env["account.account"].create(
-            {"name": "Gift cards issued", "code": "GIFT01", "account_type": "liability_current", "reconcile": True}
-        )
-        gift_journal = cls.env["account.journal"].create({"name": "Gift cards", "type": "bank", "code": "GIFT"})
-        (gift_journal.inbound_payment_method_line_ids | gift_journal.outbound_payment_method_line_ids).write(
-            {"payment_account_id": cls.gift_account.id}
-        )
-        cls.env["ecommerce.gateway.mapping"].create(
-            {"store_id": cls.store.id, "gateway": "gift_card", "journal_id": gift_journal.id}
-        )
+        cls.set_up_generated_shop()
 
     def store_moves(self, move_type):
         return self.env["account.move"].search(

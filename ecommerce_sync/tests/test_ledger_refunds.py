@@ -241,3 +241,28 @@ class TestLedgerRefunds(LedgerCommon):
         self.assertFalse(self.env["account.move"].search([("journal_id", "=", exchange_journal.id)]))
         # payments at the rate of the document they settle: no exchange difference
         self.assertEqual(self.balance(self.clearing), 79.43)
+
+    def test_refunds_off_imports_the_order_and_leaves_its_refunds_to_be_handled_by_hand(self):
+        order = self.us_order("1190")
+        order.refunds = [
+            self.refund_of(order, "r-1190", lines=[RefundLine("l1", D(1), D("18.00"), D("1.13"), restock=True)])
+        ]
+        order.financial_status = "partially_refunded"
+        self.store.sync_refunds = False
+        sale_order, invoice = self.import_order(order)
+
+        self.assertRecordValues(invoice, [{"state": "posted", "amount_total": 80.19, "payment_state": "paid"}])
+        self.assertEqual(sale_order.invoice_ids, invoice, "no credit note")
+        self.assertFalse(self.binding("refund", "r-1190"))
+        refund_payments = self.env["account.payment"].search(
+            [("move_id.ecommerce_store_id", "=", self.store.id), ("payment_type", "=", "outbound")]
+        )
+        self.assertFalse(refund_payments, "no money paid back")
+        self.assertEqual(self.balance(self.clearing), 80.19, "the clearing account holds the payment only")
+        self.assertFalse(self.discrepancies())
+
+        # the refunds flow on again: the order's next revision books its refund
+        self.store.sync_refunds = True
+        order.updated_at = order.updated_at.replace(hour=14)
+        self.handle(order)
+        self.assertRecordValues(self.credit_note_of("r-1190"), [{"amount_total": 19.13, "state": "posted"}])

@@ -151,3 +151,32 @@ class TestWebhooks(HttpCase):
         self.assertEqual(self.events().filtered(lambda event: event.delivery_id == "after").state, "done")
         line = self.env["ecommerce.sync.log.line"].search([("store_id", "=", self.store.id)])
         self.assertEqual(line.external_id, "deleted-variant")
+
+    def test_webhooks_of_a_flow_switched_off_are_acknowledged_and_skipped(self):
+        payload = {
+            "id": "w7",
+            "sku": "HOOK-1",
+            "title": "Hooked",
+            "price": "5.00",
+            "updated_at": "2025-03-02T10:00:00Z",
+        }
+        self.store.sync_products = False
+        response = self.post(payload, delivery="off")
+        self.assertEqual((response.status_code, response.json()["status"]), (200, "skipped"))
+        self.assertEqual(self.post(payload, delivery="off").json()["status"], "duplicate")
+        level = {"variant_id": "w7", "available": "3", "updated_at": "2025-03-02T10:00:00Z"}
+        self.store.sync_stock = False
+        self.assertEqual(
+            self.post(level, topic="inventory_levels/update", delivery="off-stock").json()["status"], "skipped"
+        )
+
+        # received while the flow was on, processed after it was switched off
+        self.store.sync_products = True
+        self.assertEqual(self.post({**payload, "id": "w8"}, delivery="on-then-off").json()["status"], "accepted")
+        self.store.sync_products = False
+        self.Event._cron_process()
+
+        self.assertEqual(set(self.events().mapped("state")), {"skipped"})
+        self.assertTrue(all(self.events().mapped("processed_at")))
+        self.assertFalse(self.env["ecommerce.product.link"].search([("store_id", "=", self.store.id)]))
+        self.assertFalse(self.env["ecommerce.sync.log"].search([("store_id", "=", self.store.id)]), "nothing ran")

@@ -4,6 +4,9 @@ import json
 import logging
 import time
 
+import psycopg2
+import psycopg2.errors
+
 from odoo import _, fields
 from odoo.exceptions import UserError
 
@@ -21,8 +24,32 @@ class RunAborted(Exception):
     """An error that concerns the whole run rather than one record: the run stops."""
 
 
+class RunInterrupted(RunAborted):
+    """The database broke the run's transaction (a serialization failure, a deadlock, an aborted
+    transaction): the run ends and its records are left for the next run, none counted as failed."""
+
+
 #: errors that stop a run wherever they are raised: refused credentials, a platform down, no connector
 RUN_ERRORS = (RunAborted, AuthenticationError, TransientError)
+#: database errors after which the transaction cannot go on (a concurrent run's write, a deadlock)
+TRANSACTION_ERRORS = (psycopg2.errors.TransactionRollbackError, psycopg2.errors.InFailedSqlTransaction)
+
+
+def decode_payload(payload):
+    """A kept payload as it was received: JSON text decoded (also text encoded more than once)."""
+    for _depth in range(3):
+        if not isinstance(payload, str | bytes):
+            return payload
+        try:
+            payload = json.loads(payload)
+        except ValueError:
+            return payload
+    return payload
+
+
+def encode_payload(payload):
+    """The text a payload is kept as: JSON once, whatever form it comes in."""
+    return json.dumps(decode_payload(payload), default=str)
 
 
 class SyncRun:
@@ -55,19 +82,9 @@ class SyncRun:
         self.store = store
         self.env = store.env
         self.flow = flow
-        self.log = (
-            self.env["ecommerce.sync.log"]
-            .sudo()
-            .create(
-                {
-                    "store_id": store.id,
-                    "flow": flow,
-                    "trigger": trigger,
-                    "direction": direction,
-                    "started_at": fields.Datetime.now(),
-                }
-            )
-        )
+        self.trigger = trigger
+        self.direction = direction
+        self.log = self._create_log()
         self.counts = dict.fromkeys(COUNTS, 0)
         self.connector = None
         self.state = None
@@ -76,6 +93,21 @@ class SyncRun:
         self._started = time.monotonic()
         self._calls_before = 0
         self._finished = False
+
+    def _create_log(self):
+        return (
+            self.env["ecommerce.sync.log"]
+            .sudo()
+            .create(
+                {
+                    "store_id": self.store.id,
+                    "flow": self.flow,
+                    "trigger": self.trigger,
+                    "direction": self.direction,
+                    "started_at": fields.Datetime.now(),
+                }
+            )
+        )
 
     # ------------------------------------------------------------------
     def connect(self, connector=None):
@@ -114,8 +146,8 @@ class SyncRun:
                     "log_id": self.log.id,
                     "external_id": str(external_id or ""),
                     "error": self.error_text(exc),
-                    "payload_excerpt": redact(payload, limit=EXCERPT_LENGTH),
-                    "payload": json.dumps(payload, default=str),
+                    "payload_excerpt": redact(decode_payload(payload), limit=EXCERPT_LENGTH),
+                    "payload": encode_payload(payload),
                 }
             )
         )
@@ -129,11 +161,29 @@ class SyncRun:
 
     def stop(self, exc):
         """Record the error that stops the run; refused credentials also put the store in error."""
-        if isinstance(exc, AuthenticationError):
+        if isinstance(exc, RunInterrupted):
+            self._recover_transaction()
+        elif isinstance(exc, AuthenticationError):
             self.store._set_credentials_refused(exc)
-        _logger.warning("Sync run of %s (%s, %s) stopped: %s", self.store.name, self.flow, self.log.direction, exc)
+        _logger.warning("Sync run of %s (%s, %s) stopped: %s", self.store.id, self.flow, self.direction, exc)
         self.state = "failed"
         self.message = str(exc)
+
+    def _recover_transaction(self):
+        """After a database error, make sure the transaction can still take the log.
+
+        A transaction PostgreSQL aborted is rolled back (what the run did is done again by the
+        next run: its cursor did not move) and the run's log is made again.
+        """
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute("SELECT 1")
+        except psycopg2.Error:
+            self.env.cr.rollback()
+            self.env.invalidate_all()
+            self.log = self._create_log()
+            self.counts = dict.fromkeys(COUNTS, 0)
+            self._values = {}
 
     def skip(self, message=None):
         """Close the log as skipped: another run holds this store and flow.
@@ -143,6 +193,14 @@ class SyncRun:
         self.state = "skipped"
         self.message = message or _("Another run of this store and flow is in progress; nothing was done.")
         return self.finish()
+
+    def pending(self, message):
+        """Close the log of a run that did nothing yet: its work waits for the next run (``more_pending``).
+
+        :rtype: ecommerce.sync.log
+        """
+        self.note(more_pending=True)
+        return self.finish(message)
 
     def finish(self, message=None):
         """Close the log with the counts, the API calls, the duration, the state and ``message``.

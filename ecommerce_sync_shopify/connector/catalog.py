@@ -11,8 +11,12 @@ from odoo.addons.ecommerce_sync.connector import (
     Page,
     ProductVariant,
     RawRecord,
-    RecordError,
+    describe,
     numeric_id,
+    object_list,
+    optional_id,
+    require_object,
+    required_id,
     to_datetime,
     to_decimal,
 )
@@ -51,15 +55,14 @@ def parse_product(payload, currency=""):
     :param str currency: the shop currency (variant prices are in it)
     :rtype: list
     """
-    product = unwrap(payload, "product")
-    if not isinstance(product, dict) or not product.get("id"):
-        raise RecordError(f"product without id: {payload!r:.200}")
-    items = {str(item.get("id")): item for item in (payload.get("inventory_items") or []) if isinstance(item, dict)}
-    variants = product.get("variants")
-    if not isinstance(variants, list):
-        raise RecordError(f"product {product['id']} has no variants list")
+    product = require_object(unwrap(payload, "product"), "a Shopify product")
+    product_id = required_id(product.get("id"), "product id")
+    what = f"product {product_id}"
+    listed = object_list(payload, "inventory_items", what) if payload is not product else []
+    items = {numeric_id(item.get("id")): item for item in listed if numeric_id(item.get("id"))}
+    variants = object_list(product, "variants", what, required=True)
     return [
-        parse_variant(variant, product, items.get(str(variant.get("inventory_item_id"))), currency)
+        parse_variant(variant, product, items.get(numeric_id(variant.get("inventory_item_id"))), currency)
         for variant in variants
     ]
 
@@ -69,11 +72,10 @@ def parse_variant(variant, product=None, item=None, currency=""):
 
     :param dict item: the variant's inventory item, when fetched
     """
-    variant = unwrap(variant, "variant")
-    if not isinstance(variant, dict) or not variant.get("id"):
-        raise RecordError(f"product {(product or {}).get('id')}: variant without id")
+    variant = require_object(unwrap(variant, "variant"), "a Shopify variant")
+    variant_id = required_id(variant.get("id"), "variant id")
     product = product or {"id": variant.get("product_id"), "title": ""}
-    item_id = str(variant["inventory_item_id"]) if variant.get("inventory_item_id") else ""
+    item_id = optional_id(variant.get("inventory_item_id"), f"variant {variant_id} inventory_item_id")
     if item is not None:
         tracked = bool(item.get("tracked"))
         cost = to_decimal(item["cost"], "inventory item cost") if item.get("cost") not in (None, "") else None
@@ -85,11 +87,13 @@ def parse_variant(variant, product=None, item=None, currency=""):
         stamps.append(to_datetime(item.get("updated_at"), "inventory item updated_at"))
     stamps = [stamp for stamp in stamps if stamp]
     return ProductVariant(
-        external_id=str(variant["id"]),
+        external_id=variant_id,
         name=variant_name(product, variant),
         sku=text(variant.get("sku")) or text((item or {}).get("sku")),
         barcode=text(variant.get("barcode")),
-        product_external_id=str(product.get("id") or variant.get("product_id") or ""),
+        product_external_id=optional_id(
+            product.get("id") or variant.get("product_id"), f"variant {variant_id} product_id"
+        ),
         price=to_decimal(variant.get("price"), "variant price"),
         cost=cost,
         currency=currency,
@@ -100,12 +104,11 @@ def parse_variant(variant, product=None, item=None, currency=""):
 
 
 def parse_location(data):
-    data = unwrap(data, "location")
-    if not isinstance(data, dict) or not data.get("id"):
-        raise RecordError(f"location without id: {data!r:.200}")
+    data = require_object(unwrap(data, "location"), "a Shopify location")
+    location_id = required_id(data.get("id"), "location id")
     return ShopifyLocation(
-        external_id=str(data["id"]),
-        name=text(data.get("name")) or str(data["id"]),
+        external_id=location_id,
+        name=text(data.get("name")) or location_id,
         active=bool(data.get("active", True)),
     )
 
@@ -124,43 +127,55 @@ def fetch_product(client, external_id):
     """One product with its inventory items, as a :class:`RawRecord`."""
     product_id = numeric_id(external_id)
     if not product_id:
-        raise NotFoundError(f"{external_id!r} is not a Shopify product id", 404)
-    product = client.get_json(f"products/{product_id}.json").get("product") or {}
+        raise NotFoundError(f"{describe(external_id)} is not a Shopify product id", 404)
+    product = client.get_object(f"products/{product_id}.json", "product")
     return product_record(product, inventory_items(client, item_ids([product])))
 
 
 def item_ids(products):
     """The inventory item ids of the products' variants."""
     return [
-        variant.get("inventory_item_id")
+        numeric_id(variant.get("inventory_item_id"))
         for product in products
-        for variant in product.get("variants") or []
-        if variant.get("inventory_item_id")
+        if isinstance(product, dict)
+        for variant in item_variants(product)
+        if numeric_id(variant.get("inventory_item_id"))
     ]
 
 
 def inventory_items(client, ids):
     """``{inventory item id: inventory item}`` of ``ids``."""
     found = {}
-    for chunk in chunks(dict.fromkeys(str(item_id) for item_id in ids), INVENTORY_ITEM_IDS_PER_CALL):
+    wanted = dict.fromkeys(numeric_id(item_id) for item_id in ids if numeric_id(item_id))
+    for chunk in chunks(wanted, INVENTORY_ITEM_IDS_PER_CALL):
         params = {"ids": ",".join(chunk), "limit": PAGE_SIZE}
         for items, _response in client.paginate("inventory_items.json", params, "inventory_items"):
-            found.update({str(item.get("id")): item for item in items})
+            found.update({numeric_id(item.get("id")): item for item in items if isinstance(item, dict)})
     return found
 
 
 def product_record(product, items_by_id):
     """A product and the inventory items of its variants, as parsed by :func:`parse_product`."""
+    if not isinstance(product, dict):
+        return RawRecord("", product, "")
     items = [
-        items_by_id[str(variant.get("inventory_item_id"))]
-        for variant in product.get("variants") or []
-        if str(variant.get("inventory_item_id")) in items_by_id
+        items_by_id[item_id]
+        for item_id in (numeric_id(variant.get("inventory_item_id")) for variant in item_variants(product))
+        if item_id in items_by_id
     ]
     payload = {"product": product, "inventory_items": items}
-    return RawRecord(str(product.get("id", "")), payload, str(product.get("updated_at") or ""))
+    return RawRecord(numeric_id(product.get("id")), payload, str(product.get("updated_at") or ""))
+
+
+def item_variants(product):
+    """The variants of a product that are objects."""
+    variants = product.get("variants")
+    return [variant for variant in variants if isinstance(variant, dict)] if isinstance(variants, list) else []
 
 
 def fetch_locations(client):
     """Every location of the shop, as :class:`ShopifyLocation`."""
-    body = client.get_json("locations.json")
-    return [parse_location(item) for item in body.get("locations") or []]
+    locations = []
+    for batch, _response in client.paginate("locations.json", {}, "locations"):
+        locations.extend(parse_location(item) for item in batch)
+    return locations

@@ -67,17 +67,6 @@ def chunks(values, size):
         yield values[start : start + size]
 
 
-def gid(kind, external_id):
-    """A GraphQL global id from a REST id ("gid://shopify/Location/1")."""
-    value = str(external_id)
-    return value if value.startswith("gid://") else f"gid://shopify/{kind}/{value}"
-
-
-def gid_number(value):
-    """The numeric id of a GraphQL global id ("gid://shopify/OrderTransaction/12" -> "12")."""
-    return str(value or "").split("?")[0].rsplit("/", 1)[-1]
-
-
 def cursor_of(objects, previous=None):
     """The latest ``updated_at`` of ``objects`` (UTC ISO), never before ``previous``.
 
@@ -160,6 +149,17 @@ class ShopifyClient(HttpClient):
                 )
             raise AuthenticationError(message, exc.status) from None
 
+    def get_object(self, path, key):
+        """GET a single-object answer (``{"order": {...}}``) and return the object.
+
+        :raise ApiError: when the answer is not such an object
+        """
+        body = self.get_json(path)
+        found = body.get(key) if isinstance(body, dict) else None
+        if not isinstance(found, dict):
+            raise ApiError(f"GET {path}: the answer has no {key!r} object", 200)
+        return found
+
     def paginate(self, path, params, key):
         """Yield ``(objects, response)`` page by page, following ``Link: rel="next"``.
 
@@ -175,7 +175,7 @@ class ShopifyClient(HttpClient):
                 body = response.json()
             except ValueError as exc:
                 raise ApiError(f"GET {path}: the answer is not JSON", response.status_code) from exc
-            objects = body.get(key)
+            objects = body.get(key) if isinstance(body, dict) else None
             if not isinstance(objects, list):
                 raise ApiError(f"GET {path}: the answer has no {key!r} list", response.status_code)
             yield objects, response
@@ -203,9 +203,12 @@ class ShopifyClient(HttpClient):
         """
         for attempt in range(GRAPHQL_THROTTLE_RETRIES + 1):
             body = self.json("POST", "graphql.json", json={"query": query, "variables": variables or {}})
+            if not isinstance(body, dict):
+                raise ApiError("Shopify GraphQL: the answer is not a JSON object", 200)
             errors = body.get("errors") or []
             if not isinstance(errors, list):
-                errors = [{"message": str(errors)}]
+                errors = [errors]
+            errors = [error if isinstance(error, dict) else {"message": str(error)} for error in errors]
             if errors and any((error.get("extensions") or {}).get("code") == "THROTTLED" for error in errors):
                 if attempt == GRAPHQL_THROTTLE_RETRIES:
                     raise TransientError("Shopify GraphQL: still throttled after retries", 429)
@@ -216,7 +219,8 @@ class ShopifyClient(HttpClient):
                 messages = "; ".join(str(error.get("message", error)) for error in errors)
                 raise ApiError(f"Shopify GraphQL error: {messages}", 200)
             self.throttle_graphql(body)
-            return body.get("data") or {}
+            data = body.get("data")
+            return data if isinstance(data, dict) else {}
         raise TransientError("Shopify GraphQL: no answer", 0)  # pragma: no cover
 
     @staticmethod

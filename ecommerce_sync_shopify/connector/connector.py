@@ -15,6 +15,7 @@ from odoo.addons.ecommerce_sync.connector import (
     NotFoundError,
     Page,
     RawRecord,
+    describe,
     numeric_id,
     register_connector,
 )
@@ -77,7 +78,7 @@ class ShopifyConnector(Connector):
     # ------------------------------------------------------------------
     # connection
     def test_connection(self):
-        shop = self.client.get_json("shop.json").get("shop") or {}
+        shop = self.client.get_object("shop.json", "shop")
         return ConnectionInfo(
             name=shop.get("name") or self.config.get("shop_domain", ""),
             currency=shop.get("currency") or "",
@@ -107,9 +108,10 @@ class ShopifyConnector(Connector):
 
     @staticmethod
     def _order_record(order):
+        """An order payload as a raw record; an id that is not a Shopify id is not kept (it fails when parsed)."""
         if not isinstance(order, dict):
             return RawRecord("", order, "")
-        return RawRecord(str(order.get("id", "")), order, str(order.get("updated_at") or ""))
+        return RawRecord(numeric_id(order.get("id")), order, str(order.get("updated_at") or ""))
 
     def parse_orders(self, payload):
         return parse_order(payload)
@@ -160,8 +162,8 @@ class ShopifyConnector(Connector):
         if flow == "orders":
             order_id = numeric_id(external_id)
             if not order_id:
-                raise NotFoundError(f"{external_id!r} is not a Shopify order id", 404)
-            order = self.client.get_json(f"orders/{order_id}.json").get("order") or {}
+                raise NotFoundError(f"{describe(external_id)} is not a Shopify order id", 404)
+            order = self.client.get_object(f"orders/{order_id}.json", "order")
             return self._order_record(self.transactions.with_transactions([order])[0])
         if flow == "products":
             return catalog.fetch_product(self.client, external_id)

@@ -1,6 +1,6 @@
 """Shopify customers and addresses -> canonical Customer and Address."""
 
-from odoo.addons.ecommerce_sync.connector import Address, Customer
+from odoo.addons.ecommerce_sync.connector import Address, Customer, required_id
 
 from .payloads import split_tags, text
 
@@ -34,7 +34,7 @@ def parse_customer(data):
         return None
     default = data.get("default_address") or {}
     return Customer(
-        external_id=str(data["id"]),
+        external_id=required_id(data["id"], "customer id"),
         email=text(data.get("email")),
         first_name=text(data.get("first_name")) or text(default.get("first_name")),
         last_name=text(data.get("last_name")) or text(default.get("last_name")),

@@ -1,4 +1,9 @@
-"""Reading raw Shopify values: text fields, tag lists, single-object answers."""
+"""Reading raw Shopify values: text fields, tag lists, single-object answers, global ids."""
+
+from odoo.addons.ecommerce_sync.connector import gid_id, to_gid
+
+#: the app of Shopify's GraphQL global ids (``gid://shopify/Order/1``)
+GID_APP = "shopify"
 
 
 def text(value):
@@ -18,3 +23,13 @@ def unwrap(payload, key):
     if isinstance(payload, dict) and isinstance(payload.get(key), dict):
         return payload[key]
     return payload
+
+
+def gid(kind, value):
+    """The Shopify global id of a numeric id ("" when ``value`` is neither that nor a global id of ``kind``)."""
+    return to_gid(kind, value, GID_APP)
+
+
+def gid_number(value, kind):
+    """The numeric id of a Shopify global id of ``kind`` (``gid://shopify/Order/12`` -> "12"), or ""."""
+    return gid_id(value, kind, GID_APP)

@@ -23,7 +23,12 @@ from odoo.addons.ecommerce_sync.connector import (
     PayoutLine,
     RawRecord,
     RecordError,
+    describe,
     numeric_id,
+    object_list,
+    optional_id,
+    require_object,
+    required_id,
     to_datetime,
     to_decimal,
 )
@@ -68,7 +73,7 @@ def payout_date(value):
 
 def payout_position(payout):
     """Where a payout (a ``/payouts.json`` object) stands in the payouts flow: ``(date, id)``."""
-    return str(payout.get("date") or "")[:10], int(payout.get("id") or 0)
+    return str(payout.get("date") or "")[:10], int(numeric_id(payout.get("id")) or 0)
 
 
 def cursor_position(cursor):
@@ -81,25 +86,26 @@ def cursor_position(cursor):
 
 
 def parse_balance_transaction(data, currency=""):
-    if not isinstance(data, dict) or not data.get("id"):
-        raise RecordError(f"balance transaction without id: {data!r:.200}")
+    require_object(data, "a balance transaction")
+    line_id = required_id(data.get("id"), "balance transaction id")
+    what = f"balance transaction {line_id}"
     kind = text(data.get("type")).lower()
-    amount = to_decimal(data.get("amount"), f"balance transaction {data['id']} amount")
-    fee = to_decimal(data.get("fee"), f"balance transaction {data['id']} fee")
-    net = to_decimal(data.get("net"), f"balance transaction {data['id']} net") if "net" in data else amount - fee
+    amount = to_decimal(data.get("amount"), f"{what} amount")
+    fee = to_decimal(data.get("fee"), f"{what} fee")
+    net = to_decimal(data.get("net"), f"{what} net") if "net" in data else amount - fee
     description = kind
     if data.get("adjustment_reason"):
         description = f"{kind}: {data['adjustment_reason']}"
     return PayoutLine(
-        external_id=str(data["id"]),
+        external_id=line_id,
         kind=LINE_KINDS.get(kind, "other"),
         amount=amount,
         fee=fee,
         net=net,
         currency=text(data.get("currency")) or currency,
-        order_external_id=str(data["source_order_id"]) if data.get("source_order_id") else "",
-        transaction_external_id=(
-            str(data["source_order_transaction_id"]) if data.get("source_order_transaction_id") else ""
+        order_external_id=optional_id(data.get("source_order_id"), f"{what} source_order_id"),
+        transaction_external_id=optional_id(
+            data.get("source_order_transaction_id"), f"{what} source_order_transaction_id"
         ),
         processed_at=to_datetime(data.get("processed_at"), "balance transaction processed_at"),
         description=description,
@@ -113,18 +119,19 @@ def parse_payout(payload):
         connector fetches it, or a bare payout (no lines then)
     """
     if isinstance(payload, dict) and isinstance(payload.get("payout"), dict):
-        payout, transactions = payload["payout"], payload.get("transactions") or []
+        payout = payload["payout"]
+        transactions = object_list(payload, "transactions", "payout balance transactions")
     else:
         payout, transactions = payload, []
-    if not isinstance(payout, dict) or not payout.get("id"):
-        raise RecordError(f"payout without id: {payload!r:.200}")
+    require_object(payout, "a Shopify payout")
+    payout_id = required_id(payout.get("id"), "payout id")
     currency = text(payout.get("currency"))
     if not currency:
-        raise RecordError(f"payout {payout['id']} has no currency")
+        raise RecordError(f"payout {payout_id} has no currency")
     return Payout(
-        external_id=str(payout["id"]),
+        external_id=payout_id,
         currency=currency,
-        amount=to_decimal(payout.get("amount"), f"payout {payout['id']} amount"),
+        amount=to_decimal(payout.get("amount"), f"payout {payout_id} amount"),
         date=payout_date(payout.get("date")),
         status=STATUSES.get(text(payout.get("status")).lower(), "scheduled"),
         lines=[
@@ -145,7 +152,8 @@ def fetch_payouts(client, cursor, page_size=PAGE_SIZE):
         params["date_min"] = after[0]
     payouts = []
     for batch, _response in client.paginate("shopify_payments/payouts.json", params, "payouts"):
-        payouts.extend(batch)
+        # what is not a payout object carries no position in the flow: it cannot be read, nor placed
+        payouts.extend(payout for payout in batch if isinstance(payout, dict))
     payouts.sort(key=payout_position)
     for payout in payouts:
         if payout_position(payout) <= after:
@@ -163,18 +171,17 @@ def fetch_payout(client, external_id):
     """
     payout_id = numeric_id(external_id)
     if not payout_id:
-        raise NotFoundError(f"{external_id!r} is not a Shopify payout id", 404)
-    payout = client.get_json(f"shopify_payments/payouts/{payout_id}.json").get("payout") or {}
-    if not payout:
-        raise NotFoundError(f"payout {external_id} not found", 404)
-    return payout_record(client, payout)
+        raise NotFoundError(f"{describe(external_id)} is not a Shopify payout id", 404)
+    return payout_record(client, client.get_object(f"shopify_payments/payouts/{payout_id}.json", "payout"))
 
 
 def payout_record(client, payout):
-    """A payout and every balance transaction it settles."""
-    params = {"payout_id": payout["id"], "limit": PAGE_SIZE}
+    """A payout and every balance transaction it settles (none read for an id that is not a Shopify id)."""
+    payout_id = numeric_id(payout.get("id"))
     transactions = []
-    for batch, _response in client.paginate("shopify_payments/balance/transactions.json", params, "transactions"):
-        transactions.extend(batch)
+    if payout_id:
+        params = {"payout_id": payout_id, "limit": PAGE_SIZE}
+        for batch, _response in client.paginate("shopify_payments/balance/transactions.json", params, "transactions"):
+            transactions.extend(batch)
     payload = {"payout": payout, "transactions": transactions}
-    return RawRecord(str(payout["id"]), payload, str(payout.get("status") or ""))
+    return RawRecord(payout_id, payload, str(payout.get("status") or ""))

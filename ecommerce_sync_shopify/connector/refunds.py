@@ -16,6 +16,13 @@ A Shopify refund holds:
 Canonical amounts exclude tax (``RefundLine.amount`` + ``tax_amount`` is
 what the customer gets back for the line), so the subtotal of a
 tax-included order is split into its untaxed part and its tax.
+
+When money went back (successful refund transactions) and it differs from
+what the items and adjustments add up to, the difference is written as one
+more adjustment (:meth:`~odoo.addons.ecommerce_sync.connector.Refund.settle_gap`),
+as Shopify itself does with a "refund_discrepancy" adjustment: the credit
+note then holds what was refunded. A refund line with a negative quantity
+or amount, or giving back more units than its line sold, is refused.
 """
 
 from odoo.addons.ecommerce_sync.connector import (
@@ -26,6 +33,10 @@ from odoo.addons.ecommerce_sync.connector import (
     RefundAdjustment,
     RefundLine,
     money_sum,
+    object_list,
+    optional_id,
+    require_object,
+    required_id,
     to_datetime,
     to_decimal,
 )
@@ -102,10 +113,10 @@ def parse_refund(data, taxes_included=None, order_currency="", default_taxes_inc
     """
     if isinstance(data, dict) and isinstance(data.get("refund"), dict):
         data = data["refund"]
-    if not isinstance(data, dict) or not data.get("id"):
-        raise RecordError(f"refund without id: {data!r:.200}")
-    if not data.get("order_id"):
-        raise RecordError(f"refund {data['id']} has no order_id")
+    require_object(data, "a Shopify refund")
+    refund_id = required_id(data.get("id"), "refund id")
+    order_id = required_id(data.get("order_id"), f"refund {refund_id} order_id")
+    what = f"refund {refund_id}"
     reader = MoneyReader(PRESENTMENT, plain_fallback=plain_fallback)
     if taxes_included is None:
         taxes_included = data.get("taxes_included")
@@ -115,42 +126,70 @@ def parse_refund(data, taxes_included=None, order_currency="", default_taxes_inc
         taxes_included = default_taxes_included
     currency = refund_currency(data, reader, order_currency)
     if not currency:
-        raise RecordError(f"refund {data['id']}: no currency in the refund and none given")
-    lines = [_refund_line(item, reader, taxes_included) for item in data.get("refund_line_items") or []]
-    adjustments = _adjustments(data, reader, taxes_included)
-    return Refund(
-        external_id=str(data["id"]),
-        order_external_id=str(data["order_id"]),
+        raise RecordError(f"{what}: no currency in the refund and none given")
+    items = object_list(data, "refund_line_items", what)
+    lines = [_refund_line(refund_id, item, reader, taxes_included) for item in items]
+    _check_quantities(refund_id, items, lines)
+    refund = Refund(
+        external_id=refund_id,
+        order_external_id=order_id,
         currency=currency,
         created_at=to_datetime(data.get("processed_at") or data.get("created_at"), "refund processed_at"),
         note=text(data.get("note")),
         lines=lines,
-        adjustments=adjustments,
-        transactions=[parse_transaction(item, currency) for item in data.get("transactions") or []],
+        adjustments=_adjustments(data, reader, taxes_included, what),
+        transactions=[parse_transaction(item, currency) for item in object_list(data, "transactions", what)],
     )
+    if any(transaction.is_refund for transaction in refund.transactions):
+        refund.settle_gap(refund.refunded_amount)
+    return refund
 
 
-def _refund_line(item, reader, taxes_included):
-    if not item.get("line_item_id"):
-        raise RecordError(f"refund line {item.get('id')} has no line_item_id")
+def _refund_line(refund_id, item, reader, taxes_included):
+    if item.get("line_item_id") in (None, ""):
+        raise RecordError(f"refund {refund_id}: a refund line has no line_item_id")
+    line_id = required_id(item.get("line_item_id"), f"refund {refund_id} line_item_id")
+    if "subtotal" not in item and "subtotal_set" not in item:
+        raise RecordError(
+            f"refund {refund_id}: line {line_id} has no subtotal (refund lines have one since Shopify's API of "
+            "2016; an older payload cannot be read)"
+        )
+    quantity = to_decimal(item.get("quantity"), "refund line quantity")
+    if quantity < 0:
+        raise RecordError(f"refund {refund_id}: quantity {quantity} of line {line_id} cannot be negative")
     subtotal = reader.amount(item, "subtotal", required=True)
     tax = reader.amount(item, "total_tax")
+    if subtotal < 0 or tax < 0:
+        raise RecordError(f"refund {refund_id}: line {line_id} cannot refund a negative amount ({subtotal}, {tax})")
     restock_type = text(item.get("restock_type")).lower()
     return RefundLine(
-        line_external_id=str(item["line_item_id"]),
-        quantity=to_decimal(item.get("quantity"), "refund line quantity"),
+        line_external_id=line_id,
+        quantity=quantity,
         amount=subtotal - tax if taxes_included else subtotal,
         tax_amount=tax,
         restock=restock_type in RESTOCK_TYPES,
-        location_external_id=str(item["location_id"]) if item.get("location_id") else "",
+        location_external_id=optional_id(item.get("location_id"), f"refund {refund_id} location_id"),
         # "return": shipped units come back; "cancel": units removed before shipping; "legacy_restock" says neither
         restock_type=restock_type if restock_type in ("return", "cancel") else "",
     )
 
 
-def _adjustments(data, reader, taxes_included):
+def _check_quantities(refund_id, items, lines):
+    """A refund read alone: its lines give back no more units than their order lines (embedded) sold."""
+    refunded = {}
+    for item, line in zip(items, lines, strict=True):
+        refunded[line.line_external_id] = refunded.get(line.line_external_id, ZERO) + line.quantity
+        sold = (item.get("line_item") or {}).get("quantity") if isinstance(item.get("line_item"), dict) else None
+        if sold is not None and refunded[line.line_external_id] > to_decimal(sold, "line item quantity"):
+            raise RecordError(
+                f"refund {refund_id}: gives back {refunded[line.line_external_id]:f} units of line "
+                f"{line.line_external_id}, which sold {sold}"
+            )
+
+
+def _adjustments(data, reader, taxes_included, what):
     adjustments = []
-    shipping_lines = data.get("refund_shipping_lines") or []
+    shipping_lines = object_list(data, "refund_shipping_lines", what)
     for item in shipping_lines:
         subtotal = reader.amount(item, "subtotal_amount", required=True)
         tax = reader.amount(item, "tax_amount")
@@ -163,7 +202,7 @@ def _adjustments(data, reader, taxes_included):
                 reason=text(line.get("title")) or "Shipping refund",
             )
         )
-    for item in data.get("order_adjustments") or []:
+    for item in object_list(data, "order_adjustments", what):
         kind = text(item.get("kind")).lower()
         if kind == "shipping_refund" and shipping_lines:
             continue  # the same shipping refund, already read from refund_shipping_lines

@@ -22,11 +22,16 @@ from odoo.addons.ecommerce_sync.connector import (
     RecordError,
     StockLevel,
     TransientError,
+    describe,
+    numeric_id,
+    optional_id,
+    require_object,
+    required_id,
     to_decimal,
 )
 
-from .client import PAGE_SIZE, chunks, cursor_of, gid
-from .payloads import text, unwrap
+from .client import PAGE_SIZE, chunks, cursor_of
+from .payloads import gid, gid_number, text, unwrap
 
 _logger = logging.getLogger(__name__)
 
@@ -51,16 +56,14 @@ def parse_inventory_level(data, variant_index=None):
     ``variant_id`` the connector added; otherwise it stays empty and the item id
     identifies the stock.
     """
-    data = unwrap(data, "inventory_level")
-    if not isinstance(data, dict) or not data.get("inventory_item_id"):
-        raise RecordError(f"inventory level without inventory_item_id: {data!r:.200}")
-    item_id = str(data["inventory_item_id"])
+    data = require_object(unwrap(data, "inventory_level"), "an inventory level")
+    item_id = required_id(data.get("inventory_item_id"), "inventory level inventory_item_id")
     variant_id, sku = (variant_index or {}).get(item_id, (text(data.get("variant_id")), text(data.get("sku"))))
     available = data.get("available")
     return StockLevel(
         variant_external_id=variant_id,
         available=to_decimal(available if available is not None else 0, "available"),
-        location_external_id=str(data["location_id"]) if data.get("location_id") else "",
+        location_external_id=optional_id(data.get("location_id"), f"inventory item {item_id} location_id"),
         inventory_item_id=item_id,
         sku=sku,
     )
@@ -89,16 +92,17 @@ class ShopifyStock:
             params = {"limit": PAGE_SIZE, "fields": "id,variants"}
             for products, _response in self.client.paginate("products.json", params, "products"):
                 for product in products:
-                    for variant in product.get("variants") or []:
-                        if variant.get("inventory_item_id"):
-                            index[str(variant["inventory_item_id"])] = (str(variant["id"]), variant.get("sku") or "")
+                    for variant in (product.get("variants") or []) if isinstance(product, dict) else []:
+                        item_id = numeric_id(variant.get("inventory_item_id")) if isinstance(variant, dict) else ""
+                        if item_id and numeric_id(variant.get("id")):
+                            index[item_id] = (numeric_id(variant["id"]), text(variant.get("sku")))
             self._index = index
         return self._index
 
     def location_ids(self):
         """The locations the store syncs: the mapped ones, else every active location."""
         if self._locations is None:
-            configured = [str(item) for item in self.config.get("location_ids") or [] if item]
+            configured = [numeric_id(item) for item in self.config.get("location_ids") or [] if numeric_id(item)]
             self._locations = configured or [loc.external_id for loc in self.fetch_locations() if loc.active]
         return self._locations
 
@@ -121,12 +125,9 @@ class ShopifyStock:
                 yield Page(previous)
             latest = cursor_of(levels, latest)
             previous = [
-                RawRecord(
-                    f"{level.get('inventory_item_id')}@{level.get('location_id')}",
-                    with_variant(level, index),
-                    str(level.get("updated_at") or ""),
-                )
+                RawRecord(level_id(level), with_variant(level, index), str(level.get("updated_at") or ""))
                 for level in levels
+                if isinstance(level, dict)
             ]
         if previous is not None:
             yield Page(previous, cursor=latest)
@@ -147,7 +148,11 @@ class ShopifyStock:
                 params["inventory_item_ids"] = ",".join(batch)
             for levels, _response in self.client.paginate("inventory_levels.json", params, "inventory_levels"):
                 for level in levels:
-                    yield parse_inventory_level(level, index)
+                    try:
+                        yield parse_inventory_level(level, index)
+                    except RecordError as exc:
+                        # one unreadable level does not hide the others
+                        _logger.warning("Shopify inventory level left out of the stock levels: %s", exc)
 
     # ------------------------------------------------------------------
     # push
@@ -182,23 +187,33 @@ class ShopifyStock:
         return result
 
     def _resolve(self, update):
-        """Fill the update's inventory item and location; return a message when impossible."""
+        """Fill the update's inventory item and location (both Shopify ids); return a message when impossible."""
         if not update.inventory_item_id:
             by_variant = {variant: item for item, (variant, _sku) in self.variant_index().items()}
-            update.inventory_item_id = by_variant.get(str(update.variant_external_id), "")
+            update.inventory_item_id = by_variant.get(numeric_id(update.variant_external_id), "")
             if not update.inventory_item_id:
-                return f"Shopify has no inventory item for variant {update.variant_external_id}"
+                return f"Shopify has no inventory item for variant {describe(update.variant_external_id)}"
+        if not gid_number(update.inventory_item_id, "InventoryItem"):
+            return f"{describe(update.inventory_item_id)} is not a Shopify inventory item id"
         if not update.location_external_id:
             default = self.config.get("default_location_id") or next(iter(self.location_ids()), "")
             update.location_external_id = str(default or "")
             if not update.location_external_id:
                 return "No Shopify location is mapped to receive stock levels"
+        if not gid_number(update.location_external_id, "Location"):
+            return f"{describe(update.location_external_id)} is not a Shopify location id"
         return ""
+
+
+def level_id(level):
+    """``<inventory item id>@<location id>``, the id of a level; "" when either is not a Shopify id."""
+    item_id, location_id = numeric_id(level.get("inventory_item_id")), numeric_id(level.get("location_id"))
+    return f"{item_id}@{location_id}" if item_id and location_id else ""
 
 
 def with_variant(level, index):
     """A level with the ``variant_id`` and ``sku`` of its inventory item, when the index knows it."""
-    variant_id, sku = index.get(str(level.get("inventory_item_id")), ("", ""))
+    variant_id, sku = index.get(numeric_id(level.get("inventory_item_id")), ("", ""))
     return {**level, "variant_id": variant_id, "sku": sku} if variant_id else level
 
 
@@ -246,7 +261,9 @@ def push_graphql(client, updates):
             }
         }
         data = client.graphql(SET_QUANTITIES, variables)
-        errors = (data.get("inventorySetQuantities") or {}).get("userErrors") or []
+        answer = data.get("inventorySetQuantities")
+        errors = (answer.get("userErrors") if isinstance(answer, dict) else None) or []
+        errors = [error if isinstance(error, dict) else {"message": str(error)} for error in errors]
         if not errors:
             return pending, failed
         bad = {}
@@ -270,8 +287,8 @@ def push_rest(client, updates):
     accepted, failed = [], []
     for update in updates:
         body = {
-            "location_id": int(update.location_external_id),
-            "inventory_item_id": int(update.inventory_item_id),
+            "location_id": int(gid_number(update.location_external_id, "Location")),
+            "inventory_item_id": int(gid_number(update.inventory_item_id, "InventoryItem")),
             "available": int(update.quantity),
         }
         try:

@@ -15,13 +15,16 @@ from odoo.addons.ecommerce_sync.connector import (
     RecordError,
     Transaction,
     TransientError,
+    describe,
     numeric_id,
+    optional_id,
+    required_id,
     to_datetime,
     to_decimal,
 )
 
-from .client import chunks, gid, gid_number
-from .payloads import text
+from .client import chunks
+from .payloads import gid, gid_number, text
 
 _logger = logging.getLogger(__name__)
 
@@ -53,11 +56,15 @@ query OrderTransactions($ids: [ID!]!) {
 
 
 def rest_transaction(node, order_id):
-    """A GraphQL ``OrderTransaction`` in the shape of ``/orders/{id}/transactions.json`` (amounts presented)."""
+    """A GraphQL ``OrderTransaction`` in the shape of ``/orders/{id}/transactions.json`` (amounts presented).
+
+    Global ids that are not ``OrderTransaction`` ids are left out (the transaction then fails when parsed).
+    """
     money = ((node.get("amountSet") or {}).get("presentmentMoney")) or {}
     parent = node.get("parentTransaction") or {}
+    parent_id = gid_number(parent.get("id"), "OrderTransaction")
     return {
-        "id": int(gid_number(node.get("id")) or 0) or None,
+        "id": int(gid_number(node.get("id"), "OrderTransaction") or 0) or None,
         "order_id": order_id,
         "kind": text(node.get("kind")).lower(),
         "status": text(node.get("status")).lower(),
@@ -70,7 +77,7 @@ def rest_transaction(node, order_id):
         "authorization": node.get("authorizationCode"),
         "error_code": text(node.get("errorCode")).lower() or None,
         "manual_payment_gateway": bool(node.get("manualPaymentGateway")),
-        "parent_id": int(gid_number(parent["id"])) if parent.get("id") else None,
+        "parent_id": int(parent_id) if parent_id else None,
     }
 
 
@@ -100,7 +107,7 @@ class TransactionReader:
         if not self.graphql:
             return {}
         ids = [
-            str(order["id"])
+            numeric_id(order.get("id"))
             for order in orders
             if isinstance(order, dict) and numeric_id(order.get("id")) and "transactions" not in order
         ]
@@ -115,11 +122,13 @@ class TransactionReader:
                 self.graphql = False
                 return found
             for node in data.get("nodes") or []:
-                transactions = node.get("transactions") if isinstance(node, dict) and node.get("id") else None
+                order_id = gid_number(node.get("id"), "Order") if isinstance(node, dict) else ""
+                transactions = node.get("transactions") if order_id in chunk else None
                 if not isinstance(transactions, list) or len(transactions) >= TRANSACTIONS_FIRST:
                     continue
-                order_id = int(gid_number(node.get("id")))
-                found[str(order_id)] = [rest_transaction(item, order_id) for item in transactions]
+                found[order_id] = [
+                    rest_transaction(item, int(order_id)) for item in transactions if isinstance(item, dict)
+                ]
         return found
 
     def _with_transactions(self, order, read):
@@ -134,14 +143,17 @@ class TransactionReader:
         if order_id in read:
             return {**order, "transactions": read[order_id]}
         if not order_id:
-            return {**order, "transactions_error": f"{order['id']!r} is not a Shopify order id"}
+            return {**order, "transactions_error": f"{describe(order['id'])} is not a Shopify order id"}
         try:
             body = self.client.get_json(f"orders/{order_id}/transactions.json")
         except (AuthenticationError, TransientError):
             raise
         except ApiError as exc:
             return {**order, "transactions_error": str(exc)}
-        return {**order, "transactions": body.get("transactions") or []}
+        transactions = body.get("transactions") if isinstance(body, dict) else None
+        if not isinstance(transactions, list):
+            return {**order, "transactions_error": f"orders/{order_id}/transactions.json answered no transactions list"}
+        return {**order, "transactions": transactions}
 
 
 def parse_transaction(data, default_currency=""):
@@ -152,18 +164,19 @@ def parse_transaction(data, default_currency=""):
 
     :raise RecordError: when the transaction has no id or no readable amount
     """
-    if not isinstance(data, dict) or not data.get("id"):
-        raise RecordError(f"transaction without id: {data!r:.200}")
+    if not isinstance(data, dict):
+        raise RecordError("a transaction must be an object")
+    transaction_id = required_id(data.get("id"), "transaction id")
     kind = text(data.get("kind")).lower()
     return Transaction(
-        external_id=str(data["id"]),
+        external_id=transaction_id,
         kind=KIND_ALIASES.get(kind, kind),
         status=text(data.get("status")).lower() or "pending",
-        amount=to_decimal(data.get("amount"), f"transaction {data['id']} amount"),
+        amount=to_decimal(data.get("amount"), f"transaction {transaction_id} amount"),
         currency=text(data.get("currency")) or default_currency,
         gateway=text(data.get("gateway")),
         processed_at=to_datetime(data.get("processed_at") or data.get("created_at"), "transaction processed_at"),
-        parent_id=str(data["parent_id"]) if data.get("parent_id") else "",
+        parent_id=optional_id(data.get("parent_id"), f"transaction {transaction_id} parent_id"),
         reference=text(data.get("authorization")) or text(data.get("payment_id")),
         message=text(data.get("message")),
     )

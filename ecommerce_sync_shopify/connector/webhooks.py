@@ -13,7 +13,16 @@ order. Refunds and inventory levels are complete and processed as received.
 
 import json
 
-from odoo.addons.ecommerce_sync.connector import Connector, WebhookError, WebhookEvent, verify_base64_hmac
+from odoo.addons.ecommerce_sync.connector import (
+    Connector,
+    WebhookError,
+    WebhookEvent,
+    checked_event,
+    numeric_id,
+    verify_base64_hmac,
+)
+
+from .stock import level_id
 
 HMAC_HEADER = "X-Shopify-Hmac-Sha256"
 TOPIC_HEADER = "X-Shopify-Topic"
@@ -45,14 +54,15 @@ def verify(secret, headers, body):
 
 
 def external_id(topic, payload):
-    """The id of the object the event is about, in the flow's terms."""
+    """The id of the object the event is about, in the flow's terms ("" when it is not a Shopify id)."""
     if topic == "orders/edited":
-        return str((payload.get("order_edit") or {}).get("order_id") or "")
+        edit = payload.get("order_edit")
+        return numeric_id(edit.get("order_id")) if isinstance(edit, dict) else ""
     if topic.startswith("fulfillments/"):
-        return str(payload.get("order_id") or "")
+        return numeric_id(payload.get("order_id"))
     if topic == "inventory_levels/update":
-        return f"{payload.get('inventory_item_id')}@{payload.get('location_id')}"
-    return str(payload.get("id") or "")
+        return level_id(payload)
+    return numeric_id(payload.get("id"))
 
 
 def parse(headers, body, shop_domain=""):
@@ -74,7 +84,7 @@ def parse(headers, body, shop_domain=""):
         raise WebhookError(f"the webhook is from shop {sender}, this store is {shop_domain}")
     flow, refetch = TOPICS.get(topic, ("", False))
     if not flow:
-        return WebhookEvent(delivery, topic)
+        return checked_event(WebhookEvent(delivery, topic))
     try:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -82,14 +92,16 @@ def parse(headers, body, shop_domain=""):
     if not isinstance(payload, dict):
         raise WebhookError("the body is not a JSON object")
     object_id = external_id(topic, payload)
-    if not object_id or object_id == "None@None":
-        raise WebhookError(f"{topic}: the body names no object id")
-    return WebhookEvent(
-        delivery_id=delivery,
-        topic=topic,
-        flow=flow,
-        external_id=object_id,
-        revision=str(payload.get("updated_at") or payload.get("created_at") or ""),
-        payload=payload,
-        refetch=refetch,
+    if not object_id:
+        raise WebhookError(f"{topic}: the body names no object id (or one that is not a Shopify id)")
+    return checked_event(
+        WebhookEvent(
+            delivery_id=delivery,
+            topic=topic,
+            flow=flow,
+            external_id=object_id,
+            revision=str(payload.get("updated_at") or payload.get("created_at") or ""),
+            payload=payload,
+            refetch=refetch,
+        )
     )

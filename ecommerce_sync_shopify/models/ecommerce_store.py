@@ -167,6 +167,7 @@ class EcommerceStore(models.Model):
         self.ensure_one()
         if self.platform != "shopify":
             return super().action_test_connection()
+        self.check_access("write")
         store = self.sudo()
         if not store.shopify_shop_domain or not store.shopify_access_token:
             raise UserError(_("Fill in the shop domain and the Admin API access token first."))
@@ -196,7 +197,9 @@ class EcommerceStore(models.Model):
         return values
 
     def action_shopify_load_locations(self):
+        """Read the shop's locations again (a manager's action: the connector works with the store's token)."""
         self.ensure_one()
+        self.check_access("write")
         try:
             count = self._shopify_load_locations()
         except ConnectorError as exc:

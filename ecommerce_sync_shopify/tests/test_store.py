@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.ecommerce_sync.connector import registered_platforms
 from odoo.addons.ecommerce_sync_shopify.connector import ShopifyConnector
@@ -122,3 +122,14 @@ class TestShopifyStore(ShopifySandboxCommon):
             store.read(["shopify_access_token"])
         with self.assertRaises(AccessError):
             store.read(["shopify_api_base_url"])
+
+    def test_a_read_only_user_cannot_load_locations_or_test_the_connection(self):
+        user = new_test_user(self.env, login="shopify-read-only", groups="ecommerce_sync.group_ecommerce_user")
+        calls = self.server.calls("locations.json"), self.server.calls("shop.json")
+        store = self.store.with_user(user)
+        for method in ("action_shopify_load_locations", "action_test_connection", "action_sync_now"):
+            with self.subTest(method=method), self.assertRaises(AccessError):
+                getattr(store, method)()
+        self.assertEqual((self.server.calls("locations.json"), self.server.calls("shop.json")), calls)
+        self.assertFalse(self.store.shopify_location_ids)
+        self.assertEqual(self.store.state, "draft")

@@ -6,9 +6,12 @@ what WooCommerce adds:
 
 * the site URL checked: HTTPS only, unless the store is explicitly marked
   as a local test site (credentials travel in every request);
-* HTTP Basic authentication with the REST API consumer key and secret, or
-  the keys as query parameters for servers that strip the ``Authorization``
-  header (WooCommerce accepts both over HTTPS);
+* authentication as WooCommerce has it (``WC_REST_Authentication``): over
+  HTTPS, HTTP Basic with the REST API consumer key and secret, or the keys
+  as query parameters for servers that strip the ``Authorization`` header;
+  over plain HTTP (a local test site), where WooCommerce reads neither,
+  OAuth 1.0a signatures (:mod:`.oauth`): the secret never travels;
+* 401 answers explained: WooCommerce's message, and what to check;
 * collection pages read with their ``X-WP-Total`` / ``X-WP-TotalPages``
   headers, and the ``modified_after`` walk of the flows that pull what
   changed (see :meth:`WooCommerceClient.changed`);
@@ -33,9 +36,11 @@ from odoo.addons.ecommerce_sync.connector import (
     to_datetime,
 )
 
+from .oauth import OAuth1Signature
 from .payloads import format_gmt, revision_of
 
-DEFAULT_NAMESPACE = "wc/v3"
+#: the REST namespace the connector speaks (WooCommerce 3.5 and later)
+API_NAMESPACE = "wc/v3"
 PER_PAGE = 100
 BATCH_LIMIT = 100
 
@@ -70,6 +75,28 @@ def check_site_url(url, allow_plain_http=False):
             "Plain HTTP is only accepted for a store marked as a local test site."
         )
     return url.rstrip("/")
+
+
+#: what WooCommerce's refusals mean for the store's settings, by the text of its message
+REFUSAL_HINTS = (
+    (
+        "provided signature does not match",
+        "Consumer secret is invalid, or the request was changed on its way: WooCommerce could not verify its "
+        "OAuth 1.0a signature",
+    ),
+    ("Invalid timestamp", "this server's clock differs from the site's by more than 15 minutes"),
+    ("nonce has already been used", "a signed request was sent twice"),
+)
+
+
+def refusal_hint(message, auth_method):
+    """What to check when WooCommerce refused the credentials with ``message`` ("" when it says enough)."""
+    for text, hint in REFUSAL_HINTS:
+        if text in message:
+            return hint
+    if "woocommerce_rest_cannot_view" in message and auth_method == "oauth1":
+        return "the site saw no OAuth 1.0a signature: a proxy may have dropped the query string"
+    return ""
 
 
 @dataclass
@@ -121,9 +148,9 @@ class WooCommerceClient(HttpClient):
     :param str site_url: the WordPress site address
     :param str consumer_key: REST API consumer key (``ck_...``)
     :param str consumer_secret: REST API consumer secret (``cs_...``)
-    :param str namespace: REST namespace, ``wc/v3``
-    :param bool allow_plain_http: the site is a local test site reached over HTTP
-    :param bool query_string_auth: send the keys as query parameters instead
+    :param bool allow_plain_http: the site is a local test site reached over HTTP (requests are then
+        signed with OAuth 1.0a)
+    :param bool query_string_auth: over HTTPS, send the keys as query parameters instead
         of an ``Authorization`` header
     :param http_options: passed to :class:`HttpClient` (timeouts, retries, sleep)
 
@@ -136,7 +163,6 @@ class WooCommerceClient(HttpClient):
         site_url,
         consumer_key,
         consumer_secret,
-        namespace=DEFAULT_NAMESPACE,
         allow_plain_http=False,
         query_string_auth=False,
         **http_options,
@@ -150,27 +176,52 @@ class WooCommerceClient(HttpClient):
         except SiteUrlError as exc:
             self.config_error = str(exc)
             site = "https://invalid.invalid"
-        namespace = (namespace or DEFAULT_NAMESPACE).strip("/")
         self.site_url = site
-        self.namespace = namespace
+        self.namespace = API_NAMESPACE
         self._query_auth = {"consumer_key": consumer_key, "consumer_secret": consumer_secret}
-        self.query_string_auth = query_string_auth
-        auth = None if query_string_auth else HTTPBasicAuth(consumer_key, consumer_secret)
+        #: "oauth1" over plain HTTP, "query_string" or "basic" over HTTPS
+        self.auth_method = "oauth1" if site.startswith("http://") else "query_string" if query_string_auth else "basic"
+        if self.auth_method == "oauth1":
+            auth = OAuth1Signature(consumer_key, consumer_secret)
+        elif self.auth_method == "basic":
+            auth = HTTPBasicAuth(consumer_key, consumer_secret)
+        else:
+            auth = None
         super().__init__(
-            base_url=f"{site}/wp-json/{namespace}/",
+            base_url=f"{site}/wp-json/{API_NAMESPACE}/",
             headers={"Accept": "application/json"},
             auth=auth,
             **http_options,
         )
+
+    @property
+    def query_string_auth(self):
+        return self.auth_method == "query_string"
 
     def request(self, method, path, params=None, json=None, data=None, headers=None):
         if self.config_error:
             raise SiteUrlError(self.config_error)
         if self.query_string_auth:
             params = {**(params or {}), **self._query_auth}
-        return super().request(method, path, params=params, json=json, data=data, headers=headers)
+        try:
+            return super().request(method, path, params=params, json=json, data=data, headers=headers)
+        except AuthenticationError as exc:
+            hint = refusal_hint(str(exc), self.auth_method)
+            if not hint:
+                raise
+            raise AuthenticationError(f"{exc} ({hint})", exc.status) from None
 
     # ------------------------------------------------------------------
+    def get_object(self, path):
+        """GET one resource (an order, a product) and return it.
+
+        :raise ApiError: when the answer is not a JSON object
+        """
+        body = self.get_json(path)
+        if not isinstance(body, dict):
+            raise ApiError(f"GET {path}: the answer is not an object", 200)
+        return body
+
     def get_page(self, path, params=None, page=1, per_page=PER_PAGE):
         """GET one page of a collection.
 

@@ -7,14 +7,15 @@ Configuration (``ecommerce.store._connector_config()``):
 ``consumer_key`` / ``consumer_secret``
     REST API keys (WooCommerce > Settings > Advanced > REST API), read/write
     for stock pushes
-``api_namespace``
-    ``wc/v3``
 ``local_test_site``
-    accept a plain-HTTP site URL (a local test site, never a live shop)
+    accept a plain-HTTP site URL (a local test site, never a live shop);
+    requests are then signed with OAuth 1.0a, as WooCommerce requires over HTTP
 ``query_string_auth``
-    send the keys as query parameters (servers that strip ``Authorization``)
+    over HTTPS, send the keys as query parameters (servers that strip ``Authorization``)
 ``webhook_secret``
     the secret of the site's webhooks
+
+The REST namespace is the connector's own, ``wc/v3`` (:data:`~.client.API_NAMESPACE`).
 
 Pull: ``orders`` and ``products`` by ``modified_after`` (see
 :meth:`~.client.WooCommerceClient.changed`). An order's refunds and a
@@ -32,13 +33,14 @@ from odoo.addons.ecommerce_sync.connector import (
     RawRecord,
     RecordError,
     TransientError,
+    describe,
     numeric_id,
     register_connector,
 )
 
 from . import stock, webhooks
 from .catalog import VARIATIONS_KEY, parse_product, with_variations
-from .client import DEFAULT_NAMESPACE, WooCommerceClient
+from .client import WooCommerceClient
 from .orders import REFUNDS_KEY, parse_order, with_refunds
 from .payloads import revision_of, text
 
@@ -57,7 +59,6 @@ class WooCommerceConnector(Connector):
             config.get("site_url"),
             config.get("consumer_key"),
             config.get("consumer_secret"),
-            namespace=config.get("api_namespace") or DEFAULT_NAMESPACE,
             allow_plain_http=bool(config.get("local_test_site")),
             query_string_auth=bool(config.get("query_string_auth")),
         )
@@ -115,25 +116,26 @@ class WooCommerceConnector(Connector):
 
     @staticmethod
     def _record(payload):
-        return RawRecord(str(payload.get("id", "")), payload, revision_of(payload))
+        """A listed payload as a raw record; an id that is not a WooCommerce id is not kept (it fails when parsed)."""
+        return RawRecord(numeric_id(payload.get("id")), payload, revision_of(payload))
 
     def fetch_record(self, flow, external_id):
         record_id = numeric_id(external_id)
         if flow in ("orders", "products") and not record_id:
-            raise NotFoundError(f"{external_id!r} is not a WooCommerce id", 404)
+            raise NotFoundError(f"{describe(external_id)} is not a WooCommerce id", 404)
         if flow == "orders":
             try:
-                payload = self.client.get_json(f"orders/{record_id}")
+                payload = self.client.get_object(f"orders/{record_id}")
             except NotFoundError as exc:
                 raise NotFoundError(
-                    f"order {external_id} is no longer on the site (deleted permanently): nothing to read back; "
+                    f"order {record_id} is no longer on the site (deleted permanently): nothing to read back; "
                     "its sale order, if any, stays as it is until you cancel it",
                     exc.status,
                 ) from exc
-            return RawRecord(str(external_id), with_refunds(self.client, payload), revision_of(payload))
+            return RawRecord(record_id, with_refunds(self.client, payload), revision_of(payload))
         if flow == "products":
-            payload = self.client.get_json(f"products/{record_id}")
-            return RawRecord(str(external_id), with_variations(self.client, payload), revision_of(payload))
+            payload = self.client.get_object(f"products/{record_id}")
+            return RawRecord(record_id, with_variations(self.client, payload), revision_of(payload))
         return super().fetch_record(flow, external_id)
 
     # ------------------------------------------------------------------

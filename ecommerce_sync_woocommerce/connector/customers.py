@@ -1,6 +1,6 @@
 """WooCommerce billing and shipping addresses and customers -> canonical Address and Customer."""
 
-from odoo.addons.ecommerce_sync.connector import Address, Customer
+from odoo.addons.ecommerce_sync.connector import Address, Customer, optional_id
 
 from .payloads import text
 
@@ -26,12 +26,12 @@ def parse_address(data):
 
 
 def parse_customer(payload, billing):
-    customer_id = payload.get("customer_id") or 0
+    customer_id = optional_id(payload.get("customer_id"), "order customer_id")
     data = payload.get("billing") or {}
     if not customer_id and not data.get("email"):
         return None
     return Customer(
-        external_id=str(customer_id) if customer_id else "",
+        external_id=customer_id,
         email=str(data.get("email") or "").strip(),
         first_name=text(data.get("first_name")),
         last_name=text(data.get("last_name")),

@@ -3,7 +3,7 @@
 import html
 from datetime import datetime
 
-from odoo.addons.ecommerce_sync.connector import to_datetime
+from odoo.addons.ecommerce_sync.connector import RecordError, to_datetime
 
 
 def text(value):
@@ -17,6 +17,18 @@ def gmt(payload, key):
     if value in (None, ""):
         value = payload.get(key)
     return to_datetime(value, key)
+
+
+def require_v3(payload, what):
+    """Refuse a payload of the wc/v1 API (WooCommerce 2.6): its dates are the site's local time, without ``_gmt``.
+
+    :raise RecordError: when the payload has ``date_created`` and no ``date_created_gmt``
+    """
+    if payload.get("date_created") and "date_created_gmt" not in payload:
+        raise RecordError(
+            f"{what} has no date_created_gmt: a payload of the wc/v1 API (WooCommerce 2.6), whose dates are the "
+            "site's local time, cannot be read; the site must serve wc/v3"
+        )
 
 
 def revision_of(payload):

@@ -15,22 +15,25 @@ from decimal import Decimal
 
 from odoo.addons.ecommerce_sync.connector import (
     ZERO,
+    RecordError,
     Refund,
     RefundAdjustment,
     RefundLine,
-    money_sum,
+    describe,
+    object_list,
+    required_id,
     to_decimal,
 )
 
 from .money import money, share
-from .payloads import gmt, meta_value, text
+from .payloads import gmt, meta_value, require_v3, text
 from .transactions import refund_transaction
 
 
-def restocked_quantities(payload):
-    """``{order line id: quantity restocked}`` from ``_restock_refunded_items``."""
+def restocked_quantities(items):
+    """``{order line id: quantity restocked}`` from the order lines' ``_restock_refunded_items``."""
     restocked = {}
-    for item in payload.get("line_items") or []:
+    for item in items:
         value = meta_value(item, "_restock_refunded_items")
         if value not in (None, ""):
             restocked[str(item["id"])] = to_decimal(value, "_restock_refunded_items")
@@ -38,13 +41,43 @@ def restocked_quantities(payload):
 
 
 def oldest_first(refunds):
-    """Refund payloads in the order they were made."""
+    """Refund payloads in the order they were made (ids checked first)."""
 
     def key(refund):
         created = refund.get("date_created_gmt") or refund.get("date_created") or ""
-        return (str(created), int(refund.get("id") or 0))
+        return (str(created), int(required_id(refund.get("id"), "refund id")))
 
     return sorted(refunds, key=key)
+
+
+def refunded_line_id(refund_id, item):
+    """The order line a refund line gives back (``_refunded_item_id``).
+
+    :raise RecordError: when it names none (wc/v1 refunds, before WooCommerce 3.0, do not say)
+    """
+    value = meta_value(item, "_refunded_item_id")
+    if value in (None, ""):
+        raise RecordError(
+            f"refund {refund_id}: line {describe(item.get('id'))} does not name the order line it refunds "
+            "(_refunded_item_id); refunds of the wc/v1 API cannot be read, the site must serve wc/v3"
+        )
+    return required_id(value, f"refund {refund_id} _refunded_item_id")
+
+
+def refunded_quantity(refund_id, item):
+    """The units a refund line gives back: WooCommerce writes them negative (or zero for an amount only)."""
+    quantity = to_decimal(item.get("quantity"), "refund quantity")
+    if quantity > 0:
+        raise RecordError(f"refund {refund_id}: quantity {quantity} of a refund line must be negative or zero")
+    return -quantity
+
+
+def refunded_money(item, key, what):
+    """An amount of a refund line, positive as the customer gets it back (WooCommerce writes it negative)."""
+    value = money(item, key, what)
+    if value > 0:
+        raise RecordError(f"{what} {value}: the amounts of a refund line must be negative or zero")
+    return -value
 
 
 def parse_refund(refund, order_id, currency, incl, gateway, restock_left):
@@ -55,14 +88,16 @@ def parse_refund(refund, order_id, currency, incl, gateway, restock_left):
     :param str gateway: the order's payment method, the gateway of refunds made
         through it (``refunded_payment``); refunds made by hand get ``manual``
     """
-    refund_id = str(refund["id"])
+    refund_id = required_id(refund.get("id"), "refund id")
+    what = f"refund {refund_id}"
+    require_v3(refund, what)
     lines = []
     adjustments = []
-    for item in refund.get("line_items") or []:
-        line_id = str(meta_value(item, "_refunded_item_id", "") or "")
-        quantity = abs(to_decimal(item.get("quantity"), "refund quantity"))
-        amount = -money(item, "total", "refund line total")
-        tax = -money(item, "total_tax", "refund line total_tax")
+    for item in object_list(refund, "line_items", what):
+        line_id = refunded_line_id(refund_id, item)
+        quantity = refunded_quantity(refund_id, item)
+        amount = refunded_money(item, "total", "refund line total")
+        tax = refunded_money(item, "total_tax", "refund line total_tax")
         restocked = min(restock_left.get(line_id, ZERO), quantity)
         if restocked:
             restock_left[line_id] -= restocked
@@ -72,35 +107,31 @@ def parse_refund(refund, order_id, currency, incl, gateway, restock_left):
             lines.append(RefundLine(line_id, quantity - restocked, amount - part_amount, tax - part_tax))
         else:
             lines.append(RefundLine(line_id, quantity, amount, tax, restock=bool(restocked)))
-    for item in refund.get("fee_lines") or []:
-        line_id = str(meta_value(item, "_refunded_item_id", "") or "")
+    for item in object_list(refund, "fee_lines", what):
         lines.append(
             RefundLine(
-                line_id,
+                refunded_line_id(refund_id, item),
                 Decimal(1),
                 -money(item, "total", "refund fee total"),
                 -money(item, "total_tax", "refund fee total_tax"),
             )
         )
-    for item in refund.get("shipping_lines") or []:
+    for item in object_list(refund, "shipping_lines", what):
         adjustments.append(
             RefundAdjustment(
                 "shipping",
-                -money(item, "total", "refund shipping total"),
-                -money(item, "total_tax", "refund shipping total_tax"),
+                refunded_money(item, "total", "refund shipping total"),
+                refunded_money(item, "total_tax", "refund shipping total_tax"),
                 reason=text(item.get("method_title")),
             )
         )
-    refunded = abs(money(refund, "amount", "refund amount"))
-    accounted = money_sum(line.amount + line.tax_amount for line in lines) + money_sum(
-        adj.amount + adj.tax_amount for adj in adjustments
-    )
+    refunded = money(refund, "amount", "refund amount")
+    if refunded < 0:
+        raise RecordError(f"{what}: amount {refunded} cannot be negative")
     reason = text(refund.get("reason"))
-    if refunded != accounted:
-        adjustments.append(RefundAdjustment("adjustment", refunded - accounted, reason=reason or "Refund of an amount"))
     created = gmt(refund, "date_created")
-    transactions = [refund_transaction(refund, order_id, refunded, currency, gateway, created)] if refunded else []
-    return Refund(
+    sent_back = refund_transaction(refund, refund_id, order_id, refunded, currency, gateway, created)
+    made = Refund(
         external_id=refund_id,
         order_external_id=str(order_id),
         currency=currency,
@@ -108,5 +139,8 @@ def parse_refund(refund, order_id, currency, incl, gateway, restock_left):
         note=reason,
         lines=lines,
         adjustments=adjustments,
-        transactions=transactions,
+        transactions=[sent_back] if refunded else [],
     )
+    # what the items and shipping do not account for (a refund of an amount) is written as such
+    made.settle_gap(refunded, reason or "Refund of an amount")
+    return made

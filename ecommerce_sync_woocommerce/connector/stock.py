@@ -11,17 +11,27 @@ answers item by item, and a refused item lands in ``PushResult.failed`` with
 its message.
 """
 
+import logging
+
 from odoo.addons.ecommerce_sync.connector import (
     AuthenticationError,
     ConnectorError,
     PushResult,
+    RecordError,
     StockLevel,
     TransientError,
+    describe,
     numeric_id,
+    object_list,
+    required_id,
     to_decimal,
 )
 
 from .catalog import NOT_SOLD_TYPES, VARIATIONS_KEY, with_variations
+
+_logger = logging.getLogger(__name__)
+#: characters of a refused id shown in its message
+SHOWN = 40
 
 
 def stock_levels(payload):
@@ -34,7 +44,7 @@ def stock_levels(payload):
         return []
     items = []
     if kind == "variable":
-        for variation in payload.get(VARIATIONS_KEY) or []:
+        for variation in object_list(payload, VARIATIONS_KEY, f"variable product {describe(payload.get('id'))}"):
             if variation.get("manage_stock") == "parent":
                 quantity = payload.get("stock_quantity") if payload.get("manage_stock") is True else None
             else:
@@ -44,7 +54,7 @@ def stock_levels(payload):
         items.append((payload, payload.get("stock_quantity") if payload.get("manage_stock") is True else None))
     return [
         StockLevel(
-            variant_external_id=str(item["id"]),
+            variant_external_id=required_id(item.get("id"), "product id"),
             available=to_decimal(quantity, "stock_quantity"),
             sku=str(item.get("sku") or "").strip(),
         )
@@ -60,7 +70,15 @@ def fetch_levels(client, variant_external_ids=None):
     while True:
         result = client.get_page("products", {"orderby": "id", "order": "asc"}, page=page)
         for payload in result.items:
-            for level in stock_levels(with_variations(client, payload)):
+            if not isinstance(payload, dict):
+                continue
+            try:
+                levels = stock_levels(with_variations(client, payload))
+            except RecordError as exc:
+                # one unreadable product does not hide the levels of the others
+                _logger.warning("WooCommerce product left out of the stock levels: %s", exc)
+                continue
+            for level in levels:
                 if wanted is None or level.variant_external_id in wanted:
                     yield level
         if page >= result.total_pages or not result.items:
@@ -79,7 +97,7 @@ def push(client, updates):
         variant_id = numeric_id(update.variant_external_id)
         product_id = numeric_id(update.product_external_id or update.variant_external_id)
         if not variant_id or not product_id:
-            result.failed.append((update, f"not a WooCommerce product id: {str(update.variant_external_id)!r}"))
+            result.failed.append((update, f"not a WooCommerce product id: {str(update.variant_external_id)[:SHOWN]!r}"))
             continue
         path = "products/batch" if product_id == variant_id else f"products/{product_id}/variations/batch"
         groups.setdefault(path, []).append(update)

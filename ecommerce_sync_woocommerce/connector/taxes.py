@@ -13,7 +13,7 @@ the largest base.
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from odoo.addons.ecommerce_sync.connector import ZERO, TaxLine, money_sum, to_decimal
+from odoo.addons.ecommerce_sync.connector import ZERO, TaxLine, money_sum, object_list, required_id, to_decimal
 
 from .money import cents, money
 from .payloads import text
@@ -40,11 +40,11 @@ class TaxBook:
     :meth:`settle` chooses per rate; :meth:`lines` gives an item's tax lines.
     """
 
-    def __init__(self, payload, incl):
+    def __init__(self, payload, incl, what="order"):
         self.incl = incl
         self.rates = {}
-        for line in payload.get("tax_lines") or []:
-            rate_id = str(line.get("rate_id") or line.get("id"))
+        for line in object_list(payload, "tax_lines", what):
+            rate_id = required_id(line.get("rate_id") or line.get("id"), f"{what} tax line rate_id")
             percent = line.get("rate_percent")
             self.rates[rate_id] = Rate(
                 rate_id,
@@ -61,10 +61,11 @@ class TaxBook:
     def add(self, key, item):
         """Record the taxes of one line, fee or shipping line."""
         amounts = []
-        for tax in item.get("taxes") or []:
-            if not isinstance(tax, dict) or tax.get("total") in (None, ""):
+        for tax in object_list(item, "taxes", f"line {key[1]}"):
+            if tax.get("total") in (None, ""):
                 continue
-            amounts.append((str(tax.get("id")), to_decimal(tax["total"], "tax total")))
+            rate_id = required_id(tax.get("id"), f"line {key[1]} tax rate id")
+            amounts.append((rate_id, to_decimal(tax["total"], "tax total")))
         total = money(item, "total", "total")
         total_tax = money(item, "total_tax", "total_tax")
         if not amounts and total_tax:

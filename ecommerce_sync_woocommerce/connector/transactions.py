@@ -53,11 +53,11 @@ def order_transactions(payload, order_id, status, paid, total, currency, gateway
     return []
 
 
-def refund_transaction(refund, order_id, amount, currency, gateway, processed_at):
-    """The money a refund sent back: through the order's gateway, or by hand (:data:`MANUAL_GATEWAY`)."""
+def refund_transaction(refund, refund_id, order_id, amount, currency, gateway, processed_at):
+    """The money refund ``refund_id`` sent back: through the order's gateway, or by hand (:data:`MANUAL_GATEWAY`)."""
     through_gateway = bool(refund.get("refunded_payment"))
     return Transaction(
-        external_id=f"refund-{refund['id']}",
+        external_id=f"refund-{refund_id}",
         kind="refund",
         status="success",
         amount=amount,
@@ -66,7 +66,7 @@ def refund_transaction(refund, order_id, amount, currency, gateway, processed_at
         gateway=gateway if through_gateway else MANUAL_GATEWAY,
         processed_at=processed_at,
         parent_id=str(order_id),
-        reference=str(refund["id"]),
+        reference=refund_id,
         message=(
             "Refunded through the payment gateway"
             if through_gateway

@@ -15,7 +15,15 @@ and a variable product are read back too, for their refunds and variations.
 import json
 import re
 
-from odoo.addons.ecommerce_sync.connector import Connector, WebhookError, WebhookEvent, verify_base64_hmac
+from odoo.addons.ecommerce_sync.connector import (
+    Connector,
+    WebhookError,
+    WebhookEvent,
+    checked_event,
+    describe,
+    numeric_id,
+    verify_base64_hmac,
+)
 
 from .payloads import revision_of
 
@@ -74,25 +82,21 @@ def parse(headers, body):
     resource, _sep, event = topic.partition(".")
     flow = WEBHOOK_FLOWS.get(resource)
     if flow is None or (resource == "product" and event == "deleted"):
-        return WebhookEvent(delivery_id=delivery, topic=topic)
+        return checked_event(WebhookEvent(delivery_id=delivery, topic=topic))
     try:
         payload = json.loads(body)
     except ValueError as exc:
         raise WebhookError(f"the body is not JSON: {exc}") from exc
     if not isinstance(payload, dict) or not payload.get("id"):
         raise WebhookError("the body has no resource id")
-    record_id = str(payload["id"])
+    record_id = numeric_id(payload["id"])
+    if not record_id:
+        raise WebhookError(f"the body's resource id {describe(payload['id'])} is not a WooCommerce id")
     if event == "deleted":
         # WooCommerce sends only the id of a deleted (trashed) order: read it back
-        return WebhookEvent(delivery, topic, flow, record_id, f"{resource}/{record_id}@deleted", payload, refetch=True)
+        revision = f"{resource}/{record_id}@deleted"
+        return checked_event(WebhookEvent(delivery, topic, flow, record_id, revision, payload, refetch=True))
     refetch = bool(payload.get("refunds")) if resource == "order" else payload.get("type") == "variable"
-    return WebhookEvent(
-        delivery,
-        topic,
-        flow,
-        record_id,
-        # one delivery id may cover several resources: the resource and its stamp complete it
-        f"{resource}/{record_id}@{revision_of(payload)}",
-        payload,
-        refetch=refetch,
-    )
+    # one delivery id may cover several resources: the resource and its stamp complete it
+    revision = f"{resource}/{record_id}@{revision_of(payload)}"
+    return checked_event(WebhookEvent(delivery, topic, flow, record_id, revision, payload, refetch=refetch))

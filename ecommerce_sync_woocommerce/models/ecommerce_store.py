@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..connector.client import DEFAULT_NAMESPACE, SiteUrlError, check_site_url
+from ..connector.client import API_NAMESPACE, SiteUrlError, check_site_url
 
 MANAGER = "ecommerce_sync.group_ecommerce_manager"
 
@@ -22,19 +22,14 @@ class EcommerceStore(models.Model):
         "(read for orders and products, write for stock levels).",
     )
     woocommerce_consumer_secret = fields.Char("Consumer Secret", groups=MANAGER, copy=False)
-    woocommerce_api_namespace = fields.Selection(
-        [(DEFAULT_NAMESPACE, "wc/v3 (WooCommerce 3.5 and later)")],
-        "API",
-        default=DEFAULT_NAMESPACE,
-    )
     woocommerce_local_test_site = fields.Boolean(
         "Local Test Site",
-        help="Allow a plain-HTTP site URL. Only for a test site on this machine or network: "
-        "over HTTP the API keys can be read by anyone on the way.",
+        help="Allow a plain-HTTP site URL. Only for a test site on this machine or network. Over HTTP "
+        "WooCommerce accepts only OAuth 1.0a signed requests: the connector signs them, the secret is not sent.",
     )
     woocommerce_query_string_auth = fields.Boolean(
         "Keys in Query String",
-        help="Send the API keys as query parameters instead of an Authorization header, "
+        help="Over HTTPS, send the API keys as query parameters instead of an Authorization header, "
         "for web servers that drop that header (WooCommerce answers 401 although the keys are right).",
     )
     woocommerce_version = fields.Char("WooCommerce Version", readonly=True, copy=False)
@@ -55,7 +50,8 @@ class EcommerceStore(models.Model):
                 site_url=store.woocommerce_url or "",
                 consumer_key=store.woocommerce_consumer_key or "",
                 consumer_secret=store.woocommerce_consumer_secret or "",
-                api_namespace=store.woocommerce_api_namespace or DEFAULT_NAMESPACE,
+                # the connector's own REST namespace, for what reads the configuration
+                api_namespace=API_NAMESPACE,
                 local_test_site=store.woocommerce_local_test_site,
                 query_string_auth=store.woocommerce_query_string_auth,
             )

@@ -12,23 +12,32 @@ Routes (``/wp-json/wc/v3/`` unless said otherwise):
 Collections honour ``page``, ``per_page`` (1 to 100), ``orderby`` (date, id,
 modified), ``order``, ``modified_after``/``modified_before`` with
 ``dates_are_gmt``, ``status`` and ``include``, and answer with
-``X-WP-Total``/``X-WP-TotalPages`` and a ``Link`` header. Every ``wc/v3``
-route wants HTTP Basic auth with the consumer key and secret (or the
-``consumer_key``/``consumer_secret`` query parameters) and answers 401
-otherwise, with WooCommerce's error bodies. The fault knobs
+``X-WP-Total``/``X-WP-TotalPages`` and a ``Link`` header.
+
+Authentication is WooCommerce's (``WC_REST_Authentication``) for a site
+served over plain HTTP, as the sandbox is: every ``wc/v3`` route wants an
+OAuth 1.0a signature (HMAC-SHA1 or HMAC-SHA256, in the query string or an
+``Authorization: OAuth`` header), verified over the method, the site URL and
+path, and the sorted parameters; a timestamp more than 15 minutes from the
+sandbox's clock and a nonce already used are refused. HTTP Basic and the
+``consumer_key``/``consumer_secret`` parameters, which WooCommerce reads over
+HTTPS only, are not read: such a request is not authenticated. Refusals are
+401 answers with WooCommerce's codes and messages. The fault knobs
 (:class:`~odoo.addons.ecommerce_sync.sandbox_support.Faults`) are met before
 authentication.
 """
 
-import base64
 import copy
 import hmac
 import json
+import re
 from datetime import datetime, timezone
 from math import ceil
+from urllib.parse import unquote
 
 from odoo.addons.ecommerce_sync.sandbox_support import HttpAnswer
 
+from ..connector.oauth import OAUTH_PARAMETERS, SIGNATURE_METHODS, VALID_WINDOW, signature
 from .serializers import (
     ApiAnswer,
     malformed,
@@ -43,6 +52,10 @@ API_PREFIX = "/wp-json/wc/v3"
 MAX_PER_PAGE = 100
 BATCH_LIMIT = 100
 NO_ROUTE = "No route was found matching the URL and request method."
+#: ``oauth_<name>="<value>"`` (or unquoted) pairs of an ``Authorization: OAuth`` header, as WooCommerce reads them
+#: the code of WooCommerce's authentication refusals
+AUTH_ERROR = "woocommerce_rest_authentication_error"
+OAUTH_HEADER = re.compile(r'(oauth_[a-z_-]*)=(?:"([^"]*)"|([^,]*))')
 
 
 def answer(sandbox, request):
@@ -79,28 +92,62 @@ def _send(status, payload, headers=None):
     return HttpAnswer(status, wp_json_encode(payload), dict(headers or {}), "application/json; charset=UTF-8")
 
 
+def oauth_parameters(request):
+    """The request's parameters with its ``oauth_*`` ones, as WooCommerce reads them (query, then header).
+
+    :return: the parameters, or None when the request carries none of the OAuth parameters
+    :raise ApiAnswer: when it carries some but not all
+    """
+    params = dict(request.query)
+    header = (request.headers.get("Authorization") or "").strip()
+    if header.startswith("OAuth "):
+        for name, quoted, bare in OAUTH_HEADER.findall(header):
+            params[name] = unquote(quoted or bare)
+    missing = [name for name in OAUTH_PARAMETERS if not params.get(name)]
+    if len(missing) == len(OAUTH_PARAMETERS):
+        return None
+    if missing:
+        label = "Missing OAuth parameter" if len(missing) == 1 else "Missing OAuth parameters"
+        raise ApiAnswer(401, "woocommerce_rest_authentication_missing_parameter", f"{label} {', '.join(missing)}")
+    return params
+
+
 def authenticate(sandbox, request, write):
-    """Check the consumer key and secret (HTTP Basic, or the query parameters)."""
-    query = request.query
-    key = secret = None
-    header = request.headers.get("Authorization") or ""
-    if header.startswith("Basic "):
-        try:
-            key, _sep, secret = base64.b64decode(header[6:]).decode().partition(":")
-        except (ValueError, UnicodeDecodeError):
-            key = secret = None
-    elif "consumer_key" in query:
-        key, secret = query.get("consumer_key"), query.get("consumer_secret")
-    if key is None:
+    """Verify the request's OAuth 1.0a signature, timestamp and nonce, then the keys' permissions."""
+    params = oauth_parameters(request)
+    if params is None:
+        # no signature: HTTP Basic and keys in the query string are not read over plain HTTP
         raise ApiAnswer(401, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
-    if not hmac.compare_digest(key.encode(), sandbox.consumer_key.encode()):
-        raise ApiAnswer(401, "woocommerce_rest_authentication_error", "Consumer key is invalid.")
-    if not hmac.compare_digest((secret or "").encode(), sandbox.consumer_secret.encode()):
-        raise ApiAnswer(401, "woocommerce_rest_authentication_error", "Consumer secret is invalid.")
+    if not hmac.compare_digest(params["oauth_consumer_key"].encode(), sandbox.consumer_key.encode()):
+        raise ApiAnswer(401, AUTH_ERROR, "Consumer key is invalid.")
+    given = params.pop("oauth_signature").replace(" ", "+")
+    method = params["oauth_signature_method"]
+    if method not in SIGNATURE_METHODS:
+        raise ApiAnswer(401, AUTH_ERROR, "Invalid signature - signature method is invalid.")
+    expected = signature(sandbox.consumer_secret, request.method, f"{sandbox.url}{request.path}", params, method)
+    if not hmac.compare_digest(expected.encode(), given.encode()):
+        raise ApiAnswer(401, AUTH_ERROR, "Invalid signature - provided signature does not match.")
+    check_timestamp_and_nonce(sandbox, params["oauth_timestamp"], params["oauth_nonce"])
     if write and sandbox.read_only:
-        raise ApiAnswer(
-            401, "woocommerce_rest_authentication_error", "The API key provided does not have write permissions."
-        )
+        raise ApiAnswer(401, AUTH_ERROR, "The API key provided does not have write permissions.")
+
+
+def check_timestamp_and_nonce(sandbox, timestamp, nonce):
+    """A timestamp within 15 minutes of the sandbox's clock, a nonce not used in that window (then remembered)."""
+    now = sandbox.clock()
+    try:
+        moment = int(timestamp)
+    except ValueError:
+        moment = None
+    if moment is None or not now - VALID_WINDOW <= moment <= now + VALID_WINDOW:
+        raise ApiAnswer(401, AUTH_ERROR, "Invalid timestamp.")
+    with sandbox.lock:
+        for used, stamp in list(sandbox.nonces.items()):
+            if stamp < now - VALID_WINDOW:
+                del sandbox.nonces[used]
+        if nonce in sandbox.nonces:
+            raise ApiAnswer(401, AUTH_ERROR, "Invalid nonce - nonce has already been used.")
+        sandbox.nonces[nonce] = moment
 
 
 def route(sandbox, method, route, query, body):

@@ -15,6 +15,7 @@ a process (``python -m odoo.addons.ecommerce_sync_woocommerce.sandbox``).
 """
 
 import threading
+import time
 
 from odoo.addons.ecommerce_sync.sandbox_support import Faults, SandboxHttpServer
 
@@ -56,6 +57,10 @@ class WooCommerceSandbox(SandboxHttpServer):
         self.read_only = read_only
         self.faults = faults or Faults(seed=seed)
         self.lock = threading.RLock()
+        #: the site's clock, against which OAuth timestamps are checked (Unix seconds)
+        self.clock = time.time
+        #: OAuth nonces already used, with their timestamps (forgotten after 15 minutes)
+        self.nonces = {}
         #: every API request received: (method, path, query dict)
         self.requests = []
         #: every batch/PUT update received: (path, body)

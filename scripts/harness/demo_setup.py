@@ -74,16 +74,17 @@ class Progress:
 
 
 def install_progress(registry, progress):
-    """Count every record the engine handles (the engine's own per-record entry point)."""
+    """Count every record the engine handles (the engine's entry point for the records of a page)."""
     engine_class = registry["ecommerce.sync.engine"]
-    original = engine_class._process_item
+    original = engine_class._process_payloads
 
-    def counted(self, store, connector, flow, payload, stats):
-        outcome, error = original(self, store, connector, flow, payload, stats)
-        progress.tick(outcome)
-        return outcome, error
+    def counted(self, run, entries):
+        results = original(self, run, entries)
+        for outcome, _error in results:
+            progress.tick(outcome)
+        return results
 
-    engine_class._process_item = counted
+    engine_class._process_payloads = counted
 
 
 # ----------------------------------------------------------------------

@@ -10,9 +10,12 @@ from . import ui
 
 # Odoo 18.0's pinned sdists need pkg_resources, gone from recent setuptools.
 BUILD_CONSTRAINTS = "setuptools<81\n"
-# Our own Python needs: the addons' (requests, phonenumbers) and the tests'.
+# Our own Python needs: the addons' (requests, phonenumbers), the sandboxes' (the Shopify sandbox
+# validates GraphQL queries; the demo runs the sandboxes too) and the tests' (the platforms' official
+# client libraries drive the sandboxes).
 PROJECT_NEEDS = ["requests", "phonenumbers"]
-TEST_NEEDS = ["pytest>=8", "responses", "stripe", "paypal-server-sdk"]
+SANDBOX_NEEDS = ["graphql-core>=3.2"]
+TEST_NEEDS = ["pytest>=8", "responses", "ShopifyAPI>=12", "WooCommerce>=3", "stripe", "paypal-server-sdk"]
 ODOO_TEST_NEEDS = ["pytest-odoo>=2.1"]
 
 
@@ -28,7 +31,7 @@ class Venv:
 
     def _stamp(self, odoo):
         parts = [sys.version, str(odoo.mode if odoo else None), str(odoo.root if odoo else None)]
-        parts += PROJECT_NEEDS + TEST_NEEDS + (ODOO_TEST_NEEDS if odoo else [])
+        parts += PROJECT_NEEDS + SANDBOX_NEEDS + TEST_NEEDS + (ODOO_TEST_NEEDS if odoo else [])
         if odoo and odoo.requirements:
             parts.append(odoo.requirements.read_text())
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -47,7 +50,7 @@ class Venv:
         if odoo and odoo.mode == "source":
             self._install_odoo_requirements(odoo)
             self._link_source(odoo)
-        needs = PROJECT_NEEDS + TEST_NEEDS + (ODOO_TEST_NEEDS if odoo else [])
+        needs = PROJECT_NEEDS + SANDBOX_NEEDS + TEST_NEEDS + (ODOO_TEST_NEEDS if odoo else [])
         if self._pip(needs).returncode:
             raise RuntimeError(f"Could not install {' '.join(needs)} into {self.path}")
         stamp_file.write_text(stamp)

@@ -12,7 +12,7 @@ One module per topic; every public name is importable from here:
 
 * :mod:`.values`: ``to_decimal``, ``to_datetime``, ``money_sum``, ``ZERO``, ``CENT``, ``FLOWS``;
 * :mod:`.orders`: ``Order`` and its parts;
-* :mod:`.refunds`: ``Refund``, ``RefundLine``, ``RefundAdjustment``;
+* :mod:`.refunds`: ``Refund``, ``RefundLine``, ``RefundAdjustment``, ``REFUND_GAP_REASON``;
 * :mod:`.money`: ``Transaction``, ``Payout``, ``PayoutLine``, ``Fee``;
 * :mod:`.catalog`: ``ProductVariant``;
 * :mod:`.stock`: ``StockLevel``, ``StockUpdate``, ``PushResult``.
@@ -31,13 +31,14 @@ from .orders import (
     ShippingLine,
     TaxLine,
 )
-from .refunds import Refund, RefundAdjustment, RefundLine
+from .refunds import REFUND_GAP_REASON, Refund, RefundAdjustment, RefundLine
 from .stock import PushResult, StockLevel, StockUpdate
 from .values import CENT, FLOWS, ZERO, money_sum, to_datetime, to_decimal
 
 __all__ = [
     "CENT",
     "FLOWS",
+    "REFUND_GAP_REASON",
     "ZERO",
     "Address",
     "Customer",

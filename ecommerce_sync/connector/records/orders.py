@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from ..errors import RecordError
 from .money import Transaction
 from .refunds import Refund
 from .values import ZERO, money_sum
@@ -254,3 +255,27 @@ class Order:
             if line.external_id == external_id:
                 return line
         return None
+
+    def check_refunds(self):
+        """Refuse refunds that give back what the order did not sell.
+
+        Every refund line must name a line of the order, and the units refunded
+        per line, over all the order's refunds, must not exceed the units sold.
+
+        :raise RecordError: naming the refund and the line
+        """
+        refunded = {}
+        for refund in self.refunds:
+            for item in refund.lines:
+                line = self.line_by_external_id(item.line_external_id)
+                if line is None:
+                    raise RecordError(
+                        f"order {self.external_id}: refund {refund.external_id} gives back line "
+                        f"{item.line_external_id or '(none)'}, which the order does not have"
+                    )
+                refunded[line.external_id] = refunded.get(line.external_id, ZERO) + item.quantity
+                if refunded[line.external_id] > line.quantity:
+                    raise RecordError(
+                        f"order {self.external_id}: its refunds give back {refunded[line.external_id]:f} units "
+                        f"of line {line.external_id}, which sold {line.quantity:f}"
+                    )

@@ -10,6 +10,9 @@ from decimal import Decimal
 from .money import Transaction
 from .values import ZERO, money_sum
 
+#: the reason of the adjustment that makes a refund credit what was refunded (see :meth:`Refund.settle_gap`)
+REFUND_GAP_REASON = "Refund discrepancy"
+
 
 @dataclass
 class RefundLine:
@@ -75,3 +78,18 @@ class Refund:
     def refunded_amount(self):
         """Money actually sent back (successful refund transactions)."""
         return money_sum(tx.amount for tx in self.transactions if tx.is_refund)
+
+    def settle_gap(self, refunded, reason=REFUND_GAP_REASON):
+        """Make the refund credit exactly ``refunded``: the difference from its items and adjustments
+        becomes one more adjustment (kind "adjustment"), so it is written on the credit note instead
+        of passing through silently.
+
+        Connectors call it with the amount the platform says was refunded (a refund's own amount,
+        or its successful refund transactions).
+
+        :return: the difference added (zero when the refund already adds up)
+        """
+        gap = refunded - self.total
+        if gap:
+            self.adjustments.append(RefundAdjustment("adjustment", gap, reason=reason or REFUND_GAP_REASON))
+        return gap
