@@ -1,1 +1,2 @@
-from . import connector
+from . import connector, models
+from .hooks import uninstall_hook

@@ -9,6 +9,9 @@
     "license": "LGPL-3",
     "depends": ["ecommerce_sync"],
     "external_dependencies": {"python": ["requests"]},
-    "data": [],
+    "data": [
+        "views/ecommerce_store_views.xml",
+    ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

@@ -7,6 +7,9 @@ KINDS = [
     ("unmapped_tax", "Unmapped tax"),
     ("payout_mismatch", "Payout mismatch"),
     ("failed_payment", "Failed payment"),
+    ("unmatched_payment", "Unmatched payment"),
+    ("dispute", "Dispute"),
+    ("unknown_movement", "Unknown balance movement"),
     ("inventory_drift", "Inventory drift"),
     ("order_volume", "Unusual order volume"),
 ]

@@ -118,6 +118,9 @@ class StripeConnector(Connector):
     label = "Stripe"
     flows = ("orders", "refunds", "payouts")
     push_batch_size = 100
+    holds_balance = True
+    #: the WooCommerce Stripe Gateway's payment method id
+    gateway_codes = ("stripe",)
 
     def make_client(self):
         config = self.config
