@@ -436,15 +436,8 @@ class EcommerceBalanceBuilder(models.AbstractModel):
         binding = Binding._find(store, "dispute", dispute.external_id)
         if binding and binding.revision == dispute.revision:
             return "skipped"
-        if dispute.status in ("won", "lost", "closed"):
-            flagged = Discrepancy._resolve(store, "dispute", dispute.external_id)
-            for discrepancy in flagged:
-                discrepancy.message_post(
-                    body=_(
-                        "The dispute is %(status)s on the platform.", status=dispute.platform_status or dispute.status
-                    )
-                )
-        elif not dispute.is_inquiry or dispute.withdrawn:
+        if not binding and (not dispute.is_inquiry or dispute.withdrawn):
+            # first seen: flagged for the responsible user, even when it is read already decided
             Discrepancy._flag(
                 store,
                 "dispute",
@@ -463,6 +456,13 @@ class EcommerceBalanceBuilder(models.AbstractModel):
                 expected=float(dispute.amount),
                 currency=self._currency(dispute.currency),
             )
+        if dispute.status in ("won", "lost", "closed"):
+            for discrepancy in Discrepancy._resolve(store, "dispute", dispute.external_id):
+                discrepancy.message_post(
+                    body=_(
+                        "The dispute is %(status)s on the platform.", status=dispute.platform_status or dispute.status
+                    )
+                )
         Binding._bind(store, "dispute", dispute.external_id, store, revision=dispute.revision)
         return "updated" if binding else "created"
 

@@ -93,11 +93,12 @@ class EcommerceStore(models.Model):
         message = super()._connection_message(info)
         if self.platform != "stripe":
             return message
+        translate = self.env._
         balances = [
-            _("%(amount)s %(currency)s available", amount=amount, currency=currency)
+            translate("%(amount)s %(currency)s available", amount=amount, currency=currency)
             for currency, amount in (info.details.get("balance_available") or {}).items()
         ] + [
-            _("%(amount)s %(currency)s pending", amount=amount, currency=currency)
+            translate("%(amount)s %(currency)s pending", amount=amount, currency=currency)
             for currency, amount in (info.details.get("balance_pending") or {}).items()
         ]
         return _(

@@ -31,7 +31,13 @@ def minor_to_amount(value, currency):
 
 __all__ = [
     "activate_currencies",
-    "create_products", "create_taxes", "deposit_payouts", "pay_out", "seed_site_payments", "set_up_store"]
+    "create_products",
+    "create_taxes",
+    "deposit_payouts",
+    "pay_out",
+    "seed_site_payments",
+    "set_up_store",
+]
 
 
 def set_up_store(store, with_taxes=True):

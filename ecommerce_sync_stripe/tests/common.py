@@ -35,7 +35,7 @@ class StripeAccountMixin:
 
     @classmethod
     def sync_all(cls, store, rounds=20):
-        """"Sync now" until the store has nothing more pending (the scheduled runs a real store gets)."""
+        """ "Sync now" until the store has nothing more pending (the scheduled runs a real store gets)."""
         logs = cls.env["ecommerce.sync.log"]
         for _round in range(rounds):
             run = cls.env["ecommerce.sync.engine"].sync_store(store, deadline=Deadline(3600))

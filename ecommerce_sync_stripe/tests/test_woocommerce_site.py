@@ -20,6 +20,7 @@ DAY = 86400
 @tagged("post_install", "-at_install")
 class TestWooCommerceSitePaidThroughStripe(StripeAccountMixin, StripeLedgerChecks, WooCommerceSiteCase):
     sandbox_orders = 40  # enough card payments for two payouts
+
     @classmethod
     def create_store(cls, name="Woo Sandbox", **values):
         woo = super().create_store(name, **values)

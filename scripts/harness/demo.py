@@ -163,7 +163,9 @@ def main(repo, args):
             )
             running.append(woo)
             ui.info(f"WooCommerce sandbox at {woo.info['url']}")
-            setup_args.append("--woocommerce=" + json.dumps(woo.info))
+            # the Stripe account taking the site's card payments is seeded from the same site
+            site = {**woo.info, "seed": args.seed, "catalogue": str(catalogue)}
+            setup_args.append("--woocommerce=" + json.dumps(site))
 
         ui.step("Setting up the company and the stores, then the first full sync")
         result = venv.run([str(HERE / "demo_setup.py"), *setup_args], check=False)
