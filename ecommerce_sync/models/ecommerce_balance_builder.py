@@ -135,31 +135,15 @@ class EcommerceBalanceBuilder(models.AbstractModel):
             self.env["ecommerce.binding"]._bind(
                 store, "transaction", transaction, payment, external_name=movement.source_id
             )
-        line = movement.payout_line()
-        settlement = Settlement(line, payment, payment.currency_id.name)
+        Payouts = self.env["ecommerce.payout.builder"]
+        settlement = Settlement(movement.payout_line(), payment, payment.currency_id.name)
+        issues = []
+        Payouts._check_settled_amount(settlement, issues)
+        label = _("Balance movement %(movement)s", movement=movement.external_id)
+        self._flag_issues(store, issues, label, movement.external_id, payment)
         if settlement.converted:
             # the payout builder's conversion, done as the platform settles the payment
-            Payouts = self.env["ecommerce.payout.builder"]
-            lines = Payouts._convert_foreign_payments(store, movement, [settlement], date)
-            return lines.move_id[:1]
-        if not payment.currency_id.is_zero(payment.amount - abs(float(movement.amount))):
-            self.env["ecommerce.discrepancy"]._flag(
-                store,
-                "unmatched_payment",
-                _(
-                    "%(movement)s settles %(amount)s %(currency)s, the Odoo payment %(payment)s is %(odoo)s.",
-                    movement=movement.external_id,
-                    amount=movement.amount,
-                    currency=movement.currency,
-                    payment=payment.display_name,
-                    odoo=payment.amount,
-                ),
-                external_id=movement.external_id,
-                record=payment,
-                expected=float(abs(movement.amount)),
-                found=payment.amount,
-                currency=payment.currency_id,
-            )
+            return Payouts._convert_foreign_payments(store, movement, [settlement], date).move_id[:1]
         return payment
 
     @api.model
