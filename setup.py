@@ -58,7 +58,16 @@ setup(
         # the sandboxes (tests, demo): the Shopify sandbox parses and validates GraphQL queries
         "sandbox": ["graphql-core>=3.2"],
         # the tests drive the sandboxes with the platforms' official client libraries
-        "test": ["pytest>=8", "pytest-odoo>=2.1", "responses", "graphql-core>=3.2", "ShopifyAPI>=12", "WooCommerce>=3"],
+        "test": [
+            "pytest>=8",
+            "pytest-odoo>=2.1",
+            "responses",
+            "graphql-core>=3.2",
+            "ShopifyAPI>=12",
+            "WooCommerce>=3",
+            "stripe",
+            "paypal-server-sdk",
+        ],
     },
     zip_safe=False,
     classifiers=[

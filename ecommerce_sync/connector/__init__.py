@@ -1,6 +1,18 @@
 """Platform-independent connector layer: importable and testable without Odoo."""
 
-from . import records
+from . import balance, records
+from .balance import (
+    BALANCE_CATEGORIES,
+    BalanceMovement,
+    BalancePayout,
+    Dispute,
+    FailedPayment,
+    FeeDetail,
+    PaymentMatch,
+    from_minor_units,
+    matching_order,
+    site_key,
+)
 from .base import (
     ConnectionInfo,
     Connector,
@@ -29,15 +41,22 @@ from .signatures import hmac_sha256_base64, hmac_sha256_hex, verify_base64_hmac
 from .webhook_checks import MAX_WEBHOOK_NESTING, check_webhook_event, json_nesting, safe_id, safe_text
 
 __all__ = [
+    "BALANCE_CATEGORIES",
     "MAX_WEBHOOK_NESTING",
     "ApiError",
     "AuthenticationError",
+    "BalanceMovement",
+    "BalancePayout",
     "ConnectionInfo",
     "Connector",
     "ConnectorError",
+    "Dispute",
+    "FailedPayment",
+    "FeeDetail",
     "HttpClient",
     "NotFoundError",
     "Page",
+    "PaymentMatch",
     "RawRecord",
     "RecordError",
     "TransientError",
@@ -46,12 +65,14 @@ __all__ = [
     "checked_event",
     "describe",
     "external_id",
+    "from_minor_units",
     "check_webhook_event",
     "get_connector_class",
     "gid_id",
     "hmac_sha256_base64",
     "hmac_sha256_hex",
     "json_nesting",
+    "matching_order",
     "numeric_id",
     "object_list",
     "optional_id",
@@ -64,6 +85,7 @@ __all__ = [
     "safe_id",
     "safe_text",
     "safe_url",
+    "site_key",
     "to_gid",
     "verify_base64_hmac",
 ]

@@ -148,6 +148,12 @@ class Connector(abc.ABC):
     flows = ()
     #: how many stock updates one push call can carry
     push_batch_size = 1
+    #: a payment platform: its records are movements of a balance it holds (``balance.py``), and its
+    #: charges may pay the orders of other stores (the store's linked stores)
+    holds_balance = False
+    #: the payment method codes other stores' checkouts give this platform's payments (a web shop's
+    #: gateway id): the linked stores' payments through them go to this store's clearing journal
+    gateway_codes = ()
 
     def __init__(self, config, client=None):
         self.config = dict(config or {})

@@ -10,6 +10,8 @@ KINDS = [
     ("return", "Return"),
     ("fee", "Fee"),
     ("payout", "Payout"),
+    ("movement", "Balance Movement"),
+    ("dispute", "Dispute"),
 ]
 
 

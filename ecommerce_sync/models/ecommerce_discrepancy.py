@@ -12,6 +12,9 @@ KINDS = [
     ("payout_mismatch", "Payout mismatch"),
     ("overpayment", "Paid beyond the total"),
     ("failed_payment", "Failed payment"),
+    ("unmatched_payment", "Unmatched payment"),
+    ("dispute", "Dispute"),
+    ("unknown_movement", "Unknown balance movement"),
     ("inventory_drift", "Inventory drift"),
     ("order_volume", "Unusual order volume"),
 ]

@@ -374,11 +374,7 @@ class EcommerceStore(models.Model):
             self._set_error(message, str(exc))
         else:
             self.write(self._connection_values(info))
-            return self._notification(
-                "success",
-                _("Connection successful"),
-                _("Connected to %(name)s (currency %(currency)s).", name=info.name, currency=info.currency),
-            )
+            return self._notification("success", _("Connection successful"), self._connection_message(info))
         return self._notification("danger", _("Connection failed"), message, sticky=True)
 
     @api.model
@@ -395,6 +391,13 @@ class EcommerceStore(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def _connection_message(self, info):
+        """What "Test connection" tells the user on success; connector addons add what their platform reports.
+
+        :param info: the connector's ConnectionInfo
+        """
+        return _("Connected to %(name)s (currency %(currency)s).", name=info.name, currency=info.currency)
 
     def _connection_values(self, info):
         """Values written on the store after a successful "Test connection".

@@ -57,6 +57,10 @@ class EcommerceSyncEngine(models.AbstractModel):
             "Refund": self.env["ecommerce.refund.builder"]._import_refund,
             "Fee": self.env["ecommerce.fee.builder"]._import_fee,
             "Payout": self.env["ecommerce.payout.builder"]._import_payout,
+            "BalanceMovement": self.env["ecommerce.balance.builder"]._import_movement,
+            "BalancePayout": self.env["ecommerce.balance.builder"]._import_balance_payout,
+            "Dispute": self.env["ecommerce.balance.builder"]._import_dispute,
+            "FailedPayment": self.env["ecommerce.balance.builder"]._import_failed_payment,
         }
 
     @api.model

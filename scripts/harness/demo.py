@@ -169,7 +169,9 @@ def main(repo, args):
             )
             running.append(woo)
             ui.info(f"WooCommerce sandbox at {woo.info['url']}")
-            setup_args.append("--woocommerce=" + json.dumps(woo.info))
+            # the Stripe account taking the site's card payments is seeded from the same site
+            site = {**woo.info, "seed": args.seed, "catalogue": str(catalogue)}
+            setup_args.append("--woocommerce=" + json.dumps(site))
 
         if args.square:
             ui.step(f"Starting the Square sandbox with {args.orders} generated sales at three locations")

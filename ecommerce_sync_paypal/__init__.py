@@ -1,0 +1,2 @@
+from . import connector
+from .hooks import uninstall_hook

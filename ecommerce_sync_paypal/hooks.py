@@ -1,0 +1,2 @@
+def uninstall_hook(env):
+    env["ecommerce.store"]._park_platform_stores("paypal")

@@ -1,0 +1,2 @@
+from . import connector, models
+from .hooks import uninstall_hook
