@@ -51,6 +51,7 @@ class WooCommerceConnector(Connector):
     label = "WooCommerce"
     #: products first: order lines then find the store variants (and the products made from them)
     flows = ("products", "orders")
+    window_flows = ("orders",)
     push_batch_size = 100
 
     def make_client(self):
@@ -106,8 +107,13 @@ class WooCommerceConnector(Connector):
 
     # ------------------------------------------------------------------
     # pull
-    def fetch_orders(self, cursor):
-        for payloads, page_cursor in self.client.changed("orders", cursor, {"status": "any"}):
+    def fetch_orders(self, cursor, window=None):
+        """Orders modified after ``cursor``, each with its refunds; with a ``window``, those created within it."""
+        if window is not None:
+            pages = self.client.created_within("orders", window, cursor, {"status": "any"})
+        else:
+            pages = self.client.changed("orders", cursor, {"status": "any"})
+        for payloads, page_cursor in pages:
             yield Page([self._record(with_refunds(self.client, p)) for p in payloads], cursor=page_cursor)
 
     def fetch_products(self, cursor):

@@ -10,7 +10,7 @@ Routes (``/wp-json/wc/v3/`` unless said otherwise):
 * ``PUT products/<id>``, ``products/<id>/variations/<id>``
 
 Collections honour ``page``, ``per_page`` (1 to 100), ``orderby`` (date, id,
-modified), ``order``, ``modified_after``/``modified_before`` with
+modified), ``order``, ``modified_after``/``modified_before`` and ``after``/``before`` (creation) with
 ``dates_are_gmt``, ``status`` and ``include``, and answer with
 ``X-WP-Total``/``X-WP-TotalPages`` and a ``Link`` header.
 
@@ -226,8 +226,15 @@ def collection(sandbox, items, query, path):
         if query.get("modified_before"):
             before = _parse_moment(query["modified_before"])
             selected = [item for item in selected if _parse_moment(item[column]) < before]
+        created = "date_created_gmt" if gmt else "date_created"
+        if query.get("after"):
+            after = _parse_moment(query["after"])
+            selected = [item for item in selected if _parse_moment(item[created]) > after]
+        if query.get("before"):
+            before = _parse_moment(query["before"])
+            selected = [item for item in selected if _parse_moment(item[created]) < before]
     except ValueError:
-        raise ApiAnswer(400, "rest_invalid_param", "Invalid parameter(s): modified_after") from None
+        raise ApiAnswer(400, "rest_invalid_param", "Invalid parameter(s): modified_after, after, before") from None
     status = query.get("status", "any")
     if status and status != "any":
         wanted = set(status.split(","))

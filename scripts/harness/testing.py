@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import odoo_finder, postgres, ui
+from . import odoo_finder, postgres, queue_job, ui
 from .odoo_run import OdooDatabase, addon_names
 from .venv import Venv
 
@@ -78,9 +78,9 @@ def run_pure_suites(repo, venv, extra):
     return read_junit(report, result)
 
 
-def addons_with_tests(repo):
+def addons_with_tests(repo, available):
     found = []
-    for name in addon_names(repo):
+    for name in addon_names(repo, available):
         manifest = ast.literal_eval((repo / name / "__manifest__.py").read_text())
         if manifest.get("installable", True) and any((repo / name / "tests").glob("test_*.py")):
             found.append(name)
@@ -89,10 +89,14 @@ def addons_with_tests(repo):
 
 def run_odoo_suites(repo, venv, odoo, extra, keep_db=False):
     result = SuiteResult("Odoo suites", ran=True)
+    installed = queue_job.ensure(venv)
+    available = {"queue_job"} if installed else set()
+    extra_paths = [installed[1]] if installed else []
     server = postgres.get_server(venv.python, repo)
-    database = OdooDatabase(repo, venv, odoo, server, f"ecommerce_sync_test_{time.strftime('%Y%m%d%H%M%S')}")
+    name = f"ecommerce_sync_test_{time.strftime('%Y%m%d%H%M%S')}"
+    database = OdooDatabase(repo, venv, odoo, server, name, extra_addons_paths=extra_paths)
     try:
-        names = addon_names(repo)
+        names = addon_names(repo, available)
         ui.step(f"Creating database {database.name} with {', '.join(names)} installed")
         started = time.monotonic()
         database.create(names)
@@ -100,7 +104,7 @@ def run_odoo_suites(repo, venv, odoo, extra, keep_db=False):
         ui.info(f"installed in {time.monotonic() - started:.0f}s")
         report = repo / ".local" / "reports" / "odoo-junit.xml"
         report.unlink(missing_ok=True)
-        targets = [str(repo / name / "tests") for name in addons_with_tests(repo)]
+        targets = [str(repo / name / "tests") for name in addons_with_tests(repo, available)]
         ui.step(f"Running the Odoo tests of {', '.join(Path(t).parent.name for t in targets)} (pytest-odoo)")
         venv.run(
             [
@@ -137,6 +141,7 @@ def run_odoo_suites(repo, venv, odoo, extra, keep_db=False):
                 result.passed += 1
                 ui.info("uninstalled cleanly (install/uninstall check counted as one passed test)")
         result.note = (result.note + "; " if result.note else "") + f"Odoo {odoo.origin}"
+        result.note += f"; queue_job {installed[0]}" if installed else "; queue_job not installed, its bridge untested"
     finally:
         if not keep_db:
             database.drop()
