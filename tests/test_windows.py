@@ -114,3 +114,15 @@ def test_woocommerce_windows_list_every_order_exactly_once():
             for r in records
             if r.external_id in resumed
         )
+
+
+def test_windows_by_hours_and_the_cursor_a_backfill_leaves():
+    assert Window.cut_hours(T0, T0 + timedelta(hours=30), 12)[-1] == Window(T0 + timedelta(hours=24), T0 + timedelta(hours=30))
+    with pytest.raises(ValueError):
+        Window.cut_hours(T0, T0 + timedelta(days=1), 0)
+    with WooCommerceSandbox(profile="us", orders=3, seed=4) as sandbox:
+        connector = sandbox_connector(sandbox)
+        assert connector.cursor_at("orders", T0) == "2024-03-01T00:00:00"
+        # the cursor a backfill leaves reads what changed from then on, as the pull's own cursors do
+        changed = [item for page in connector.fetch("orders", connector.cursor_at("orders", T0)) for item in page.items]
+        assert len(changed) == 3

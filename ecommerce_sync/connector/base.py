@@ -89,11 +89,21 @@ class Window:
         """
         if days < 1:
             raise ValueError("A window spans one day at least")
+        return cls.cut_hours(start, end, 24 * days)
+
+    @classmethod
+    def cut_hours(cls, start, end, hours):
+        """``start`` .. ``end`` cut into windows of ``hours`` hours (see :meth:`cut`).
+
+        :rtype: list[Window]
+        """
+        if hours < 1:
+            raise ValueError("A window spans one hour at least")
         if start is None:
             return [cls(None, end)]
         windows = []
         while start < end:
-            stop = min(start + timedelta(days=days), end)
+            stop = min(start + timedelta(hours=hours), end)
             windows.append(cls(start, stop))
             start = stop
         return windows
@@ -242,6 +252,14 @@ class Connector(abc.ABC):
         if flow not in self.window_flows:
             raise NotImplementedError(f"{self.label or self.platform} cannot list {flow} by creation date")
         return method(cursor, window=window)
+
+    def cursor_at(self, flow, moment):
+        """The cursor of ``flow`` that pulls what changed from ``moment`` (aware datetime) on.
+
+        A backfill moves a store's cursor past the windows it finished with it. Connectors
+        whose cursors are not ISO timestamps override it.
+        """
+        return moment.isoformat()
 
     def parse(self, flow, payload):
         """Turn one raw payload of ``flow`` into a list of canonical records.

@@ -40,7 +40,7 @@ from odoo.addons.ecommerce_sync.connector import (
 
 from . import stock, webhooks
 from .catalog import VARIATIONS_KEY, parse_product, with_variations
-from .client import WooCommerceClient
+from .client import WooCommerceClient, write_cursor
 from .orders import REFUNDS_KEY, parse_order, with_refunds
 from .payloads import revision_of, text
 
@@ -119,6 +119,9 @@ class WooCommerceConnector(Connector):
     def fetch_products(self, cursor):
         for payloads, page_cursor in self.client.changed("products", cursor):
             yield Page([self._record(with_variations(self.client, p)) for p in payloads], cursor=page_cursor)
+
+    def cursor_at(self, flow, moment):
+        return write_cursor(moment, ())
 
     @staticmethod
     def _record(payload):

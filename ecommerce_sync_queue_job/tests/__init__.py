@@ -1,0 +1,2 @@
+from . import test_triggers
+from . import test_backfill
