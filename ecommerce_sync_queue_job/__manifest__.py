@@ -14,6 +14,7 @@
         "views/ecommerce_store_views.xml",
         "views/ecommerce_sync_log_views.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "post_load": "post_load",
     "installable": True,
 }

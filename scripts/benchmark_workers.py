@@ -89,7 +89,9 @@ def measure(odoo, database, store_id):
             "AND method_name = '_job_import'"
         )
         first, last, jobs = cr.fetchone()
-        cr.execute("SELECT state, count(*) FROM ecommerce_backfill_window WHERE store_id = %s GROUP BY state", [store_id])
+        cr.execute(
+            "SELECT state, count(*) FROM ecommerce_backfill_window WHERE store_id = %s GROUP BY state", [store_id]
+        )
         states = dict(cr.fetchall())
     registry.delete(database)
     seconds = (last - first).total_seconds() if first and last else float("nan")
@@ -144,7 +146,12 @@ def run_round(odoo, args, workers):
             "--limit-time-cpu=900",
             "--log-level=warn",
         ]
-        env = {**os.environ, "ODOO_QUEUE_JOB_CHANNELS": f"root:{workers}", "ODOO_QUEUE_JOB_PORT": str(port), "TZ": "UTC"}
+        env = {
+            **os.environ,
+            "ODOO_QUEUE_JOB_CHANNELS": f"root:{workers}",
+            "ODOO_QUEUE_JOB_PORT": str(port),
+            "TZ": "UTC",
+        }
         log = (REPO / ".local" / "logs" / f"benchmark-workers-{workers}.log").open("w")
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + args.timeout

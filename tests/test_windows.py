@@ -82,7 +82,9 @@ def test_shopify_window_pages_carry_a_creation_cursor_to_resume_from(shopify_ser
     assert len(pages) > 2
     created = [[to_datetime(item.payload["created_at"]) for item in page.items] for page in pages]
     assert [to_datetime(page.cursor) for page in pages] == [max(stamps) for stamps in created]
-    resumed = [item.external_id for page in connector.fetch("orders", pages[1].cursor, window=window) for item in page.items]
+    resumed = [
+        item.external_id for page in connector.fetch("orders", pages[1].cursor, window=window) for item in page.items
+    ]
     later = {item.external_id for page in pages[2:] for item in page.items}
     assert later <= set(resumed)
     assert not {item.external_id for item in pages[0].items} & set(resumed) - set(later) - {
@@ -117,7 +119,9 @@ def test_woocommerce_windows_list_every_order_exactly_once():
 
 
 def test_windows_by_hours_and_the_cursor_a_backfill_leaves():
-    assert Window.cut_hours(T0, T0 + timedelta(hours=30), 12)[-1] == Window(T0 + timedelta(hours=24), T0 + timedelta(hours=30))
+    assert Window.cut_hours(T0, T0 + timedelta(hours=30), 12)[-1] == Window(
+        T0 + timedelta(hours=24), T0 + timedelta(hours=30)
+    )
     with pytest.raises(ValueError):
         Window.cut_hours(T0, T0 + timedelta(days=1), 0)
     with WooCommerceSandbox(profile="us", orders=3, seed=4) as sandbox:

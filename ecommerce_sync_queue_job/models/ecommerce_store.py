@@ -42,8 +42,7 @@ class EcommerceStore(models.Model):
     )
     backfill_from = fields.Datetime(
         "Import History From",
-        help="Orders created from this moment on are imported by 'Import history', in date windows "
-        "worked in parallel.",
+        help="Orders created from this moment on are imported by 'Import history', in date windows worked in parallel.",
     )
     backfill_window_days = fields.Integer(
         "Days per Window", default=7, help="The span of creation dates one backfill job imports."
@@ -241,16 +240,20 @@ class EcommerceStore(models.Model):
         store = self.sudo()
         store.backfill_window_ids.unlink()
         store.backfill_owns_cursor = not store._get_cursor("orders")
-        records = self.env["ecommerce.backfill.window"].sudo().create(
-            [
-                {
-                    "store_id": store.id,
-                    "sequence": index,
-                    "date_from": window.start and window.start.replace(tzinfo=None),
-                    "date_to": window.end.replace(tzinfo=None),
-                }
-                for index, window in enumerate(windows)
-            ]
+        records = (
+            self.env["ecommerce.backfill.window"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "store_id": store.id,
+                        "sequence": index,
+                        "date_from": window.start and window.start.replace(tzinfo=None),
+                        "date_to": window.end.replace(tzinfo=None),
+                    }
+                    for index, window in enumerate(windows)
+                ]
+            )
         )
         for window in records:
             window._enqueue()

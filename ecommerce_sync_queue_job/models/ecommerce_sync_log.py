@@ -6,7 +6,9 @@ class EcommerceSyncLog(models.Model):
 
     _inherit = "ecommerce.sync.log"
 
-    trigger = fields.Selection(selection_add=[("backfill", "Backfill")], ondelete={"backfill": lambda logs: logs.write({"trigger": "cron"})})
+    trigger = fields.Selection(
+        selection_add=[("backfill", "Backfill")], ondelete={"backfill": lambda logs: logs.write({"trigger": "cron"})}
+    )
     job_id = fields.Many2one("queue.job", "Job", readonly=True, index="btree_not_null", ondelete="set null")
     job_state = fields.Selection(related="job_id.state", string="Job State")
     backfill_window_id = fields.Many2one(

@@ -1,2 +1,1 @@
-from . import test_triggers
-from . import test_backfill
+from . import test_backfill, test_triggers

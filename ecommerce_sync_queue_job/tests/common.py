@@ -32,6 +32,7 @@ class QueueJobCommon(TransactionCase):
         """Run one stored job as the job runner's worker would, and store its outcome."""
         job = Job.load(self.env, job_record.uuid)
         job.set_started()
+        job.store()  # as the worker commits it before it performs the job
         job.perform()
         job.set_done()
         job.store()

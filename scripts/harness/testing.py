@@ -172,9 +172,7 @@ def run_odoo_suites(repo, venv, odoo, extra, keep_db=False):
             everything = addon_names(repo, {"queue_job"})
             bridges = [name for name in addons_with_tests(repo, {"queue_job"}) if name not in plain]
             name = f"ecommerce_sync_queue_test_{stamp}"
-            _test_database(
-                repo, venv, odoo, server, name, everything, bridges, extra, keep_db, result, [installed[1]]
-            )
+            _test_database(repo, venv, odoo, server, name, everything, bridges, extra, keep_db, result, [installed[1]])
         result.note = (result.note + "; " if result.note else "") + f"Odoo {odoo.origin}"
         result.note += f"; queue_job {installed[0]}" if installed else "; queue_job not installed, its bridge untested"
     finally:
