@@ -4,7 +4,8 @@ A platform addon implements one :class:`Connector` subclass, decorates it
 with :func:`register_connector`, and the base addon's engine drives it:
 
 * :meth:`Connector.fetch` yields :class:`Page` objects of raw payloads from a
-  cursor, for one flow ("orders", "refunds", "payouts", "products", "stock");
+  cursor, for one flow ("orders", "refunds", "payouts", "products", "stock"),
+  or (flows in ``window_flows``) the records created within a :class:`Window`;
 * :meth:`Connector.parse` turns one raw payload into canonical records
   (:mod:`.records`), raising :class:`~.errors.RecordError` when it cannot;
 * :meth:`Connector.push_stock` sends stock levels to the store;
@@ -18,6 +19,7 @@ import abc
 import copy
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from .errors import RecordError
 from .ids import check_record_ids
@@ -49,6 +51,62 @@ class Page:
     items: list[RawRecord]
     cursor: str | None = None
     more: bool | None = None
+
+
+@dataclass(frozen=True)
+class Window:
+    """The records created from ``start`` (inclusive; None: since the first) until ``end`` (exclusive).
+
+    Both are aware UTC datetimes. A backfill cuts a store's history into windows, each listed
+    on its own (:meth:`Connector.fetch` with ``window``), so that they can be worked in parallel.
+    """
+
+    start: datetime | None
+    end: datetime
+
+    def __post_init__(self):
+        for moment in (self.start, self.end):
+            if moment is not None and moment.utcoffset() is None:
+                raise ValueError("A window's bounds must be aware datetimes")
+        if self.start is not None and self.start >= self.end:
+            raise ValueError(f"A window must end after it starts ({self.start} >= {self.end})")
+
+    def holds(self, moment):
+        """Whether a record created at ``moment`` (aware datetime) belongs to this window."""
+        return moment is not None and (self.start is None or moment >= self.start) and moment < self.end
+
+    def floor(self, cursor):
+        """Where listing starts: the window's start, or a later resume point ``cursor`` (aware datetime)."""
+        if cursor is None:
+            return self.start
+        return cursor if self.start is None or cursor > self.start else self.start
+
+    @classmethod
+    def cut(cls, start, end, days):
+        """``start`` .. ``end`` cut into windows of ``days`` days; a ``start`` of None opens the first one.
+
+        :rtype: list[Window]
+        """
+        if days < 1:
+            raise ValueError("A window spans one day at least")
+        return cls.cut_hours(start, end, 24 * days)
+
+    @classmethod
+    def cut_hours(cls, start, end, hours):
+        """``start`` .. ``end`` cut into windows of ``hours`` hours (see :meth:`cut`).
+
+        :rtype: list[Window]
+        """
+        if hours < 1:
+            raise ValueError("A window spans one hour at least")
+        if start is None:
+            return [cls(None, end)]
+        windows = []
+        while start < end:
+            stop = min(start + timedelta(hours=hours), end)
+            windows.append(cls(start, stop))
+            start = stop
+        return windows
 
 
 @dataclass
@@ -146,6 +204,8 @@ class Connector(abc.ABC):
     label = ""
     #: flows this connector can pull, in the order the engine should run them
     flows = ()
+    #: flows whose records it can list by creation date, a :class:`Window` at a time (backfills)
+    window_flows = ()
     #: how many stock updates one push call can carry
     push_batch_size = 1
     #: a payment platform: its records are movements of a balance it holds (``balance.py``), and its
@@ -178,17 +238,34 @@ class Connector(abc.ABC):
 
     # ------------------------------------------------------------------
     # pull
-    def fetch(self, flow, cursor=None):
+    def fetch(self, flow, cursor=None, window=None):
         """Yield :class:`Page` objects of ``flow`` records changed since ``cursor``.
 
-        Dispatches to ``fetch_<flow>``.
+        With a :class:`Window`: the records created within it, oldest first, each page's cursor
+        the creation stamp (UTC ISO) of its newest record; ``cursor`` is then such a stamp, from
+        which listing resumes (the records created at it come again). Dispatches to
+        ``fetch_<flow>(cursor)``, or ``fetch_<flow>(cursor, window=window)``.
+
+        :raise NotImplementedError: when the connector does not pull ``flow`` (by window)
         """
         if flow not in FLOWS:
             raise ValueError(f"Unknown flow {flow!r}")
         method = getattr(self, f"fetch_{flow}", None)
         if method is None or flow not in self.flows:
             raise NotImplementedError(f"{self.label or self.platform} does not pull {flow}")
-        return method(cursor)
+        if window is None:
+            return method(cursor)
+        if flow not in self.window_flows:
+            raise NotImplementedError(f"{self.label or self.platform} cannot list {flow} by creation date")
+        return method(cursor, window=window)
+
+    def cursor_at(self, flow, moment):
+        """The cursor of ``flow`` that pulls what changed from ``moment`` (aware datetime) on.
+
+        A backfill moves a store's cursor past the windows it finished with it. Connectors
+        whose cursors are not ISO timestamps override it.
+        """
+        return moment.isoformat()
 
     def parse(self, flow, payload):
         """Turn one raw payload of ``flow`` into a list of canonical records.

@@ -375,13 +375,18 @@ class EcommerceStockPush(models.Model):
             )
 
     @api.model
-    def _cron_flush(self):
-        """Send the queued levels of every connected store that syncs stock."""
+    def _stores_to_flush(self):
+        """The connected, active stores that sync stock and have levels queued."""
         self.env.cr.flush()
         stores = self.env["ecommerce.store"].browse(
             [store.id for (store,) in self.sudo()._read_group([], ["store_id"])]
         )
-        stores = stores.filtered(lambda store: store.active and store.sync_stock and store.state != "draft")
+        return stores.filtered(lambda store: store.active and store.sync_stock and store.state != "draft")
+
+    @api.model
+    def _cron_flush(self):
+        """Send the queued levels of every connected store that syncs stock."""
+        stores = self._stores_to_flush()
         deadline = Deadline.for_cron(self.env)
         done = 0
         for store in stores:

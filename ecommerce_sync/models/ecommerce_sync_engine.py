@@ -204,43 +204,63 @@ class EcommerceSyncEngine(models.AbstractModel):
         run = SyncRun(store, flow, trigger)
         if not self._try_lock(store, flow):
             return run.skip()
-        max_pages = max_pages or store.page_budget
-        cursor = store._get_cursor(flow)
-        run.note(cursor_before=cursor, cursor_after=cursor, pages=0)
-        pages = advancing = 0
-        pace = self._last_pace(store, flow)
         with run:
-            for page in run.connect(connector).fetch(flow, cursor):
-                handled = 0
-                for batch in deadline.batches(page.items, pace=pace):
-                    run.count("fetched", len(batch))
-                    results = self._process_payloads(run, [(item, item.payload) for item in batch])
-                    for item, (_outcome, error) in zip(batch, results, strict=True):
-                        if error:
-                            run.keep_failed(item.external_id, item.payload, error)
-                    handled += len(batch)
-                if handled < len(page.items):
-                    # time is up within the page: the next run reads it again (what was booked is skipped)
-                    run.note(more_pending=True)
-                    break
-                pages += 1
-                # a page that only re-reads the records at the cursor (inclusive cursors such as
-                # updated_at_min) is not progress: it does not use the budget
-                if page.cursor is None or page.cursor != cursor:
-                    advancing += 1
-                if page.cursor:
-                    cursor = page.cursor
-                    self._store_cursor(store, flow, cursor)
-                run.note(pages=pages, cursor_after=cursor)
-                # the next page's first slice is sized to the time left: room for two records at this pace
-                pace = deadline.pace or pace
-                reserve = (pace or 0) * 2
-                if advancing >= max_pages or deadline.expired(reserve=reserve):
-                    run.note(more_pending=page.more is not False)
-                    break
+            self._pull_pages(
+                run,
+                store._get_cursor(flow),
+                lambda cursor: self._store_cursor(store, flow, cursor),
+                connector=connector,
+                max_pages=max_pages or store.page_budget,
+                deadline=deadline,
+            )
             if store.state == "error":
                 store.write({"state": "connected", "state_message": False})
         return run.log
+
+    @api.model
+    def _pull_pages(self, run, cursor, save_cursor, connector=None, max_pages=1, deadline=None, window=None):
+        """Handle the pages of ``run``'s flow from ``cursor`` (within ``window`` when given), page by page.
+
+        :param save_cursor: called with the cursor after each page handled
+        :param int max_pages: pages that advance the cursor to handle at most (``more_pending`` then)
+        :param deadline: tools.Deadline: no page is started that would not end before it
+        :param window: connector.Window: the records created within it (a backfill's window)
+        :return: the cursor after the last page handled
+        """
+        run.note(cursor_before=cursor, cursor_after=cursor, pages=0)
+        pages = advancing = 0
+        pace = self._last_pace(run.store, run.flow)
+        fetched = run.connect(connector)
+        pages_of = fetched.fetch(run.flow, cursor, window=window) if window else fetched.fetch(run.flow, cursor)
+        for page in pages_of:
+            handled = 0
+            for batch in deadline.batches(page.items, pace=pace):
+                run.count("fetched", len(batch))
+                results = self._process_payloads(run, [(item, item.payload) for item in batch])
+                for item, (_outcome, error) in zip(batch, results, strict=True):
+                    if error:
+                        run.keep_failed(item.external_id, item.payload, error)
+                handled += len(batch)
+            if handled < len(page.items):
+                # time is up within the page: the next run reads it again (what was booked is skipped)
+                run.note(more_pending=True)
+                break
+            pages += 1
+            # a page that only re-reads the records at the cursor (inclusive cursors such as
+            # updated_at_min) is not progress: it does not use the budget
+            if page.cursor is None or page.cursor != cursor:
+                advancing += 1
+            if page.cursor:
+                cursor = page.cursor
+                save_cursor(cursor)
+            run.note(pages=pages, cursor_after=cursor)
+            # the next page's first slice is sized to the time left: room for two records at this pace
+            pace = deadline.pace or pace
+            reserve = (pace or 0) * 2
+            if advancing >= max_pages or deadline.expired(reserve=reserve):
+                run.note(more_pending=page.more is not False)
+                break
+        return cursor
 
     @api.model
     def _last_pace(self, store, flow):

@@ -74,22 +74,24 @@ class EcommerceSyncLogLine(models.Model):
         self.write({"state": "abandoned"})
 
     @api.model
+    def _due_domain(self):
+        """Failed records whose next automatic attempt is due, of active stores and flows switched on."""
+        return [
+            ("state", "=", "failed"),
+            ("attempts", "<", MAX_ATTEMPTS),
+            ("next_retry_at", "<=", fields.Datetime.now()),
+            ("store_id.active", "=", True),
+            *self.env["ecommerce.store"]._flow_enabled_domain("flow", "store_id"),
+        ]
+
+    @api.model
     def _cron_retry(self):
         """Retry failed records whose next attempt is due.
 
         Records of an archived store (parked when its connector addon was
         uninstalled) and of a flow switched off for their store wait.
         """
-        lines = self.search(
-            [
-                ("state", "=", "failed"),
-                ("attempts", "<", MAX_ATTEMPTS),
-                ("next_retry_at", "<=", fields.Datetime.now()),
-                ("store_id.active", "=", True),
-                *self.env["ecommerce.store"]._flow_enabled_domain("flow", "store_id"),
-            ],
-            limit=200,
-        )
+        lines = self.search(self._due_domain(), limit=200)
         if lines:
             self.env["ecommerce.sync.engine"].retry_lines(lines, deadline=Deadline.for_cron(self.env))
         return len(lines)

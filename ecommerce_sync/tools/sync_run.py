@@ -29,6 +29,11 @@ class RunInterrupted(RunAborted):
     transaction): the run ends and its records are left for the next run, none counted as failed."""
 
 
+class RunPostponed(RunInterrupted):
+    """Another transaction is booking some of the run's records right now: the run ends, and its
+    records wait for the next run (the log says "skipped", with more pending)."""
+
+
 #: errors that stop a run wherever they are raised: refused credentials, a platform down, no connector
 RUN_ERRORS = (RunAborted, AuthenticationError, TransientError)
 #: database errors after which the transaction cannot go on (a concurrent run's write, a deadlock)
@@ -166,7 +171,9 @@ class SyncRun:
         elif isinstance(exc, AuthenticationError):
             self.store._set_credentials_refused(exc)
         _logger.warning("Sync run of %s (%s, %s) stopped: %s", self.store.id, self.flow, self.direction, exc)
-        self.state = "failed"
+        if isinstance(exc, RunPostponed):
+            self.note(more_pending=True)
+        self.state = "skipped" if isinstance(exc, RunPostponed) else "failed"
         self.message = str(exc)
 
     def _recover_transaction(self):

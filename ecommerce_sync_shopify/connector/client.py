@@ -67,13 +67,13 @@ def chunks(values, size):
         yield values[start : start + size]
 
 
-def cursor_of(objects, previous=None):
-    """The latest ``updated_at`` of ``objects`` (UTC ISO), never before ``previous``.
+def cursor_of(objects, previous=None, field="updated_at"):
+    """The latest ``field`` (``updated_at``) of ``objects`` (UTC ISO), never before ``previous``.
 
     An unreadable timestamp is left out (its record fails on its own when parsed).
     """
     stamps = []
-    for value in [previous] + [obj.get("updated_at") for obj in objects if isinstance(obj, dict)]:
+    for value in [previous] + [obj.get(field) for obj in objects if isinstance(obj, dict)]:
         try:
             stamp = to_datetime(value)
         except RecordError:
@@ -81,6 +81,14 @@ def cursor_of(objects, previous=None):
         if stamp is not None:
             stamps.append(stamp)
     return max(stamps).isoformat() if stamps else previous
+
+
+def _created_within(obj, window):
+    try:
+        created = to_datetime(obj.get("created_at")) if isinstance(obj, dict) else None
+    except RecordError:
+        return True
+    return created is None or window.holds(created)
 
 
 class ShopifyClient(HttpClient):
@@ -194,6 +202,22 @@ class ShopifyClient(HttpClient):
         for objects, _response in self.paginate(path, params, key):
             cursor = cursor_of(objects, cursor)
             yield objects, cursor
+
+    def created_within(self, path, key, window, cursor, params):
+        """Yield the objects of ``path`` created within ``window`` (from ``cursor`` on when given), page by page.
+
+        ``params`` must sort by ``created_at asc``. Shopify's ``created_at_max`` is inclusive: the
+        objects created at the window's end are left to the next window. An object whose
+        ``created_at`` cannot be read is yielded (its record fails on its own when parsed).
+        """
+        params = dict(params, created_at_max=window.end.isoformat())
+        floor = window.floor(to_datetime(cursor, "cursor") if cursor else None)
+        if floor is not None:
+            params["created_at_min"] = floor.isoformat()
+        for objects, _response in self.paginate(path, params, key):
+            kept = [obj for obj in objects if _created_within(obj, window)]
+            if kept:
+                yield kept
 
     def graphql(self, query, variables=None):
         """Run a GraphQL Admin query; return its ``data``.

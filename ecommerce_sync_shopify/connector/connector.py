@@ -22,7 +22,7 @@ from odoo.addons.ecommerce_sync.connector import (
 
 from . import catalog, payouts, webhooks
 from .catalog import parse_product
-from .client import PAGE_SIZE, build_client
+from .client import PAGE_SIZE, build_client, cursor_of
 from .orders import parse_order
 from .payouts import parse_payout
 from .refunds import parse_refund
@@ -42,6 +42,7 @@ class ShopifyConnector(Connector):
     platform = "shopify"
     label = "Shopify"
     flows = ("products", "orders", "payouts", "stock")
+    window_flows = ("orders",)
     push_batch_size = 100
 
     def __init__(self, config, client=None):
@@ -96,10 +97,21 @@ class ShopifyConnector(Connector):
 
     # ------------------------------------------------------------------
     # orders and refunds
-    def fetch_orders(self, cursor):
-        """Orders changed since ``cursor`` (``status=any``: closed and cancelled too), each with its transactions."""
+    def fetch_orders(self, cursor, window=None):
+        """Orders changed since ``cursor`` (``status=any``: closed and cancelled too), each with its transactions.
+
+        With a ``window``: the orders created within it, oldest first (``cursor``: a creation stamp to resume from).
+        """
+        if window is not None:
+            params = {"status": "any", "limit": self.page_size, "order": "created_at asc"}
+            return self._counted("orders", self._window_pages(cursor, window, params))
         params = {"status": "any", "limit": self.page_size, "order": "updated_at asc"}
         return self._counted("orders", self._order_pages(cursor, params))
+
+    def _window_pages(self, cursor, window, params):
+        for orders in self.client.created_within("orders.json", "orders", window, cursor, params):
+            orders = self.transactions.with_transactions(orders)
+            yield Page([self._order_record(order) for order in orders], cursor=cursor_of(orders, cursor, "created_at"))
 
     def _order_pages(self, cursor, params):
         for orders, page_cursor in self.client.changed("orders.json", "orders", cursor, params):

@@ -135,6 +135,16 @@ def _stamp(payload):
         return None
 
 
+def _created(payload):
+    """When a listed record was created (aware UTC), or None when unreadable (it fails when parsed)."""
+    if not isinstance(payload, dict):
+        return None
+    try:
+        return to_datetime(payload.get("date_created_gmt") or None)
+    except ConnectorError:
+        return None
+
+
 def _header_int(response, name, default):
     try:
         return int(response.headers.get(name, default))
@@ -293,6 +303,37 @@ class WooCommerceClient(HttpClient):
                 yield fresh, write_cursor(since, seen)
             if not more:
                 return
+
+    def created_within(self, path, window, cursor=None, params=None):
+        """Yield ``(payloads, cursor)`` for the records of ``path`` created within ``window``, oldest first.
+
+        ``after`` is strict and stamps have whole seconds: listing asks from one second before
+        the window's start (or the resume stamp ``cursor``) and keeps the records created from
+        it on; ``before`` is strict, as the window's end. The cursor of a page is the newest
+        creation stamp in it (GMT); resuming from it reads the records created at it again.
+        """
+        floor = window.floor(to_datetime(cursor, "cursor") if cursor else None)
+        query = {**(params or {}), "orderby": "date", "order": "asc", "dates_are_gmt": "true"}
+        query["before"] = format_gmt(window.end)
+        if floor is not None:
+            query["after"] = format_gmt(floor - timedelta(seconds=1))
+        page = 1
+        newest = floor
+        while True:
+            result = self.get_page(path, query, page=page, per_page=PER_PAGE)
+            kept = []
+            for payload in result.items:
+                created = _created(payload)
+                if created is not None and (not window.holds(created) or (floor and created < floor)):
+                    continue
+                kept.append(payload)
+                if created is not None and (newest is None or created > newest):
+                    newest = created
+            if kept:
+                yield kept, format_gmt(newest) if newest is not None else cursor
+            if page >= result.total_pages or not result.items:
+                return
+            page += 1
 
     def attach(self, payload, key, path):
         """Attach the collection at ``path`` to ``payload[key]``.

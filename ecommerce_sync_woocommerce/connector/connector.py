@@ -40,7 +40,7 @@ from odoo.addons.ecommerce_sync.connector import (
 
 from . import stock, webhooks
 from .catalog import VARIATIONS_KEY, parse_product, with_variations
-from .client import WooCommerceClient
+from .client import WooCommerceClient, write_cursor
 from .orders import REFUNDS_KEY, parse_order, with_refunds
 from .payloads import revision_of, text
 
@@ -51,6 +51,7 @@ class WooCommerceConnector(Connector):
     label = "WooCommerce"
     #: products first: order lines then find the store variants (and the products made from them)
     flows = ("products", "orders")
+    window_flows = ("orders",)
     push_batch_size = 100
 
     def make_client(self):
@@ -106,13 +107,21 @@ class WooCommerceConnector(Connector):
 
     # ------------------------------------------------------------------
     # pull
-    def fetch_orders(self, cursor):
-        for payloads, page_cursor in self.client.changed("orders", cursor, {"status": "any"}):
+    def fetch_orders(self, cursor, window=None):
+        """Orders modified after ``cursor``, each with its refunds; with a ``window``, those created within it."""
+        if window is not None:
+            pages = self.client.created_within("orders", window, cursor, {"status": "any"})
+        else:
+            pages = self.client.changed("orders", cursor, {"status": "any"})
+        for payloads, page_cursor in pages:
             yield Page([self._record(with_refunds(self.client, p)) for p in payloads], cursor=page_cursor)
 
     def fetch_products(self, cursor):
         for payloads, page_cursor in self.client.changed("products", cursor):
             yield Page([self._record(with_variations(self.client, p)) for p in payloads], cursor=page_cursor)
+
+    def cursor_at(self, flow, moment):
+        return write_cursor(moment, ())
 
     @staticmethod
     def _record(payload):

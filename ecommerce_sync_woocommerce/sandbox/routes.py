@@ -10,7 +10,7 @@ Routes (``/wp-json/wc/v3/`` unless said otherwise):
 * ``PUT products/<id>``, ``products/<id>/variations/<id>``
 
 Collections honour ``page``, ``per_page`` (1 to 100), ``orderby`` (date, id,
-modified), ``order``, ``modified_after``/``modified_before`` with
+modified), ``order``, ``modified_after``/``modified_before``, ``after``/``before`` (creation) with
 ``dates_are_gmt``, ``status`` and ``include``, and answer with
 ``X-WP-Total``/``X-WP-TotalPages`` and a ``Link`` header.
 
@@ -30,6 +30,7 @@ authentication.
 import copy
 import hmac
 import json
+import operator
 import re
 from datetime import datetime, timezone
 from math import ceil
@@ -217,17 +218,23 @@ def collection(sandbox, items, query, path):
     if page < 1:
         raise ApiAnswer(400, "rest_invalid_param", "Invalid parameter(s): page")
     gmt = str(query.get("dates_are_gmt", "")).lower() in ("1", "true")
-    column = "date_modified_gmt" if gmt else "date_modified"
+    suffix = "_gmt" if gmt else ""
     selected = list(items)
-    try:
-        if query.get("modified_after"):
-            after = _parse_moment(query["modified_after"])
-            selected = [item for item in selected if _parse_moment(item[column]) > after]
-        if query.get("modified_before"):
-            before = _parse_moment(query["modified_before"])
-            selected = [item for item in selected if _parse_moment(item[column]) < before]
-    except ValueError:
-        raise ApiAnswer(400, "rest_invalid_param", "Invalid parameter(s): modified_after") from None
+    # the date filters: (parameter, the items' date it bounds, how an item's date compares to keep it)
+    bounds = (
+        ("modified_after", "date_modified", operator.gt),
+        ("modified_before", "date_modified", operator.lt),
+        ("after", "date_created", operator.gt),
+        ("before", "date_created", operator.lt),
+    )
+    for parameter, date, keeps in bounds:
+        if not query.get(parameter):
+            continue
+        try:
+            moment = _parse_moment(query[parameter])
+            selected = [item for item in selected if keeps(_parse_moment(item[date + suffix]), moment)]
+        except ValueError:
+            raise ApiAnswer(400, "rest_invalid_param", f"Invalid parameter(s): {parameter}") from None
     status = query.get("status", "any")
     if status and status != "any":
         wanted = set(status.split(","))

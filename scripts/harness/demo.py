@@ -98,7 +98,7 @@ def main(repo, args):
         if port != args.port:
             ui.warn(f"Port {args.port} is busy: Odoo will listen on {port}.")
         database = OdooDatabase(repo, venv, odoo, server, args.database, http_port=port)
-        names = addon_names(repo)
+        names = addon_names(repo, available=())
         ui.step(f"Creating database {args.database} with {', '.join(names)} (any previous one is replaced)")
         database.create(names)
 

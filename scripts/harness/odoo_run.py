@@ -48,12 +48,24 @@ $$
 """
 
 
-def addon_names(repo):
-    """The project's installable addons, base first."""
+#: modules some of the project's addons depend on that do not come with Odoo
+OPTIONAL_MODULES = {"queue_job"}
+
+
+def addon_names(repo, available=None):
+    """The project's installable addons, base first.
+
+    :param available: the optional modules (:data:`OPTIONAL_MODULES`) this Odoo has; when given,
+        addons depending on a missing one are left out (None: every addon, e.g. for static checks)
+    """
     names = []
     for path in sorted(repo.iterdir()):
-        manifest = path / "__manifest__.py"
-        if manifest.is_file() and ast.literal_eval(manifest.read_text()).get("installable", True):
+        manifest_file = path / "__manifest__.py"
+        if not manifest_file.is_file():
+            continue
+        manifest = ast.literal_eval(manifest_file.read_text())
+        missing = (OPTIONAL_MODULES & set(manifest.get("depends", []))) - set(available or ())
+        if manifest.get("installable", True) and (available is None or not missing):
             names.append(path.name)
     return sorted(names, key=lambda name: (name != "ecommerce_sync", name))
 
@@ -73,8 +85,9 @@ def free_port(preferred=None):
 
 
 class OdooDatabase:
-    def __init__(self, repo, venv, odoo, server, name, http_port=None):
+    def __init__(self, repo, venv, odoo, server, name, http_port=None, extra_addons_paths=()):
         self.repo = repo
+        self.extra_addons_paths = list(extra_addons_paths)
         self.venv = venv
         self.odoo = odoo
         self.server = server
@@ -86,7 +99,7 @@ class OdooDatabase:
         self.write_config()
 
     def write_config(self):
-        addons = [str(p) for p in self.odoo.addons_paths] + [str(self.repo)]
+        addons = [str(p) for p in self.odoo.addons_paths] + self.extra_addons_paths + [str(self.repo)]
         options = {
             "addons_path": ",".join(addons),
             "data_dir": str(self.local / "odoo-data"),

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import browser, odoo_finder, postgres, ui
+from . import browser, odoo_finder, postgres, queue_job, ui
 from .odoo_run import OdooDatabase, addon_names
 from .venv import Venv
 
@@ -78,31 +78,42 @@ def run_pure_suites(repo, venv, extra):
     return read_junit(report, result)
 
 
-def addons_with_tests(repo):
+def addons_with_tests(repo, available):
+    """The addons (of those :func:`addon_names` gives for ``available``) that have Odoo tests."""
     found = []
-    for name in addon_names(repo):
+    for name in addon_names(repo, available):
         manifest = ast.literal_eval((repo / name / "__manifest__.py").read_text())
         if manifest.get("installable", True) and any((repo / name / "tests").glob("test_*.py")):
             found.append(name)
     return found
 
 
-def run_odoo_suites(repo, venv, odoo, extra, keep_db=False):
-    result = SuiteResult("Odoo suites", ran=True)
-    chromium = browser.ensure_chromium()
-    server = postgres.get_server(venv.python, repo)
-    database = OdooDatabase(repo, venv, odoo, server, f"ecommerce_sync_test_{time.strftime('%Y%m%d%H%M%S')}")
+def _targets(repo, addons, extra):
+    """The test folders of ``addons``; only the paths of ``extra`` inside them when ``extra`` names some."""
+    folders = [repo / name / "tests" for name in addons]
+    named = [Path(arg).resolve() for arg in extra if not arg.startswith("-") and Path(arg).exists()]
+    if not named:
+        return [str(folder) for folder in folders], list(extra)
+    inside = [path for path in named if any(path.is_relative_to(folder.parent) for folder in folders)]
+    others = [arg for arg in extra if arg.startswith("-") or not Path(arg).exists()]
+    return [str(path) for path in inside], others
+
+
+def _test_database(repo, venv, odoo, server, name, names, test_addons, extra, keep_db, result, extra_paths=()):
+    """Create a database with ``names`` installed, run the Odoo tests of ``test_addons``, check uninstall."""
+    targets, options = _targets(repo, test_addons, extra)
+    if not targets:
+        return
+    database = OdooDatabase(repo, venv, odoo, server, name, extra_addons_paths=extra_paths)
     try:
-        names = addon_names(repo)
         ui.step(f"Creating database {database.name} with {', '.join(names)} installed")
         started = time.monotonic()
         database.create(names)
         database.keep_statistics()
         ui.info(f"installed in {time.monotonic() - started:.0f}s")
-        report = repo / ".local" / "reports" / "odoo-junit.xml"
+        report = repo / ".local" / "reports" / f"junit-{name}.xml"
         report.unlink(missing_ok=True)
-        targets = [str(repo / name / "tests") for name in addons_with_tests(repo)]
-        ui.step(f"Running the Odoo tests of {', '.join(Path(t).parent.name for t in targets)} (pytest-odoo)")
+        ui.step(f"Running the Odoo tests of {', '.join(test_addons)} (pytest-odoo)")
         venv.run(
             [
                 "-m",
@@ -118,7 +129,7 @@ def run_odoo_suites(repo, venv, odoo, extra, keep_db=False):
                 "--odoo-log-level=warn",
                 f"--junitxml={report}",
                 *targets,
-                *extra,
+                *options,
             ],
             cwd=repo,
             check=False,
@@ -128,21 +139,46 @@ def run_odoo_suites(repo, venv, odoo, extra, keep_db=False):
         )
         read_junit(report, result)
         if not extra:
-            ui.step("Checking that the addons uninstall cleanly")
+            ui.step(f"Checking that {', '.join(names)} uninstall cleanly")
             problems = database.uninstall_check(names)
             if problems:
                 result.failed += 1
-                result.note = "uninstall check failed: " + "; ".join(problems)
-                ui.warn(result.note)
+                note = "uninstall check failed: " + "; ".join(problems)
+                result.note = (result.note + "; " if result.note else "") + note
+                ui.warn(note)
             else:
                 result.passed += 1
                 ui.info("uninstalled cleanly (install/uninstall check counted as one passed test)")
-        result.note = (result.note + "; " if result.note else "") + f"Odoo {odoo.origin}"
-        if not chromium:
-            result.note += "; NO CHROMIUM: browser tours skipped"
     finally:
         if not keep_db:
             database.drop()
+
+
+def run_odoo_suites(repo, venv, odoo, extra, keep_db=False):
+    """The addons without the job queue in one database; with queue_job found, the bridge in another.
+
+    Installing the bridge makes the stores' triggers enqueue jobs: the other addons' tests run
+    without it, as their stores work without queue_job.
+    """
+    result = SuiteResult("Odoo suites", ran=True)
+    chromium = browser.ensure_chromium()
+    installed = queue_job.ensure(venv)
+    server = postgres.get_server(venv.python, repo)
+    stamp = time.strftime("%Y%m%d%H%M%S")
+    try:
+        plain = addon_names(repo, available=())
+        tested = addons_with_tests(repo, ())
+        _test_database(repo, venv, odoo, server, f"ecommerce_sync_test_{stamp}", plain, tested, extra, keep_db, result)
+        if installed:
+            everything = addon_names(repo, {"queue_job"})
+            bridges = [name for name in addons_with_tests(repo, {"queue_job"}) if name not in plain]
+            name = f"ecommerce_sync_queue_test_{stamp}"
+            _test_database(repo, venv, odoo, server, name, everything, bridges, extra, keep_db, result, [installed[1]])
+        result.note = (result.note + "; " if result.note else "") + f"Odoo {odoo.origin}"
+        result.note += f"; queue_job {installed[0]}" if installed else "; queue_job not installed, its bridge untested"
+        if not chromium:
+            result.note += "; NO CHROMIUM: browser tours skipped"
+    finally:
         server.stop()
     return result
 

@@ -1,0 +1,3 @@
+from . import models
+from .hooks import post_init_hook
+from .jobrunner import post_load

@@ -1,0 +1,210 @@
+"""Benchmark of a backfill spread over queue_job workers: 1 worker, then 2, on copies of one database.
+
+Usage, from the repository (Odoo importable; a database with ``ecommerce_sync_shopify`` and
+``ecommerce_sync_queue_job`` installed, such as the bridge's test database kept by
+``./test.sh --keep-db``, whose configuration file is in ``.local/``)::
+
+    .venv/bin/python scripts/benchmark_workers.py -c .local/odoo-DATABASE.conf -d DATABASE [--orders 240]
+
+Each round (one per ``--workers`` count, 1 and 2 by default):
+
+1. copies the database (so that every round starts from the same state, no customer known);
+2. starts a Shopify sandbox with ``--orders`` generated orders (the same ones each round);
+3. in the copy, connects a store to it and sets it up as a merchant would (taxes, products,
+   journals), imports its products, and starts the backfill of its orders in windows of
+   ``--window-hours`` (a job handles ``--pages`` pages of a window, then hands the rest to a new job);
+4. starts Odoo on the copy with that many HTTP workers and queue_job's job runner (channels
+   ``root:N``, no scheduled actions), waits until every window is done, and stops it;
+5. counts the orders booked, the time from the first job's start to the last job's end, and the
+   duplicates: sale orders of the same store order, customers of the same email.
+
+It prints orders per second per round, the ratio of the last round to the first, and the
+duplicates (which must be 0). The copies are dropped afterwards.
+"""
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SERVER_WIDE = "base,web,queue_job,ecommerce_sync_queue_job"
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare_round(odoo, database, server, args):
+    """The store of the round in ``database``, set up, its products imported, its backfill started."""
+    from odoo.addons.ecommerce_sync.connector import Window
+    from odoo.addons.ecommerce_sync_shopify.sandbox import merchant
+    from odoo.addons.ecommerce_sync_shopify.sandbox.data import START
+    from odoo.addons.ecommerce_sync_shopify.tests.common import store_values
+
+    registry = odoo.modules.registry.Registry.new(database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+        store = env["ecommerce.store"].create(store_values(server, name="Benchmark Outfitters"))
+        merchant.set_up_store(env, store, server.shop)
+        env["ecommerce.sync.engine"].run_flow(store, "products", max_pages=1000)
+        store.write(
+            {
+                "backfill_window_days": 1,
+                "backfill_pages_per_job": args.pages,
+                "job_capacity": args.workers_now,
+                "sync_interval": 100_000,
+            }
+        )
+        # the sandbox spreads its orders over max(7 days, 2 hours an order) from START
+        until = START + max(timedelta(days=7), timedelta(hours=2) * args.orders) + timedelta(hours=2)
+        store._create_backfill(Window.cut_hours(START - timedelta(hours=1), until, args.window_hours))
+        cr.commit()
+        store_id = store.id
+    registry.delete(database)
+    return store_id
+
+
+def measure(odoo, database, store_id):
+    registry = odoo.modules.registry.Registry.new(database)
+    with registry.cursor() as cr:
+        cr.execute(
+            "SELECT count(*), count(DISTINCT ecommerce_external_id) FROM sale_order WHERE ecommerce_store_id = %s",
+            [store_id],
+        )
+        orders, distinct = cr.fetchone()
+        cr.execute(
+            "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) n FROM res_partner "
+            "WHERE email IS NOT NULL AND parent_id IS NULL GROUP BY lower(email)) c WHERE n > 1"
+        )
+        (partners_twice,) = cr.fetchone()
+        cr.execute(
+            "SELECT min(date_started), max(date_done), count(*) FROM queue_job WHERE state = 'done' "
+            "AND method_name = '_job_import'"
+        )
+        first, last, jobs = cr.fetchone()
+        cr.execute(
+            "SELECT state, count(*) FROM ecommerce_backfill_window WHERE store_id = %s GROUP BY state", [store_id]
+        )
+        states = dict(cr.fetchall())
+    registry.delete(database)
+    seconds = (last - first).total_seconds() if first and last else float("nan")
+    return {
+        "orders": orders,
+        "duplicates": (orders - distinct) + partners_twice,
+        "seconds": seconds,
+        "jobs": jobs,
+        "windows": states,
+    }
+
+
+def windows_left(odoo, database, store_id):
+    db = odoo.sql_db.db_connect(database)
+    with db.cursor() as cr:
+        cr.execute(
+            "SELECT count(*) FROM ecommerce_backfill_window WHERE store_id = %s AND state IN ('pending', 'running')",
+            [store_id],
+        )
+        return cr.fetchone()[0]
+
+
+def run_round(odoo, args, workers):
+    from odoo.service import db as db_service
+
+    from odoo.addons.ecommerce_sync_shopify.tests.common import start_sandbox
+
+    copy = f"{args.database}_workers_{workers}"
+    if copy in db_service.list_dbs(True):
+        db_service.exp_drop(copy)
+    db_service.exp_duplicate_database(args.database, copy)
+    server = start_sandbox(orders=args.orders, seed=args.seed)
+    process = None
+    try:
+        args.workers_now = workers
+        store_id = prepare_round(odoo, copy, server, args)
+        port = free_port()
+        command = [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-c",
+            args.config,
+            "-d",
+            copy,
+            f"--db-filter=^{copy}$",
+            f"--workers={workers}",
+            "--max-cron-threads=0",
+            f"--load={SERVER_WIDE}",
+            f"--http-port={port}",
+            "--limit-time-real=900",
+            "--limit-time-cpu=900",
+            "--log-level=warn",
+        ]
+        env = {
+            **os.environ,
+            "ODOO_QUEUE_JOB_CHANNELS": f"root:{workers}",
+            "ODOO_QUEUE_JOB_PORT": str(port),
+            "TZ": "UTC",
+        }
+        log = (REPO / ".local" / "logs" / f"benchmark-workers-{workers}.log").open("w")
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.monotonic() + args.timeout
+        while windows_left(odoo, copy, store_id) and time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"Odoo stopped (see {log.name})")
+            time.sleep(2)
+        process.terminate()
+        process.wait(60)
+        process = None
+        return measure(odoo, copy, store_id)
+    finally:
+        if process is not None:
+            process.kill()
+        server.stop()
+        odoo.sql_db.close_db(copy)
+        if not args.keep:
+            db_service.exp_drop(copy)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
+    parser.add_argument("-d", "--database", required=True, help="database with the bridge installed (copied)")
+    parser.add_argument("--orders", type=int, default=240)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--window-hours", type=int, default=12, help="span of a backfill window (default 12)")
+    parser.add_argument("--pages", type=int, default=1, help="pages one backfill job handles (default 1)")
+    parser.add_argument("--timeout", type=int, default=1800, help="seconds a round may take at most")
+    parser.add_argument("--keep", action="store_true", help="keep the copies of the database")
+    args = parser.parse_args(argv)
+
+    import odoo
+    from odoo.tools import config
+
+    config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
+    results = []
+    for workers in args.workers:
+        result = run_round(odoo, args, workers)
+        rate = result["orders"] / result["seconds"] if result["seconds"] else float("nan")
+        results.append(rate)
+        print(
+            f"{workers} worker(s): {result['orders']} orders in {result['seconds']:.1f}s = {rate:.2f} orders/s "
+            f"({result['jobs']} jobs, windows {result['windows']}), duplicates {result['duplicates']}",
+            flush=True,
+        )
+        if result["duplicates"]:
+            print("DUPLICATES FOUND", flush=True)
+    if len(results) > 1:
+        print(f"ratio {args.workers[-1]} / {args.workers[0]} workers: {results[-1] / results[0]:.2f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
