@@ -11,5 +11,7 @@
     "external_dependencies": {"python": ["requests", "cryptography"]},
     "data": [],
     "uninstall_hook": "uninstall_hook",
-    "installable": True,
+    # the connector and its sandbox are complete and tested without Odoo; the PayPal store's
+    # set-up in Odoo (credentials, accounts) is not part of this version, so the addon is not offered
+    "installable": False,
 }
