@@ -1,4 +1,4 @@
-"""``pip install .`` puts every addon, with its data files, into the odoo.addons namespace."""
+"""``pip install .`` puts every installable addon, with its data files, into the odoo.addons namespace."""
 
 import ast
 import shutil
@@ -36,9 +36,12 @@ def wheel(tmp_path_factory):
 def test_every_addon_lands_in_the_odoo_addons_namespace(wheel):
     names, _metadata = wheel
     for addon in ADDONS:
+        manifest = ast.literal_eval((REPO / addon / "__manifest__.py").read_text())
+        if not manifest.get("installable", True):  # not offered: not published either
+            assert f"odoo/addons/{addon}/__manifest__.py" not in names
+            continue
         assert f"odoo/addons/{addon}/__manifest__.py" in names
         assert f"odoo/addons/{addon}/__init__.py" in names
-        manifest = ast.literal_eval((REPO / addon / "__manifest__.py").read_text())
         for data_file in manifest.get("data", []):
             assert f"odoo/addons/{addon}/{data_file}" in names, data_file
     assert "odoo/addons/ecommerce_sync/static/description/icon.png" in names
