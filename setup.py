@@ -68,6 +68,7 @@ setup(
             "squareup",
             "stripe",
             "paypal-server-sdk",
+            "cryptography",
             "websocket-client",
         ],
     },

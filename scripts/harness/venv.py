@@ -15,7 +15,16 @@ BUILD_CONSTRAINTS = "setuptools<81\n"
 # client libraries drive the sandboxes).
 PROJECT_NEEDS = ["requests", "phonenumbers"]
 SANDBOX_NEEDS = ["graphql-core>=3.2"]
-TEST_NEEDS = ["pytest>=8", "responses", "ShopifyAPI>=12", "WooCommerce>=3", "squareup", "stripe", "paypal-server-sdk"]
+TEST_NEEDS = [
+    "pytest>=8",
+    "responses",
+    "ShopifyAPI>=12",
+    "WooCommerce>=3",
+    "squareup",
+    "stripe",
+    "paypal-server-sdk",
+    "cryptography",
+]
 ODOO_TEST_NEEDS = ["pytest-odoo>=2.1", "websocket-client"]  # websocket-client: Odoo drives Chromium with it (tours)
 
 
