@@ -16,7 +16,8 @@ from odoo.addons.ecommerce_sync_square.sandbox import SandboxSeller, WebhookSend
 from odoo.addons.ecommerce_sync_square.sandbox.__main__ import build, parse_args
 
 LAUNCHER = (
-    "import runpy, sys; import odoo.addons; odoo.addons.__path__.append(sys.argv[1]); "
+    # the suites' conftest puts the addons in the odoo.addons namespace, with or without Odoo
+    "import runpy, sys; sys.path.insert(0, sys.argv[1] + '/tests'); import conftest; "
     "sys.argv = ['sandbox'] + sys.argv[2:]; "
     "runpy.run_module('odoo.addons.ecommerce_sync_square.sandbox', run_name='__main__', alter_sys=True)"
 )
