@@ -1,2 +1,2 @@
-from . import connector
+from . import connector, models, wizard
 from .hooks import uninstall_hook

@@ -9,9 +9,10 @@
     "license": "LGPL-3",
     "depends": ["ecommerce_sync"],
     "external_dependencies": {"python": ["requests", "cryptography"]},
-    "data": [],
+    "data": [
+        "views/ecommerce_store_views.xml",
+        "wizard/ecommerce_store_setup_views.xml",
+    ],
     "uninstall_hook": "uninstall_hook",
-    # the connector and its sandbox are complete and tested without Odoo; the PayPal store's
-    # set-up in Odoo (credentials, accounts) is not part of this version, so the addon is not offered
-    "installable": False,
+    "installable": True,
 }

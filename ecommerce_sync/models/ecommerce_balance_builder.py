@@ -56,7 +56,9 @@ class EcommerceBalanceBuilder(models.AbstractModel):
         if Binding._find(store, "movement", movement.external_id) or movement.category == "payout":
             return "skipped"  # booked before; a payout's own movement is its transfer
         date = self._store_date(movement.created_at)
-        if movement.category in SETTLED_CATEGORIES:
+        if movement.category in SETTLED_CATEGORIES and not (movement.amount or movement.fee):
+            record = None  # a payment the platform refused moved no money: there is nothing to settle
+        elif movement.category in SETTLED_CATEGORIES:
             record = self._settle_payment(store, movement, date)
         elif movement.category in DISPUTE_CATEGORIES:
             record = self._book_item(store, movement, store.dispute_account_id, date)

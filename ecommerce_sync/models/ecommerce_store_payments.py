@@ -66,7 +66,8 @@ class EcommerceStorePayments(models.Model):
         return ready
 
     def action_setup_accounting(self):
-        """Also, for a payment platform: its disputes and suspense accounts, and its linked stores' gateways.
+        """Also, for a payment platform: its disputes, adjustments and suspense accounts, and its linked
+        stores' gateways.
 
         Each linked store gets a gateway mapping of the platform's gateway
         codes to the platform's clearing journal (kept when the merchant set
@@ -80,6 +81,11 @@ class EcommerceStorePayments(models.Model):
             if not store.dispute_account_id:
                 values["dispute_account_id"] = store._create_account(
                     _("%(store)s disputes", store=store.name), "expense"
+                ).id
+            if not store.adjustment_account_id:
+                # holds and releases, conversions and the platform's adjustments: money still the merchant's
+                values["adjustment_account_id"] = store._create_account(
+                    _("%(store)s reserves and adjustments", store=store.name), "asset_current"
                 ).id
             if not store.suspense_account_id:
                 values["suspense_account_id"] = store._create_account(

@@ -18,6 +18,31 @@ def connect(store):
     return action
 
 
+def activate_currencies(company, rates):
+    """The currencies a sandbox's customers pay in, active with the platform's rates.
+
+    :param dict rates: ``{currency code: units of the company's currency per unit}`` (any case); the
+        company's own currency is left as it is
+    """
+    env = company.env
+    for code, value in rates.items():
+        currency = env["res.currency"].with_context(active_test=False).search([("name", "=", code.upper())], limit=1)
+        if not currency or currency == company.currency_id:
+            continue
+        currency.active = True
+        env["res.currency.rate"].search([("currency_id", "=", currency.id), ("company_id", "=", company.id)]).unlink()
+        env["res.currency.rate"].create(
+            {"currency_id": currency.id, "name": "2024-01-01", "rate": float(1 / value), "company_id": company.id}
+        )
+
+
+def create_products(env, items):
+    """A goods product per ``(SKU, name, price)`` of ``items``, the SKU as internal reference."""
+    return env["product.product"].create(
+        [{"name": name, "default_code": sku, "type": "consu", "list_price": float(price)} for sku, name, price in items]
+    )
+
+
 def sale_tax(company, name, percent, included, **values):
     """A sales tax of ``company``: its default sales tax copied at ``percent``, price-included or not.
 

@@ -58,7 +58,7 @@ from .client import OBJECT_ID, PayPalClient, valid_id
 from .cursors import DEFAULT_HISTORY, WINDOW, initiated, walk
 from .money import text
 from .orders import parse_payment_bundle
-from .payments import info, payment_match, prefixes_of
+from .payments import GATEWAY_CODES, info, payment_match, prefixes_of
 from .payouts import parse_ledger
 from .refunds import parse_refund_bundle
 
@@ -110,6 +110,10 @@ class PayPalConnector(Connector):
     label = "PayPal"
     flows = ("orders", "refunds", "payouts")
     push_batch_size = 100
+    holds_balance = True
+    #: the payment method ids WooCommerce gives payments taken through PayPal: WooCommerce PayPal Payments'
+    #: PayPal buttons and its advanced card fields, and the older PayPal Standard
+    gateway_codes = GATEWAY_CODES
 
     def make_client(self):
         config = self.config

@@ -19,6 +19,8 @@ from . import money
 from .money import text
 
 GATEWAY = "paypal"
+#: the payment method ids of WooCommerce's PayPal gateways: PayPal Payments' buttons and card fields, PayPal Standard
+GATEWAY_CODES = ("ppcp-gateway", "ppcp-credit-card-gateway", "paypal")
 #: WooCommerce PayPal Payments' default invoice prefix
 DEFAULT_PREFIXES = {"WC-": ""}
 

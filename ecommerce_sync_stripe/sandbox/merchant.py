@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from odoo.addons.ecommerce_sync.connector.balance import from_minor_units
+from odoo.addons.ecommerce_sync.sandbox_support import merchant as shared
 from odoo.addons.ecommerce_sync.sandbox_support.merchant import connect, map_taxes, sale_tax
 
 from ..connector.money import exponent
@@ -54,15 +55,7 @@ def set_up_store(store, with_taxes=True):
 
 def activate_currencies(env, company):
     """The currencies the account's customers pay in, active with the rates Stripe settles at (units per USD)."""
-    for code, usd in RATES.items():
-        currency = env["res.currency"].with_context(active_test=False).search([("name", "=", code.upper())], limit=1)
-        if not currency or currency == company.currency_id:
-            continue
-        currency.active = True
-        env["res.currency.rate"].search([("currency_id", "=", currency.id), ("company_id", "=", company.id)]).unlink()
-        env["res.currency.rate"].create(
-            {"currency_id": currency.id, "name": "2024-01-01", "rate": float(1 / usd), "company_id": company.id}
-        )
+    shared.activate_currencies(company, RATES)
 
 
 def create_taxes(store):
@@ -79,12 +72,7 @@ def create_taxes(store):
 
 def create_products(env):
     """A product per item the account sells, with its SKU as internal reference."""
-    return env["product.product"].create(
-        [
-            {"name": name, "default_code": sku, "type": "consu", "list_price": usd / 100}
-            for sku, name, usd, _eur in CATALOGUE
-        ]
-    )
+    return shared.create_products(env, [(sku, name, Decimal(usd) / 100) for sku, name, usd, _eur in CATALOGUE])
 
 
 def seed_site_payments(account, site):

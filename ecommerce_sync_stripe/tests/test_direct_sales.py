@@ -53,7 +53,7 @@ class TestDirectSales(StripeAccountMixin, StripeLedgerChecks, HttpCase):
 
     def test_one_payment_per_charge_and_failed_cards_counted(self):
         charges = self.paid_charges()
-        self.assertEqual(len(self.stripe_payments("inbound")), len(charges))
+        self.assertEqual(len(self.platform_payments("inbound")), len(charges))
         for charge in charges:
             self.assertEqual(self.bound("transaction", charge["id"])._name, "account.payment", charge["id"])
         declined = [charge for charge in self.objects("charges") if charge["status"] == "failed"]

@@ -54,7 +54,7 @@ class TestWooCommerceSitePaidThroughStripe(StripeAccountMixin, StripeLedgerCheck
         self.assertFalse(self.stripe_logs.filtered("failed_count"), self.stripe_logs.line_ids.mapped("error"))
 
     def test_one_payment_per_charge(self):
-        received = self.stripe_payments("inbound")
+        received = self.platform_payments("inbound")
         self.assertEqual(len(received), len(self.charges))
         for charge in self.charges:
             payment = self.bound("transaction", charge["id"])
@@ -65,7 +65,7 @@ class TestWooCommerceSitePaidThroughStripe(StripeAccountMixin, StripeLedgerCheck
             self.assertEqual(order.ecommerce_store_id, self.store)
 
     def test_refunds_settle_the_sites_refund_payments(self):
-        sent = self.stripe_payments("outbound")
+        sent = self.platform_payments("outbound")
         self.assertEqual(len(sent), len(self.refunds))
         for refund in self.refunds:
             payment = self.bound("transaction", refund["id"])

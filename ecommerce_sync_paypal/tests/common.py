@@ -1,0 +1,135 @@
+"""A PayPal store connected to a sandbox account on 127.0.0.1, and the checks every PayPal store must pass.
+
+Every figure is compared with what the sandbox account holds (its Transaction
+Search rows and balances), never with what Odoo computed.
+"""
+
+from datetime import datetime
+
+from odoo.addons.ecommerce_sync.tests.common_platform import D, PaymentPlatformChecks, cents
+
+from ..sandbox import DEFAULT_CLIENT_ID, DEFAULT_SECRET, PayPalSandbox, merchant
+
+WEBHOOK_ID = "1JE4291016473214C"
+
+
+def info(row):
+    return row["transaction_info"]
+
+
+def amount(row, key="transaction_amount"):
+    return D((info(row).get(key) or {}).get("value") or "0")
+
+
+def initiated(row):
+    return datetime.strptime(info(row)["transaction_initiation_date"], "%Y-%m-%dT%H:%M:%S%z")
+
+
+class PayPalAccountMixin(PaymentPlatformChecks):
+    """Starts a PayPal sandbox for the test class; creates stores connected to it."""
+
+    @classmethod
+    def start_paypal(cls, account=None, **options):
+        cls.paypal_sandbox = PayPalSandbox(account=account, **options).start()
+        cls.addClassCleanup(cls.paypal_sandbox.stop)
+        return cls.paypal_sandbox
+
+    @classmethod
+    def create_paypal_store(cls, name="PayPal Sandbox", **values):
+        return (
+            cls.env["ecommerce.store"]
+            .with_context(tracking_disable=True)
+            .create(
+                {
+                    "name": name,
+                    "platform": "paypal",
+                    "paypal_client_id": DEFAULT_CLIENT_ID,
+                    "paypal_client_secret": DEFAULT_SECRET,
+                    "paypal_environment": "sandbox",
+                    "paypal_local_test_account": True,
+                    "paypal_api_base": cls.paypal_sandbox.url,
+                    "paypal_webhook_id": WEBHOOK_ID,
+                    "fee_grouping": "transaction",
+                    **values,
+                }
+            )
+        )
+
+
+class PayPalLedgerChecks(PaymentPlatformChecks):
+    """What ties out for a PayPal store (``self.paypal``) and its sandbox account (``self.account``)."""
+
+    @property
+    def platform_store(self):
+        return self.paypal
+
+    def rows(self, *prefixes, status=("S", "P")):
+        """The account's transactions whose event code starts with one of ``prefixes`` (all when none)."""
+        return [
+            row
+            for row in self.account.rows
+            if info(row)["transaction_status"] in status
+            and (not prefixes or info(row)["transaction_event_code"].startswith(prefixes))
+        ]
+
+    def by_currency(self, account, until=None):
+        """``{currency: amount}`` the Odoo account holds, in each currency (zeros left out)."""
+        domain = [("account_id", "=", account.id), ("parent_state", "=", "posted")]
+        if until:
+            domain.append(("date", "<=", until))
+        totals = {}
+        for line in self.env["account.move.line"].search(domain):
+            totals[line.currency_id.name] = totals.get(line.currency_id.name, D(0)) + cents(line.amount_currency)
+        return {currency: total for currency, total in totals.items() if total}
+
+    @staticmethod
+    def add(totals, currency, value):
+        totals[currency] = totals.get(currency, D(0)) + value
+
+    def paypal_balance(self):
+        """PayPal's balance, ``{currency: amount}``: the balance after its last transaction in each currency."""
+        return {currency: cents(value) for currency, value in self.account.balance.items() if value}
+
+    def assert_fees_are_paypals(self):
+        """The fee account holds, in each currency, the fees PayPal kept (less those it gave back) and the
+        fees it charged apart."""
+        fees = {}
+        for row in self.rows():
+            currency = info(row)["transaction_amount"]["currency_code"]
+            self.add(fees, currency, -amount(row, "fee_amount"))
+            if info(row)["transaction_event_code"].startswith("T01"):
+                self.add(fees, currency, -amount(row))
+        self.assertEqual(self.by_currency(self.paypal.fee_account_id), fees)
+        return fees
+
+    def assert_clearing_is_paypals_balance(self):
+        self.assertEqual(self.by_currency(self.paypal.clearing_account_id), self.paypal_balance())
+
+    def assert_withdrawals_match_the_bank(self):
+        """Each withdrawal is a transfer to the bank matched with its statement line, after which the
+        clearing account held what PayPal said its balance was."""
+        withdrawals = self.rows("T04")
+        self.assertTrue(withdrawals)
+        for row in withdrawals:
+            txn_id = info(row)["transaction_id"]
+            transfer = self.bound("payout", txn_id)
+            self.assertTrue(transfer, txn_id)
+            self.assertEqual(cents(transfer.amount), -amount(row))
+            self.assertTrue(transfer.paired_internal_transfer_payment_id.is_matched, txn_id)
+            currency = info(row)["transaction_amount"]["currency_code"]
+            held = self.by_currency(self.paypal.clearing_account_id, initiated(row).date())
+            self.assertEqual(held.get(currency, D(0)), amount(row, "ending_balance"), txn_id)
+        return withdrawals
+
+
+__all__ = [
+    "WEBHOOK_ID",
+    "D",
+    "PayPalAccountMixin",
+    "PayPalLedgerChecks",
+    "amount",
+    "cents",
+    "info",
+    "initiated",
+    "merchant",
+]
