@@ -75,10 +75,10 @@ class TestDirectSales(PayPalAccountMixin, PayPalLedgerChecks, HttpCase):
             self.assertEqual(cents(payment.amount), -amount(row))
             self.assertEqual(payment.reconciled_invoice_ids.move_type, "out_refund")
             self.assertEqual(cents(payment.reconciled_invoice_ids.amount_total), -amount(row))
+            self.assertIn(payment.reconciled_invoice_ids.payment_state, ("paid", "in_payment"))
             # the part of the fee PayPal gave back comes off the fee account
-            fee = self.env["account.move.line"].search(
-                [("account_id", "=", self.paypal.fee_account_id.id), ("name", "ilike", info(row)["transaction_id"])]
-            )
+            entry = self.bound("fee", info(row)["transaction_id"])
+            fee = entry.line_ids.filtered(lambda line: line.account_id == self.paypal.fee_account_id)
             self.assertEqual(cents(sum(fee.mapped("balance"))), -amount(row, "fee_amount"))
             self.assertGreater(amount(row, "fee_amount"), 0)
 
