@@ -18,6 +18,20 @@ def connect(store):
     return action
 
 
+def set_up_platform(store, rates, create_taxes=None):
+    """A payment platform's store set up: its currencies at the platform's ``rates``
+    (:func:`activate_currencies`), connected with its accounting (:func:`connect`), then its taxes
+    (``create_taxes(store)``, when given).
+
+    :return: the notification "Test connection" answered
+    """
+    activate_currencies(store.company_id, rates)
+    action = connect(store)
+    if create_taxes:
+        create_taxes(store)
+    return action
+
+
 def activate_currencies(company, rates):
     """The currencies a sandbox's customers pay in, active with the platform's rates.
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from odoo.addons.ecommerce_sync.connector import to_datetime
 from odoo.addons.ecommerce_sync.sandbox_support import merchant as shared
-from odoo.addons.ecommerce_sync.sandbox_support.merchant import connect, map_taxes, sale_tax
+from odoo.addons.ecommerce_sync.sandbox_support.merchant import map_taxes, sale_tax
 
 from .data import CATALOGUE, SALES_TAX, paypal_paid_orders, seed_store_payments
 from .state import RATES
@@ -41,11 +41,7 @@ def set_up_store(store, with_taxes=True):
 
     :return: the notification "Test connection" answered
     """
-    shared.activate_currencies(store.company_id, RATES)
-    action = connect(store)
-    if with_taxes:
-        create_taxes(store)
-    return action
+    return shared.set_up_platform(store, RATES, create_taxes if with_taxes else None)
 
 
 def create_taxes(store):

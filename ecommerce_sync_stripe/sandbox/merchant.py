@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from odoo.addons.ecommerce_sync.connector.balance import from_minor_units
 from odoo.addons.ecommerce_sync.sandbox_support import merchant as shared
-from odoo.addons.ecommerce_sync.sandbox_support.merchant import connect, map_taxes, sale_tax
+from odoo.addons.ecommerce_sync.sandbox_support.merchant import map_taxes, sale_tax
 
 from ..connector.money import exponent
 from .data import CATALOGUE, SALES_TAX, VAT, StoreRefund, card_paid_orders, seed_store_charges, seed_store_refunds
@@ -46,11 +46,7 @@ def set_up_store(store, with_taxes=True):
 
     :return: the notification "Test connection" answered
     """
-    activate_currencies(store.env, store.company_id)
-    action = connect(store)
-    if with_taxes:
-        create_taxes(store)
-    return action
+    return shared.set_up_platform(store, RATES, create_taxes if with_taxes else None)
 
 
 def activate_currencies(env, company):
