@@ -111,8 +111,7 @@ class PayPalConnector(Connector):
     flows = ("orders", "refunds", "payouts")
     push_batch_size = 100
     holds_balance = True
-    #: the payment method ids WooCommerce gives payments taken through PayPal: WooCommerce PayPal Payments'
-    #: PayPal buttons and its advanced card fields, and the older PayPal Standard
+    #: WooCommerce's PayPal gateways (:data:`.payments.GATEWAY_CODES`)
     gateway_codes = GATEWAY_CODES
 
     def make_client(self):
