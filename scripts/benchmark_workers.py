@@ -24,21 +24,13 @@ duplicates (which must be 0). The copies are dropped afterwards.
 
 import argparse
 import os
-import socket
-import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from server_round import drop, fresh_copy, start_odoo, stop
+
 SERVER_WIDE = "base,web,queue_job,ecommerce_sync_queue_job"
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare_round(odoo, database, server, args):
@@ -46,7 +38,7 @@ def prepare_round(odoo, database, server, args):
     from odoo.addons.ecommerce_sync.connector import Window
     from odoo.addons.ecommerce_sync_shopify.sandbox import merchant
     from odoo.addons.ecommerce_sync_shopify.sandbox.data import START
-    from odoo.addons.ecommerce_sync_shopify.tests.common import store_values
+    from odoo.addons.ecommerce_sync_shopify.sandbox.merchant import store_values
 
     registry = odoo.modules.registry.Registry.new(database)
     with registry.cursor() as cr:
@@ -115,61 +107,40 @@ def windows_left(odoo, database, store_id):
 
 
 def run_round(odoo, args, workers):
-    from odoo.service import db as db_service
-
-    from odoo.addons.ecommerce_sync_shopify.tests.common import start_sandbox
+    from odoo.addons.ecommerce_sync_shopify.sandbox.merchant import start_sandbox
 
     copy = f"{args.database}_workers_{workers}"
-    if copy in db_service.list_dbs(True):
-        db_service.exp_drop(copy)
-    db_service.exp_duplicate_database(args.database, copy)
+    fresh_copy(args.database, copy)
     server = start_sandbox(orders=args.orders, seed=args.seed)
     process = None
     try:
         args.workers_now = workers
         store_id = prepare_round(odoo, copy, server, args)
-        port = free_port()
-        command = [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-c",
-            args.config,
-            "-d",
-            copy,
-            f"--db-filter=^{copy}$",
+        options = [
             f"--workers={workers}",
             "--max-cron-threads=0",
             f"--load={SERVER_WIDE}",
-            f"--http-port={port}",
             "--limit-time-real=900",
             "--limit-time-cpu=900",
-            "--log-level=warn",
         ]
-        env = {
-            **os.environ,
-            "ODOO_QUEUE_JOB_CHANNELS": f"root:{workers}",
-            "ODOO_QUEUE_JOB_PORT": str(port),
-            "TZ": "UTC",
-        }
-        log = (REPO / ".local" / "logs" / f"benchmark-workers-{workers}.log").open("w")
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        env = {**os.environ, "ODOO_QUEUE_JOB_CHANNELS": f"root:{workers}", "TZ": "UTC"}
+        process, port, log = start_odoo(args.config, copy, options, f"benchmark-workers-{workers}.log", env=env)
+        # queue_job's runner calls the workers back on the server's own port
         deadline = time.monotonic() + args.timeout
         while windows_left(odoo, copy, store_id) and time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(f"Odoo stopped (see {log.name})")
+                raise RuntimeError(f"Odoo stopped (see {log})")
             time.sleep(2)
-        process.terminate()
-        process.wait(60)
+        stop(process)
         process = None
         return measure(odoo, copy, store_id)
     finally:
-        if process is not None:
-            process.kill()
+        stop(process)
         server.stop()
-        odoo.sql_db.close_db(copy)
-        if not args.keep:
-            db_service.exp_drop(copy)
+        if args.keep:
+            odoo.sql_db.close_db(copy)
+        else:
+            drop(copy)
 
 
 def main(argv=None):

@@ -1,8 +1,8 @@
 """A merchant's Odoo, set up for the sandbox shop the way a user would set it up for a real one.
 
-Used by the addon's Odoo tests and by the demo (``scripts/harness/demo_setup.py``); not loaded by
-the addon itself. Odoo is imported inside the functions only, so that the sandbox package imports
-without it.
+Used by the addon's Odoo tests, the demo (``scripts/harness/demo_setup.py``) and the scripts that
+measure a running Odoo (:func:`start_sandbox`, :func:`store_values`); not loaded by the addon
+itself. Odoo is imported inside the functions only, so that the sandbox package imports without it.
 
 * the currencies the shop sells in are active, with the rates Shopify converted at;
 * each tax the shop charges is an Odoo sales tax (excluded for the US and Canada, included for
@@ -16,9 +16,17 @@ without it.
 
 from odoo.addons.ecommerce_sync.sandbox_support.merchant import connect, count_stock, map_taxes, sale_tax
 
+from .data import generate
 from .data_catalog import is_gift_card
 from .data_people import MARKETS
+from .routes import LeakyBucket
+from .routes_graphql import CostBudget
+from .server import SandboxServer
+from .state import SandboxShop
 
+#: the test shop's Admin API token and webhook secret (:func:`start_sandbox`, :func:`store_values`)
+TOKEN = "shpat_odoo_test_token"
+SECRET = "whsec_odoo_test"
 #: units on hand per product in the store's warehouse (enough for every generated order)
 ON_HAND = 40
 MAIN_LOCATION = "Main Warehouse"
@@ -150,3 +158,23 @@ def set_up_store(env, store, shop, on_hand=ON_HAND):
     create_taxes(env, store)
     payment_journals(env, store)
     return create_products(env, shop, store.warehouse_id, on_hand=on_hand)
+
+
+def start_sandbox(orders=20, seed=21, webhooks=None):
+    """A generated Shopify shop served on 127.0.0.1 (a fast-leaking bucket and budget: tests never wait)."""
+    shop = SandboxShop(generate(seed=seed, orders=orders), webhooks=webhooks)
+    budget = CostBudget(2000, 100_000.0)
+    return SandboxServer(shop, token=TOKEN, bucket=LeakyBucket(40, 2000.0), budget=budget).start()
+
+
+def store_values(server, **values):
+    return {
+        "name": "Sandbox Outfitters",
+        "platform": "shopify",
+        "shopify_shop_domain": server.shop.domain,
+        "shopify_access_token": TOKEN,
+        "shopify_local_test_shop": True,
+        "shopify_api_base_url": server.url,
+        "webhook_secret": SECRET,
+        **values,
+    }

@@ -1,29 +1,8 @@
 from odoo.tests import TransactionCase
 
-from odoo.addons.ecommerce_sync_shopify.sandbox import CostBudget, LeakyBucket, SandboxServer, SandboxShop, generate
+from odoo.addons.ecommerce_sync_shopify.sandbox.merchant import SECRET, TOKEN, start_sandbox, store_values
 
-TOKEN = "shpat_odoo_test_token"
-SECRET = "whsec_odoo_test"
-
-
-def start_sandbox(orders=20, seed=21, webhooks=None):
-    """A generated Shopify shop served on 127.0.0.1 (a fast-leaking bucket and budget: tests never wait)."""
-    shop = SandboxShop(generate(seed=seed, orders=orders), webhooks=webhooks)
-    budget = CostBudget(2000, 100_000.0)
-    return SandboxServer(shop, token=TOKEN, bucket=LeakyBucket(40, 2000.0), budget=budget).start()
-
-
-def store_values(server, **values):
-    return {
-        "name": "Sandbox Outfitters",
-        "platform": "shopify",
-        "shopify_shop_domain": server.shop.domain,
-        "shopify_access_token": TOKEN,
-        "shopify_local_test_shop": True,
-        "shopify_api_base_url": server.url,
-        "webhook_secret": SECRET,
-        **values,
-    }
+__all__ = ["SECRET", "TOKEN", "ShopifySandboxCommon", "start_sandbox", "store_values"]
 
 
 class ShopifySandboxCommon(TransactionCase):
