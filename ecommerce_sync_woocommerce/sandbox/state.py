@@ -18,6 +18,9 @@ from .data_sites import SiteProfile
 from .serializers import links, product_payload, variation_payload
 from .state_checkout import Checkout
 
+#: the site's clock when it is generated: its first order is placed a little later
+START = datetime(2025, 3, 3, 8, 0, tzinfo=timezone.utc)
+
 
 @dataclass
 class SiteData(Checkout):
@@ -30,7 +33,7 @@ class SiteData(Checkout):
     profile: SiteProfile
     seed: int
     site_url: str = "https://example.com"
-    now: datetime = field(default_factory=lambda: datetime(2025, 3, 3, 8, 0, tzinfo=timezone.utc))
+    now: datetime = field(default_factory=lambda: START)
     products: dict = field(default_factory=dict)
     variations: dict = field(default_factory=dict)
     orders: dict = field(default_factory=dict)
