@@ -63,7 +63,9 @@ class TestChargesLinkedByHand(StripeAccountMixin, StripeLedgerChecks, WooCommerc
             description="Phone order",
             metadata={"site_url": OLD_SHOP, "order_id": "311"},
         )
-        cls.stripe = cls.create_linked_stripe_store(woo)
+        # listed after the site's store, which is paid out to the same bank journal: a deposit finds its
+        # payout whichever store sharing the journal comes first
+        cls.stripe = cls.create_linked_stripe_store(woo, sequence=woo.sequence + 1)
         return woo
 
     @classmethod
@@ -164,6 +166,7 @@ class TestChargesLinkedByHand(StripeAccountMixin, StripeLedgerChecks, WooCommerc
         self.assertGreater(self.assert_fees_are_stripes(), 0)
         payouts = self.assert_payouts_match_the_bank()
         self.assertEqual(len(payouts), 2)
+        self.assertEqual(self.store.payout_journal_id, self.stripe.payout_journal_id)
         self.assertTrue(all(self.deposits.mapped("is_reconciled")))
         self.assert_clearing_is_stripes_balance()
         clearing = self.env["account.move.line"].search(
