@@ -14,6 +14,7 @@
         "data/ir_cron_data.xml",
         "data/ecommerce_digest_data.xml",
         "wizard/ecommerce_store_setup_views.xml",
+        "wizard/ecommerce_payment_link_views.xml",
         "views/ecommerce_sync_log_views.xml",
         "views/ecommerce_store_views.xml",
         "views/ecommerce_tax_mapping_views.xml",

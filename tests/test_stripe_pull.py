@@ -371,6 +371,33 @@ def ledger_of(connector):
     return pull(connector, "payouts")[0]
 
 
+def test_a_charge_naming_another_stores_order_read_as_a_direct_sale():
+    """A charge a user confirmed as a sale of the account (linked by hand): its order, though it names one."""
+    with StripeSandbox(seed=4, days=14) as server:
+        charge = server.account.charge(
+            4200,
+            "usd",
+            server.account.current_time,
+            {"email": "walk.in@example.com", "name": "Walk In"},
+            description="Phone order",
+            metadata={"site_url": "https://old-shop.example.com", "order_id": "311"},
+        )
+        connector = connector_for(server)
+        assert connector.parse("orders", connector.fetch_record("orders", charge["id"]).payload) == []
+        order = connector.fetch_direct_sale(charge["id"])
+        assert order.external_id == charge["payment_intent"]
+        assert order.total == Decimal("42.00") and order.currency == "USD"
+        assert [(line.quantity, line.unit_price, line.taxable) for line in order.lines] == [
+            (1, Decimal("42.00"), False)
+        ]
+        assert order.email == "walk.in@example.com" and order.customer.email == "walk.in@example.com"
+        assert [(t.external_id, t.amount, t.is_captured_payment) for t in order.transactions] == [
+            (charge["id"], Decimal("42.00"), True)
+        ]
+        with pytest.raises(NotFoundError):
+            connector.fetch_direct_sale(charge["payment_intent"])
+
+
 def test_the_generated_history_is_deterministic():
     first, second = generate(seed=8, days=14, now=1796000000), generate(seed=8, days=14, now=1796000000)
     assert first.lists == second.lists

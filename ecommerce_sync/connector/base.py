@@ -295,6 +295,17 @@ class Connector(abc.ABC):
         """
         raise NotImplementedError(f"{self.label or self.platform} cannot fetch single {flow} records")
 
+    def fetch_direct_sale(self, payment_id):
+        """A payment platform's payment as a sale of its own, whatever order of another store it names.
+
+        For a payment a user confirmed belongs to no other store's order (see the link by hand of
+        a payment in review): the :class:`~.records.Order` the orders flow would give it if it
+        named none.
+
+        :raise NotImplementedError: when the platform has no sales of its own
+        """
+        raise NotImplementedError(f"{self.label or self.platform} has no sales of its own")
+
     # ------------------------------------------------------------------
     # stock
     @abc.abstractmethod

@@ -65,23 +65,15 @@ class EcommerceBalanceBuilder(models.AbstractModel):
         elif movement.category == "payout_reversal":
             record = self._reverse_payout(store, movement, date)
         elif movement.category == "other":
-            record = self._book_item(store, movement, store.suspense_account_id, date)
-            self.env["ecommerce.discrepancy"]._flag(
-                store,
-                "unknown_movement",
-                _(
-                    "Balance movement %(movement)s of an unknown kind (%(kind)s) for %(amount)s %(currency)s is "
-                    "booked to the suspense account; book it where it belongs.",
-                    movement=movement.external_id,
-                    kind=movement.platform_category or movement.category,
-                    amount=movement.amount,
-                    currency=movement.currency,
-                ),
-                external_id=movement.external_id,
-                record=record,
-                found=float(movement.net),
-                currency=self._currency(movement.currency),
+            message = _(
+                "Balance movement %(movement)s of an unknown kind (%(kind)s) for %(amount)s %(currency)s is "
+                "booked to the suspense account; book it where it belongs.",
+                movement=movement.external_id,
+                kind=movement.platform_category or movement.category,
+                amount=movement.amount,
+                currency=movement.currency,
             )
+            record = self._book_to_suspense(store, movement, date, "unknown_movement", message, movement.net)
         else:
             account = store.fee_account_id if movement.category == "fee" else store.adjustment_account_id
             record = self._book_item(store, movement, account or store.fee_account_id, date)
@@ -98,6 +90,25 @@ class EcommerceBalanceBuilder(models.AbstractModel):
             created_at=self._to_naive(movement.created_at),
         )
         return "created"
+
+    @api.model
+    def _book_to_suspense(self, store, movement, date, kind, message, found):
+        """The movement's gross amount booked to the suspense account, with a discrepancy of ``kind`` to review.
+
+        :param found: the figure the discrepancy shows (Decimal)
+        :rtype: account.move
+        """
+        move = self._book_item(store, movement, store.suspense_account_id, date)
+        self.env["ecommerce.discrepancy"]._flag(
+            store,
+            kind,
+            message,
+            external_id=movement.external_id,
+            record=move,
+            found=float(found),
+            currency=self._currency(movement.currency),
+        )
+        return move
 
     @api.model
     def _book_item(self, store, movement, account, date):
@@ -133,6 +144,20 @@ class EcommerceBalanceBuilder(models.AbstractModel):
         payment = Payments._transaction_payment(store, transaction) or self._linked_payment(store, movement)
         if not payment:
             return self._unmatched_payment(store, movement, date)
+        return self._settle_with(store, movement, payment, date)
+
+    @api.model
+    def _settle_with(self, store, movement, payment, date):
+        """Settle ``payment`` with the movement's charge or refund (found by matching, or linked by hand).
+
+        The payment is bound to the movement's transaction (so the charge stays matched), its
+        amount checked against the movement's, and converted at the platform's amount when it
+        was received in another currency.
+
+        :return: the payment, or the conversion entry of a payment in another currency
+        """
+        Payments = self.env["ecommerce.payment.builder"]
+        transaction = movement.transaction_external_id or movement.source_id
         if not Payments._transaction_payment(store, transaction):
             self.env["ecommerce.binding"]._bind(
                 store, "transaction", transaction, payment, external_name=movement.source_id
@@ -218,43 +243,6 @@ class EcommerceBalanceBuilder(models.AbstractModel):
         amount = abs(float(movement.presentment_amount or movement.amount))
         same = candidates.filtered(lambda payment: payment.currency_id.is_zero(payment.amount - amount))
         return (same or candidates)[:1]
-
-    @api.model
-    def _unmatched_payment(self, store, movement, date):
-        """A charge or refund Odoo has no payment for.
-
-        When it names an order (of a linked store, or its own direct sale), the order is
-        not imported yet: it fails and is retried. Otherwise its money goes to the
-        suspense account with an ``unmatched_payment`` discrepancy.
-        """
-        match = movement.match
-        if movement.order_external_id or (match is not None and match.names_an_order):
-            raise UserError(
-                _(
-                    "%(movement)s pays order %(order)s, which is not in Odoo yet; it is retried once the order "
-                    "is imported.",
-                    movement=movement.external_id,
-                    order=movement.order_external_id or match.order_reference,
-                )
-            )
-        move = self._book_item(store, movement, store.suspense_account_id, date)
-        self.env["ecommerce.discrepancy"]._flag(
-            store,
-            "unmatched_payment",
-            _(
-                "%(movement)s (%(amount)s %(currency)s, %(email)s) matches no order of the linked stores; it is "
-                "booked to the suspense account.",
-                movement=movement.external_id,
-                amount=movement.amount,
-                currency=movement.currency,
-                email=(match.email if match else "") or "-",
-            ),
-            external_id=movement.external_id,
-            record=move,
-            found=float(movement.amount),
-            currency=self._currency(movement.currency),
-        )
-        return move
 
     # ------------------------------------------------------------------
     # payouts

@@ -224,6 +224,30 @@ class EcommerceDiscrepancy(models.Model):
             ),
         )
 
+    def action_link_payment(self):
+        """Unmatched payment: open the wizard that links it by hand (E-commerce managers: it books in the store)."""
+        self.ensure_one()
+        self._check_can_link_payment()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Link the payment"),
+            "res_model": "ecommerce.payment.link",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_discrepancy_id": self.id},
+        }
+
+    def _check_can_link_payment(self):
+        """The caller may book this unmatched payment: the store's managers, on an open one.
+
+        :raise AccessError: when the caller may not change the store
+        :raise UserError: when the discrepancy is not an open unmatched payment
+        """
+        self.check_access("write")
+        self.store_id.check_access("write")  # it books in the store's journals, as the store's buttons do
+        if self.kind != "unmatched_payment" or self.state != "open":
+            raise UserError(_("Only an open unmatched payment can be linked by hand."))
+
     def action_open_record(self):
         self.ensure_one()
         self.check_access("read")

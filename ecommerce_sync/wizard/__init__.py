@@ -1,1 +1,1 @@
-from . import ecommerce_store_setup
+from . import ecommerce_payment_link, ecommerce_store_setup

@@ -50,6 +50,7 @@ from odoo.addons.ecommerce_sync.connector import (
     ConnectionInfo,
     Connector,
     NotFoundError,
+    Order,
     Page,
     PushResult,
     RawRecord,
@@ -282,15 +283,16 @@ class StripeConnector(Connector):
             if isinstance(session, dict) and session.get("payment_intent")
         }
 
-    def _order_record(self, charge, sessions=None):
+    def _order_record(self, charge, sessions=None, direct_sale=False):
         """A charge and what its order needs: its Checkout Session and line items, for a direct sale.
 
         :param dict sessions: the sessions of the charge's page by payment intent
             (the session is looked up alone when None)
+        :param bool direct_sale: a sale of the account's own even when it names another store's order
         """
         bundle = {"charge": charge, "checkout_session": None, "line_items": None}
         intent = object_id(charge.get("payment_intent"))
-        direct = charge.get("status") != "failed" and not charge_match(charge).names_an_order
+        direct = charge.get("status") != "failed" and (direct_sale or not charge_match(charge).names_an_order)
         if intent and direct:
             if sessions is None:
                 session = self._session_of(valid_id(intent, "payment intent"))
@@ -365,6 +367,22 @@ class StripeConnector(Connector):
             txn = self.client.get_object(f"balance_transactions/{object_id_}", {"expand": ["source"]})
             return self._ledger_record(txn)
         raise NotFoundError(f"{object_id_} is not a Stripe object of the {flow} flow", 404)
+
+    def fetch_direct_sale(self, payment_id):
+        """The order of a charge as a direct sale of the account (its session's lines, else its amount).
+
+        :param str payment_id: the charge id (``ch_``/``py_``) of a balance movement
+        :raise NotFoundError: when the id is not a charge's
+        """
+        charge_id = valid_id(payment_id, "charge")
+        if charge_id.split("_", 1)[0] not in ("ch", "py"):
+            raise NotFoundError(f"{charge_id} is not a Stripe charge", 404)
+        charge = self.client.get_object(f"charges/{charge_id}", {"expand": CHARGE_EXPAND})
+        bundle = self._order_record(charge, direct_sale=True).payload
+        orders = parse_order_bundle(bundle, direct_sale=True)
+        if not orders or not isinstance(orders[0], Order):
+            raise RecordError(f"charge {charge_id} did not succeed: it is no sale")
+        return orders[0]
 
     # ------------------------------------------------------------------
     # parse

@@ -356,9 +356,11 @@ def intent_failure(intent):
     )
 
 
-def parse_order_bundle(payload):
+def parse_order_bundle(payload, direct_sale=False):
     """The records of one charge bundle (see the module docstring).
 
+    :param bool direct_sale: the charge is a sale of the account's own, even when its metadata
+        names another store's order (a user said so, linking it by hand)
     :return: ``[Order]`` for a direct sale, ``[FailedPayment]`` for a failed
         charge, ``[]`` for a charge of another store's order (that store
         imports the order; the charge's money comes with the payouts)
@@ -376,7 +378,7 @@ def parse_order_bundle(payload):
         raise RecordError(f"not a charge: {str(charge)[:120]!r}")
     if text(charge.get("status")) == "failed":
         return [failed_payment(charge)]
-    if charge_match(charge).names_an_order:
+    if charge_match(charge).names_an_order and not direct_sale:
         return []
     session = payload.get("checkout_session")
     if isinstance(session, dict):

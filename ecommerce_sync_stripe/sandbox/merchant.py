@@ -71,13 +71,14 @@ def create_products(env):
     return shared.create_products(env, [(sku, name, Decimal(usd) / 100) for sku, name, usd, _eur in CATALOGUE])
 
 
-def seed_site_payments(account, site):
+def seed_site_payments(account, site, orders=None):
     """The charges and refunds a WooCommerce sandbox site's Stripe gateway made, in the account.
 
     :param site: the WooCommerce sandbox's site state (its ``orders``, ``refunds``, ``site_url``)
+    :param orders: the site's order payloads whose payments to make (all of them when None)
     :return: ``(charges, refunds)`` as the account holds them
     """
-    rows = card_paid_orders(site.orders.values())
+    rows = card_paid_orders(site.orders.values() if orders is None else orders)
     charges = seed_store_charges(account, rows, site.site_url, site.profile.title)
     paid = {str(row.order_id): row for row in rows}
     refunds = [

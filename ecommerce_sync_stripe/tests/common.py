@@ -45,6 +45,15 @@ class StripeAccountMixin(PaymentPlatformChecks):
             )
         )
 
+    @classmethod
+    def create_linked_stripe_store(cls, store, name="Stripe for Woo", **values):
+        """A Stripe store paying ``store``'s orders (its linked store), connected and set up without taxes."""
+        stripe = cls.create_stripe_store(
+            name, company_id=store.company_id.id, linked_store_ids=[(6, 0, store.ids)], **values
+        )
+        merchant.set_up_store(stripe, with_taxes=False)
+        return stripe
+
 
 class StripeLedgerChecks(PaymentPlatformChecks):
     """What ties out for a Stripe store (``self.stripe``) and its sandbox account (``self.account``)."""

@@ -28,10 +28,7 @@ class TestWooCommerceSitePaidThroughStripe(StripeAccountMixin, StripeLedgerCheck
         cls.start_stripe(account=account)
         cls.account = account
         cls.charges, cls.refunds = merchant.seed_site_payments(account, cls.sandbox.site)
-        cls.stripe = cls.create_stripe_store(
-            "Stripe for Woo", company_id=woo.company_id.id, linked_store_ids=[(6, 0, woo.ids)]
-        )
-        merchant.set_up_store(cls.stripe, with_taxes=False)
+        cls.stripe = cls.create_linked_stripe_store(woo)
         return woo
 
     @classmethod

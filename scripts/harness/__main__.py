@@ -33,6 +33,9 @@ def build_parser():
     run.add_argument("--seed", type=int, default=1, help="seed of the generated shop")
     run.add_argument("--woocommerce", action="store_true", help="also a WooCommerce site selling the same products")
     run.add_argument("--square", action="store_true", help="also a Square seller (two registers and an online store)")
+    run.add_argument(
+        "--stripe", action="store_true", help="also a Stripe account selling on its own (Checkout, Payment Links)"
+    )
     run.add_argument("--no-serve", action="store_true", help="stop after the summary")
     run.add_argument("--no-download", action="store_true", help="never download Odoo")
     return parser

@@ -2,8 +2,9 @@
 
 1. finds Odoo and PostgreSQL as the test command does, and creates the database (anew);
 2. starts the Shopify sandbox with generated orders (and, with ``--woocommerce``, a WooCommerce
-   sandbox site selling the same SKUs; with ``--square``, a Square seller with two registers and an
-   online store), as separate processes;
+   sandbox site selling the same SKUs with the Stripe account taking its card payments; with
+   ``--square``, a Square seller with two registers and an online store; with ``--stripe``, a Stripe
+   account selling on its own), as separate processes;
 3. inside Odoo (``demo_setup.py``): sets the company up as a merchant would, connects the stores
    to the sandboxes, runs the first full sync with a progress display and prints the summary;
 4. starts Odoo at http://localhost:<port> and waits; Ctrl-C stops Odoo, the sandboxes and the
@@ -31,6 +32,11 @@ SANDBOX_LAUNCHER = (
     "sys.argv = [sys.argv[2]] + sys.argv[5:]; "
     "runpy.run_module('odoo.addons.' + sys.argv[0] + '.sandbox', run_name='__main__', alter_sys=True)"
 )
+#: the demo's Stripe accounts (``demo_stripe.py``): the same arguments as the launcher above
+STRIPE_LAUNCHER = (
+    "import sys; import odoo.addons; odoo.addons.__path__.append(sys.argv[1]); "
+    "sys.path.insert(0, sys.argv[3]); import demo_stripe; sys.exit(demo_stripe.serve(sys.argv[5:]))"
+)
 
 
 class _Process:
@@ -52,11 +58,11 @@ class _Process:
 class Sandbox(_Process):
     """A sandbox process; its first output line (JSON) says where it listens."""
 
-    def __init__(self, venv, repo, addon, args, log, start=""):
+    def __init__(self, venv, repo, addon, args, log, start="", launcher=SANDBOX_LAUNCHER):
         self.log = log
         handle = log.open("w")
         process = subprocess.Popen(
-            [venv.python, "-u", "-c", SANDBOX_LAUNCHER, str(repo), addon, str(HERE), start, *args],
+            [venv.python, "-u", "-c", launcher, str(repo), addon, str(HERE), start, *args],
             stdout=subprocess.PIPE,
             stderr=handle,
             text=True,
@@ -69,6 +75,13 @@ class Sandbox(_Process):
         except ValueError:
             self.stop()
             raise RuntimeError(f"The {addon} sandbox did not start (log {log}): {line.strip()}") from None
+
+
+def start_stripe(venv, repo, description, log):
+    """A Stripe sandbox account (``demo_stripe.py``) in a process of its own, which keeps running with Odoo."""
+    stripe = Sandbox(venv, repo, "ecommerce_sync_stripe", [json.dumps(description)], log, launcher=STRIPE_LAUNCHER)
+    ui.info(f"Stripe sandbox at {stripe.info['url']} ({stripe.info['charges']} charges)")
+    return stripe
 
 
 def wait_for_http(url, process, timeout=90):
@@ -119,8 +132,8 @@ def main(repo, args):
                 str(args.seed),
                 "--webhook-url",
                 f"http://127.0.0.1:{port}/ecommerce_sync/webhook/{webhook_token}",
-                "--webhook-secret",
-                webhook_secret,
+                # joined to the option: a random secret may start with "-", which argparse takes for an option
+                f"--webhook-secret={webhook_secret}",
             ],
             log_dir / "sandbox-shopify.log",
             start=start,
@@ -169,9 +182,19 @@ def main(repo, args):
             )
             running.append(woo)
             ui.info(f"WooCommerce sandbox at {woo.info['url']}")
-            # the Stripe account taking the site's card payments is seeded from the same site
             site = {**woo.info, "seed": args.seed, "catalogue": str(catalogue)}
             setup_args.append("--woocommerce=" + json.dumps(site))
+            # the Stripe account taking the site's card payments, seeded from the same site
+            stripe = start_stripe(venv, repo, {"site": site}, log_dir / "sandbox-stripe-woocommerce.log")
+            running.append(stripe)
+            setup_args.append("--stripe-site=" + json.dumps(stripe.info))
+
+        if args.stripe:
+            ui.step("Starting a Stripe sandbox account selling on its own (30 days of Checkout sales)")
+            account = {"seed": args.seed, "now": int(time.time())}
+            stripe = start_stripe(venv, repo, account, log_dir / "sandbox-stripe.log")
+            running.append(stripe)
+            setup_args.append("--stripe=" + json.dumps(stripe.info))
 
         if args.square:
             ui.step(f"Starting the Square sandbox with {args.orders} generated sales at three locations")
@@ -182,7 +205,7 @@ def main(repo, args):
                 repo,
                 "ecommerce_sync_square",
                 ["--orders", str(args.orders), "--seed", str(args.seed), "--webhook-url", notification_url,
-                 "--webhook-key", square_key],
+                 f"--webhook-key={square_key}"],
                 log_dir / "sandbox-square.log",
             )  # fmt: skip
             running.append(square)

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 import demo_dates
 import demo_square
+import demo_stripe
 
 import odoo
 from odoo import SUPERUSER_ID, api
@@ -42,6 +43,8 @@ def parse_args(argv):
     )
     parser.add_argument("--woocommerce", help="the WooCommerce sandbox: JSON with url, consumer_key, consumer_secret")
     parser.add_argument("--square", help="the Square sandbox: JSON with url, token, webhook token, key and URL")
+    parser.add_argument("--stripe-site", help="the Stripe sandbox taking the WooCommerce site's card payments (JSON)")
+    parser.add_argument("--stripe", help="the Stripe sandbox of an account selling on its own (JSON)")
     return parser.parse_args(argv)
 
 
@@ -180,94 +183,6 @@ def setup_woocommerce_store(env, woo):
     if store.state != "connected":
         raise SystemExit(f"Test connection failed: {action['params']['message']}")
     return store
-
-
-def setup_stripe_store(env, woo, woo_store):
-    """A Stripe sandbox account taking the WooCommerce site's card payments, and its store linked to the site's.
-
-    The account (served in this process) gets the charges and refunds the site's Stripe gateway
-    made for its card-paid orders (the site regenerated from its seed and catalogue), then two
-    automatic payouts; the store is set up as the Stripe sandbox's ``merchant`` module describes,
-    before the site's orders are imported, so that their card payments are received in its
-    clearing journal.
-    """
-    from odoo.addons.ecommerce_sync_stripe.sandbox import DEFAULT_KEY, StripeAccount, StripeSandbox
-    from odoo.addons.ecommerce_sync_stripe.sandbox import merchant as stripe_merchant
-    from odoo.addons.ecommerce_sync_woocommerce.sandbox.data import Article, generate_site
-
-    with open(woo["catalogue"], encoding="utf-8") as handle:
-        catalogue = [Article.from_dict(item) for item in json.load(handle)]
-    site = generate_site("us", orders=woo["orders"], seed=woo["seed"], site_url=woo["url"], catalogue=catalogue)
-    account = StripeAccount(seed=woo["seed"])
-    charges, _refunds = stripe_merchant.seed_site_payments(account, site)
-    times = sorted(charge["created"] for charge in charges)
-    if times:
-        stripe_merchant.pay_out(account, times[len(times) // 2] + 2 * 86400 + 60)
-        stripe_merchant.pay_out(account, times[-1] + 2 * 86400 + 60)
-    sandbox = StripeSandbox(account=account).start()
-    store = env["ecommerce.store"].create(
-        {
-            "name": "Woo Supply card payments (Stripe)",
-            "platform": "stripe",
-            "stripe_secret_key": DEFAULT_KEY,
-            "stripe_local_test_account": True,
-            "stripe_api_base": sandbox.url,
-            "linked_store_ids": [(6, 0, woo_store.ids)],
-            "fee_grouping": "transaction",
-            "discrepancy_user_id": env.ref("base.user_admin").id,
-        }
-    )
-    action = stripe_merchant.set_up_store(store, with_taxes=False)
-    if store.state != "connected":
-        raise SystemExit(f"Test connection failed: {action['params']['message']}")
-    return store, sandbox
-
-
-def stripe_summary(store, account):
-    """The Stripe store against the account: fees, payouts deposited, clearing against Stripe's balance."""
-    from odoo.addons.ecommerce_sync_stripe.sandbox.merchant import deposit_payouts, minor_to_amount
-
-    env = store.env
-    deposits = deposit_payouts(store, account)
-    currency = env.company.currency_id
-    txns = [account.objects[txn_id] for txn_id in account.lists["balance_transactions"]]
-    balance = account.balance()
-    stripe_balance = sum(entry["amount"] for entry in balance["available"] + balance["pending"])
-
-    def booked(odoo_account):
-        lines = env["account.move.line"].search([("account_id", "=", odoo_account.id), ("parent_state", "=", "posted")])
-        return currency.format(sum(lines.mapped("balance")))
-
-    payments = env["ecommerce.binding"].search_count(
-        [("store_id", "=", store.id), ("kind", "=", "transaction"), ("res_model", "=", "account.payment")]
-    )
-    payouts = env["ecommerce.binding"].search([("store_id", "=", store.id), ("kind", "=", "payout")])
-    matched = sum(1 for binding in payouts if binding._record().paired_internal_transfer_payment_id.is_matched)
-    failed = env["ecommerce.sync.log.line"].search_count([("store_id", "=", store.id), ("state", "=", "failed")])
-    rows = [
-        ("Charges and refunds in Stripe", sum(txn["reporting_category"] in ("charge", "refund") for txn in txns)),
-        ("Settled with the site's payments", payments),
-        ("Records failed (to retry)", failed),
-        (
-            "Fees",
-            f"Stripe {currency.format(float(minor_to_amount(sum(t['fee'] for t in txns), 'usd')))}, "
-            f"fee account {booked(store.fee_account_id)}",
-        ),  # fmt: skip
-        (
-            "Payouts",
-            f"{len(account.lists['payouts'])} in Stripe, {len(payouts)} booked, {matched} matched "
-            f"with the {len(deposits)} bank deposits",
-        ),  # fmt: skip
-        (
-            "Clearing",
-            f"{booked(store.clearing_account_id)} (Stripe balance "
-            f"{currency.format(float(minor_to_amount(stripe_balance, 'usd')))})",
-        ),  # fmt: skip
-    ]
-    width = max(len(label) for label, _value in rows)
-    print(f"\n    Summary: {store.name}")
-    for label, value in rows:
-        print(f"    {label:<{width}}  {value}")
 
 
 def run_flow(registry, store_id, flow, progress, expected=0):
@@ -434,6 +349,8 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     shopify = json.loads(args.shopify)
     woo = json.loads(args.woocommerce) if args.woocommerce else None
+    site_stripe = json.loads(args.stripe_site) if args.stripe_site else None
+    direct_stripe = json.loads(args.stripe) if args.stripe else None
     square = json.loads(args.square) if args.square else None
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     demo_dates.shift("ecommerce_sync_shopify", args.start)
@@ -456,10 +373,18 @@ def main(argv=None):
                 f"    {woo_store.name}: connected ({woo_store.shop_currency}, "
                 f"WooCommerce {woo_store.woocommerce_version})"
             )
-            stripe_store, stripe_sandbox = setup_stripe_store(env, woo, woo_store)
+            stripe_store = demo_stripe.setup_store(env, site_stripe, "Woo Supply card payments (Stripe)", woo_store)
             stripe_id = stripe_store.id
             print(
                 f"    {stripe_store.name}: connected ({stripe_store.stripe_mode} mode), takes the site's card payments"
+            )
+        direct_id = None
+        if direct_stripe:
+            direct_store = demo_stripe.setup_store(env, direct_stripe, "Lumen Goods (Stripe)")
+            direct_id = direct_store.id
+            print(
+                f"    {direct_store.name}: connected ({direct_store.stripe_mode} mode), sells through Checkout and "
+                "Payment Links; its tax rates mapped, its products made"
             )
         square_id = None
         if square:
@@ -484,8 +409,12 @@ def main(argv=None):
         calls[woo_id] += run_flow(registry, woo_id, "orders", progress, expected=woo["orders"])
         timings[woo_id] = time.monotonic() - started_woo
         print(f"    {'Stripe':-^40}")
-        for flow in ("orders", "refunds", "payouts"):
+        for flow in demo_stripe.FLOWS:
             calls[stripe_id] += run_flow(registry, stripe_id, flow, progress)
+    if direct_id:
+        print(f"    {'Stripe direct sales':-^40}")
+        for flow in demo_stripe.FLOWS:
+            calls[direct_id] += run_flow(registry, direct_id, flow, progress)
     if square_id:
         started_square = time.monotonic()
         print(f"    {'Square':-^40}")
@@ -506,8 +435,9 @@ def main(argv=None):
         summary(Store.browse(store_id), args.orders, timings[store_id], calls[store_id], pushed[store_id], figures)
         if woo_id:
             summary(Store.browse(woo_id), woo["orders"], timings[woo_id], calls[woo_id], pushed[woo_id], None)
-            stripe_summary(Store.browse(stripe_id), stripe_sandbox.account)
-            stripe_sandbox.stop()
+            demo_stripe.summary(Store.browse(stripe_id), site_stripe)
+        if direct_id:
+            demo_stripe.summary(Store.browse(direct_id), direct_stripe)
         if square_id:
             square_store = Store.browse(square_id)
             summary(square_store, args.orders, timings[square_id], calls[square_id], pushed[square_id], None)
