@@ -160,7 +160,11 @@ def main(repo, args):
                 [str(HERE / "shared_catalogue.py"), str(repo), str(args.seed), str(args.orders), str(catalogue)],
                 check=True,
             )
-            ui.step(f"Starting the WooCommerce sandbox with {args.orders} generated orders, same products")
+            woo_start = demo_dates.demo_start(args.orders, "ecommerce_sync_woocommerce")
+            ui.step(
+                f"Starting the WooCommerce sandbox with {args.orders} generated orders, same products, "
+                f"placed since {woo_start[:10]}"
+            )
             woo = Sandbox(
                 venv,
                 repo,
@@ -179,10 +183,11 @@ def main(repo, args):
                     str(catalogue),
                 ],
                 log_dir / "sandbox-woocommerce.log",
+                start=woo_start,
             )
             running.append(woo)
             ui.info(f"WooCommerce sandbox at {woo.info['url']}")
-            site = {**woo.info, "seed": args.seed, "catalogue": str(catalogue)}
+            site = {**woo.info, "seed": args.seed, "catalogue": str(catalogue), "start": woo_start}
             setup_args.append("--woocommerce=" + json.dumps(site))
             # the Stripe account taking the site's card payments, seeded from the same site
             stripe = start_stripe(venv, repo, {"site": site}, log_dir / "sandbox-stripe-woocommerce.log")

@@ -18,6 +18,8 @@ the same description (never read through the connector).
 import json
 import sys
 
+import demo_dates
+
 #: the flows pulled for a Stripe store, in the connector's order
 FLOWS = ("orders", "refunds", "payouts")
 #: days of history of the account selling on its own
@@ -38,6 +40,7 @@ def account_of(description):
         return generate(seed=description["seed"], days=DIRECT_DAYS, now=description["now"])
     from odoo.addons.ecommerce_sync_woocommerce.sandbox.data import Article, generate_site
 
+    demo_dates.shift("ecommerce_sync_woocommerce", site.get("start"))
     with open(site["catalogue"], encoding="utf-8") as handle:
         catalogue = [Article.from_dict(item) for item in json.load(handle)]
     woo = generate_site("us", orders=site["orders"], seed=site["seed"], site_url=site["url"], catalogue=catalogue)
