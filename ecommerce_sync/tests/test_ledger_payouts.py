@@ -142,6 +142,20 @@ class TestLedgerPayouts(LedgerCommon):
         self.assertIn("70.99", mismatch.message)
         # the cent the platform paid too much is left open on the clearing account
         self.assertEqual(self.balance(self.clearing), -0.01)
+        # the payout lists its four lines as the platform does: their nets say 70.99
+        transfer = self.binding("payout", "P2")
+        rows = transfer.ecommerce_payout_line_ids
+        self.assertEqual(rows.mapped("kind"), ["charge", "charge", "refund", "dispute"])
+        self.assertEqual(rows.mapped("order_name"), ["#1201", "#1202", "#1201", "#1202"])
+        self.assertEqual(rows.mapped("net"), [77.56, 77.56, -19.13, -65.0])
+        self.assertEqual(transfer.ecommerce_payout_net, 70.99)
+        self.assertEqual(rows.mapped("document_id.move_type"), ["out_invoice", "out_invoice", "out_refund", "entry"])
+        dispute = rows[3]
+        self.assertFalse(dispute.payment_id)
+        self.assertIn(
+            self.store.adjustment_account_id or self.store.fee_account_id, dispute.document_id.line_ids.account_id
+        )
+        self.assertEqual(dispute.fee_move_id, self.binding("fee", "bt-4"))
 
     def test_payout_waits_for_its_transactions_and_can_be_cancelled(self):
         self.handle(self.us_order("1201"))
