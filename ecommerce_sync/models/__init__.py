@@ -1,5 +1,11 @@
 # the mixins first: the models below inherit them
-from . import ecommerce_mapping_mixin, ecommerce_store_accounting, ecommerce_store_dashboard, ecommerce_store_stock
+from . import (
+    ecommerce_mapping_mixin,
+    ecommerce_store_accounting,
+    ecommerce_store_dashboard,
+    ecommerce_store_stock,
+    ecommerce_store_sync,
+)
 
 # isort: split
 from . import (
