@@ -119,8 +119,8 @@ def main(repo, args):
                 str(args.seed),
                 "--webhook-url",
                 f"http://127.0.0.1:{port}/ecommerce_sync/webhook/{webhook_token}",
-                "--webhook-secret",
-                webhook_secret,
+                # one argument: a secret may begin with "-", which would read as an option
+                f"--webhook-secret={webhook_secret}",
             ],
             log_dir / "sandbox-shopify.log",
             start=start,
@@ -182,7 +182,7 @@ def main(repo, args):
                 repo,
                 "ecommerce_sync_square",
                 ["--orders", str(args.orders), "--seed", str(args.seed), "--webhook-url", notification_url,
-                 "--webhook-key", square_key],
+                 f"--webhook-key={square_key}"],
                 log_dir / "sandbox-square.log",
             )  # fmt: skip
             running.append(square)
