@@ -27,6 +27,7 @@
         "views/ecommerce_discrepancy_views.xml",
         "views/ecommerce_stock_push_views.xml",
         "views/account_move_views.xml",
+        "views/account_payment_views.xml",
         "views/sale_order_views.xml",
         "views/ecommerce_digest_views.xml",
         "report/ecommerce_channel_report_views.xml",

@@ -5,8 +5,9 @@ Start the demo first (``./demo.sh``, Odoo left running), then, with the project'
     .venv/bin/python scripts/screenshots.py [--url http://localhost:8069] [--out .local/screenshots]
 
 It logs in as admin/admin and saves, as PNG files in ``--out`` (outside the repository's tracked
-files): the dashboard, the first store's form, a payout, the channel report (pivot), the
-order analysis (graph) and the values sent by the stores. Needs ``chromium`` (Debian's package),
+files): the dashboard, the first store's form, a payout (the orders, refunds and fees it settled,
+and its bank match), the channel report (pivot), the order analysis (graph) and the values sent by
+the stores. Needs ``chromium`` (Debian's package),
 ``requests`` and ``websocket-client``.
 """
 
@@ -90,6 +91,10 @@ class Browser:
             print(f"    (waited in vain for {selector} on {url})")
         time.sleep(settle)  # let charts and lazy widgets draw
 
+    def resize(self, width, height):
+        """Draw the page at ``width`` x ``height`` CSS pixels (a long form in one picture)."""
+        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+
     def screenshot(self, path):
         data = self.send("Page.captureScreenshot", format="png", captureBeyondViewport=False)["data"]
         path.write_bytes(base64.b64decode(data))
@@ -152,9 +157,11 @@ def main(argv=None):
             store_url = f"/odoo/action-ecommerce_sync.ecommerce_store_action/{stores[0]['id']}"
             shots.insert(1, ("store_form", store_url, ".o_form_view"))
         if payouts:
+            # the payout's form with its Payout page: what it settled and its bank match
             payout_url = f"/odoo/action-account.action_account_all_payments/{payouts[0]['res_id']}"
-            shots.insert(2, ("payout", payout_url, ".o_form_view"))
-        for name, path, selector in shots:
+            shots.insert(2, ("payout", payout_url, ".o_form_view .o_ecommerce_payout_lines .o_data_row", 1700))
+        for name, path, selector, *height in shots:
+            browser.resize(1440, height[0] if height else 1000)
             browser.open(base + path, selector)
             target = out / f"{name}.png"
             browser.screenshot(target)

@@ -1,5 +1,11 @@
 # the mixins first: the models below inherit them
-from . import ecommerce_mapping_mixin, ecommerce_store_accounting, ecommerce_store_dashboard, ecommerce_store_stock
+from . import (
+    ecommerce_mapping_mixin,
+    ecommerce_store_accounting,
+    ecommerce_store_dashboard,
+    ecommerce_store_stock,
+    ecommerce_store_sync,
+)
 
 # isort: split
 from . import (
@@ -7,6 +13,7 @@ from . import (
     account_bank_statement_line,
     account_move,
     account_move_line,
+    account_payment,
     ecommerce_balance_builder,
     ecommerce_balance_review,
     ecommerce_binding,
@@ -21,6 +28,7 @@ from . import (
     ecommerce_partner_builder,
     ecommerce_payment_builder,
     ecommerce_payout_builder,
+    ecommerce_payout_line,
     ecommerce_product_link,
     ecommerce_refund_builder,
     ecommerce_sale_order_builder,

@@ -389,6 +389,13 @@ class EcommerceBalanceBuilder(models.AbstractModel):
         Payouts._record_issues(store, payout, transfer, issues)
         if transfer:
             Binding._bind(store, "payout", payout.external_id, transfer, revision=payout.revision)
+            records = {
+                external_id: binding._record()
+                for external_id, binding in Binding._find_all(
+                    store, "movement", [movement.external_id for movement in payout.movements]
+                ).items()
+            }
+            self.env["ecommerce.payout.line"]._record_payout(store, payout, transfer, records)
             if payout.status == "failed":
                 self._settle_returned_deposit(store, payout.external_id)
             else:

@@ -97,8 +97,11 @@ class EcommerceInvoiceBuilder(models.AbstractModel):
         for order, invoice in zip(orders, invoices, strict=True):
             totals.append(self._order_totals(store, order))
             if invoice:
-                self._apply_store_rate(store, order, invoice)
-                self._absorb_rounding(invoice, totals[-1])
+                if self._apply_store_rate(store, order, invoice):
+                    self._absorb_rounding(invoice, totals[-1])
+                    self._fit_company_total(invoice, order.store_rate)
+                else:
+                    self._absorb_rounding(invoice, totals[-1])
         moves.action_post()
         for invoice, order_totals, order_issues in zip(invoices, totals, issues, strict=True):
             if invoice:
@@ -216,6 +219,52 @@ class EcommerceInvoiceBuilder(models.AbstractModel):
             )
         return move
 
+    @api.model
+    def _company_ratio(self, move):
+        """Company-currency units per unit of the document's currency, as ``move`` is booked (None when empty)."""
+        if not move.amount_total:
+            return None
+        return Decimal(str(abs(move.amount_total_signed))) / Decimal(str(move.amount_total))
+
+    @api.model
+    def _fit_company_total(self, move, ratio):
+        """Give a draft invoice or credit note in another currency the company-currency total of the
+        store's conversion: its total at ``ratio`` (company units per unit of its currency), rounded once.
+
+        Odoo converts line by line, and the converted lines can add up to a cent or so from the
+        store's conversion of the whole (``Order.shop_total``), which the payments and the payouts
+        of the order follow: that cent would come back as an exchange difference when the payout
+        settles them. The receivable takes the store's amount and the largest product line the
+        difference, when it is within one rounding unit per line (beyond that the amounts do not
+        agree, and are left as Odoo converted them).
+
+        :return: whether the lines were changed
+        """
+        company_currency = move.company_currency_id
+        if not ratio or move.currency_id == company_currency or not move.amount_total:
+            return False
+        terms = move.line_ids.filtered(lambda line: line.display_type == "payment_term")
+        products = move.line_ids.filtered(lambda line: line.display_type == "product")
+        if not terms or not products:
+            return False
+        term = terms.sorted(lambda line: abs(line.balance))[-1]
+        sign = 1 if term.balance >= 0 else -1
+        target = company_currency.round(float(Decimal(str(move.amount_total)) * ratio))
+        delta = company_currency.round(target - abs(sum(terms.mapped("balance"))))
+        tolerance = company_currency.rounding * len(move.line_ids - terms)
+        if company_currency.is_zero(delta) or abs(delta) > tolerance + company_currency.rounding / 2:
+            return False
+        line = products.sorted(lambda line: abs(line.balance))[-1]
+        move.with_context(check_move_validity=False).write(
+            {
+                "line_ids": [
+                    Command.update(term.id, {"balance": term.balance + sign * delta}),
+                    Command.update(line.id, {"balance": line.balance - sign * delta}),
+                ]
+            }
+        )
+        return True
+
     # ------------------------------------------------------------------
     # credit notes
     @api.model
@@ -240,6 +289,7 @@ class EcommerceInvoiceBuilder(models.AbstractModel):
         if reversal.currency_id != reversal.company_currency_id:
             # reversed at the invoice's own rate: the reversal cancels it exactly
             self._set_currency_rate(reversal, invoice.invoice_currency_rate)
+            self._fit_company_total(reversal, self._company_ratio(invoice))
         reversal.with_context(move_reverse_cancel=True)._post(soft=False)
         invoice.message_post(body=reason)
         return reversal
@@ -268,6 +318,8 @@ class EcommerceInvoiceBuilder(models.AbstractModel):
             self._set_currency_rate(credit_note, invoice.invoice_currency_rate)
         self._fit_plan_lines(credit_note, plans)
         self._absorb_rounding(credit_note, totals)
+        if store.currency_rate_policy == "store" and credit_note.currency_id != credit_note.company_currency_id:
+            self._fit_company_total(credit_note, self._company_ratio(invoice))
         credit_note.action_post()
         self._check_totals(credit_note, totals, issues)
         return credit_note

@@ -102,7 +102,8 @@ class EcommercePayoutBuilder(models.AbstractModel):
         clearing_lines |= self._clearing_lines(store, settled)
         clearing_lines |= self._convert_foreign_payments(store, payout, settled, date)
         clearing_lines |= self._book_fees(store, payout, date)
-        clearing_lines |= self._book_adjustments(store, payout, date)
+        adjustments = self._book_adjustments(store, payout, date)
+        clearing_lines |= adjustments
         transfer = self._create_transfer(store, payout, date)
         if transfer:
             clearing_lines |= self._outstanding_line(transfer)
@@ -113,6 +114,11 @@ class EcommercePayoutBuilder(models.AbstractModel):
         if record:
             Binding._bind(store, "payout", payout.external_id, record, revision=revision)
         if transfer:
+            records = {str(settlement.line.external_id): settlement.payment for settlement in settled}
+            for line in payout.lines:
+                if line.kind not in SETTLED_KINDS and line.amount:
+                    records[str(line.external_id)] = adjustments.move_id[:1]
+            self.env["ecommerce.payout.line"]._record_payout(store, payout, transfer, records)
             Deposits._match_deposit(store, payout, transfer)
         return "created"
 

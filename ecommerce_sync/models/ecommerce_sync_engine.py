@@ -160,6 +160,13 @@ class EcommerceSyncEngine(models.AbstractModel):
             logs |= store.env["ecommerce.stock.push"]._flush_store(
                 store, trigger=trigger, connector=connector, deadline=deadline
             )
+        self._record_sync(store, logs)
+        return logs
+
+    @api.model
+    def _record_sync(self, store, logs):
+        """Stamp the store's last sync (time, result, what failed) from the logs of its runs: every
+        pull does it (:meth:`run_flow`, called by "Sync now", the scheduler, jobs, the demo, scripts)."""
         failed = logs.filtered(lambda log: log.state == "failed")
         partial = logs.filtered(lambda log: log.state == "partial")
         result = "failed" if failed else "partial" if partial else "ok"
@@ -172,7 +179,6 @@ class EcommerceSyncEngine(models.AbstractModel):
                 "last_sync_message": "\n".join(log.message for log in failed if log.message) or False,
             }
         )
-        return logs
 
     @api.model
     def _default_deadline(self, trigger):
@@ -215,6 +221,11 @@ class EcommerceSyncEngine(models.AbstractModel):
             )
             if store.state == "error":
                 store.write({"state": "connected", "state_message": False})
+        try:  # a pull is a sync; when a concurrent run changed the store meanwhile, its stamp stands
+            with self.env.cr.savepoint():
+                self._record_sync(store, run.log)
+        except TRANSACTION_ERRORS:
+            _logger.info("Store %s changed by a concurrent run: its last sync is that run's.", store.id)
         return run.log
 
     @api.model

@@ -104,6 +104,29 @@ class TestEngine(EcommerceSyncCommon):
         self.assertRecordValues(resumed, [{"state": "done", "fetched_count": 3, "created_count": 3}])
         self.assertEqual(len(self.links()), 5)
 
+    def test_a_pull_of_one_flow_stamps_the_last_sync(self):
+        # the demo and scripts pull flow by flow and page by page (run_flow), not through "Sync now"
+        self.assertFalse(self.store.last_sync_at)
+        self.assertEqual(self.store.last_sync_ago, "Never")
+        for number in range(1, 4):
+            self.shop.add_variant(f"v{number}", f"NEW-{number}")
+        self.engine.run_flow(self.store, "products", max_pages=1)
+        self.store.invalidate_recordset(["last_sync_ago", "health", "health_reason"])
+        self.assertTrue(self.store.last_sync_at)
+        self.assertNotEqual(self.store.last_sync_ago, "Never")
+        self.assertEqual(self.store.last_sync_result, "ok", "the first page was pulled")
+        self.shop.fail_on_page = 1
+        self.engine.run_flow(self.store, "products")
+        self.store.invalidate_recordset(["last_sync_ago", "health", "health_reason"])
+        self.assertEqual(self.store.last_sync_result, "failed")
+        self.assertIn("HTTP 503", self.store.last_sync_message)
+        self.assertEqual(self.store.health, "error")
+        self.shop.fail_on_page = None
+        self.engine.run_flow(self.store, "products")
+        self.store.invalidate_recordset(["health"])
+        self.assertRecordValues(self.store, [{"last_sync_result": "ok", "last_sync_message": False}])
+        self.assertNotEqual(self.store.health, "error")
+
     def test_refused_credentials_put_the_store_in_error(self):
         self.shop.add_variant("v1", "SKU-A")
         self.shop.refuse_credentials = True

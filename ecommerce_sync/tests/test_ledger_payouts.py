@@ -142,6 +142,20 @@ class TestLedgerPayouts(LedgerCommon):
         self.assertIn("70.99", mismatch.message)
         # the cent the platform paid too much is left open on the clearing account
         self.assertEqual(self.balance(self.clearing), -0.01)
+        # the payout lists its four lines as the platform does: their nets say 70.99
+        transfer = self.binding("payout", "P2")
+        rows = transfer.ecommerce_payout_line_ids
+        self.assertEqual(rows.mapped("kind"), ["charge", "charge", "refund", "dispute"])
+        self.assertEqual(rows.mapped("order_name"), ["#1201", "#1202", "#1201", "#1202"])
+        self.assertEqual(rows.mapped("net"), [77.56, 77.56, -19.13, -65.0])
+        self.assertEqual(transfer.ecommerce_payout_net, 70.99)
+        self.assertEqual(rows.mapped("document_id.move_type"), ["out_invoice", "out_invoice", "out_refund", "entry"])
+        dispute = rows[3]
+        self.assertFalse(dispute.payment_id)
+        self.assertIn(
+            self.store.adjustment_account_id or self.store.fee_account_id, dispute.document_id.line_ids.account_id
+        )
+        self.assertEqual(dispute.fee_move_id, self.binding("fee", "bt-4"))
 
     def test_payout_waits_for_its_transactions_and_can_be_cancelled(self):
         self.handle(self.us_order("1201"))
@@ -223,4 +237,71 @@ class TestLedgerPayouts(LedgerCommon):
             ["Payment processing fee on the payment of order #1003", "Platform fee (adjustment: reserve)"],
         )
         self.assertEqual(fee_lines.mapped("balance"), [2.63, 1.5])
+        self.assertEqual(self.balance(self.clearing), 0.0)
+
+    # ------------------------------------------------------------------
+    def three_mug_order(self, external_id, shop_total="33.34", refunded=False):
+        """30.00 EUR of three lines, 33.34 USD to the store: each line converts to 11.11 USD (33.33)."""
+        refunds = []
+        order = Order(
+            external_id=external_id,
+            name=f"#{external_id}",
+            currency="EUR",
+            created_at=at(7),
+            updated_at=at(7),
+            lines=[
+                OrderLine(f"{external_id}-{number}", "Alpha mug", D(1), D("10.00"), sku="SKU-A", taxable=False)
+                for number in range(3)
+            ],
+            total=D("30.00"),
+            shop_currency="USD",
+            shop_total=D(shop_total),
+            email="hans@example.de",
+            transactions=[Transaction(f"t-{external_id}", "sale", "success", D("30.00"), "EUR", gateway="card")],
+        )
+        self.handle(order)
+        if refunded:
+            lines = [RefundLine(line.external_id, D(1), D("10.00"), D("0")) for line in order.lines]
+            refunds.append(self.refund_of(order, f"r-{external_id}", lines=lines))
+            self.handle(refunds[-1])
+        return order, refunds
+
+    def exchange_moves(self):
+        return self.env["account.move"].search([("journal_id", "=", self.company.currency_exchange_journal_id.id)])
+
+    def test_store_amounts_that_agree_leave_no_exchange_difference(self):
+        self.setup_other_currency("EUR", rates=[("2024-12-01", 0.8)])
+        self.three_mug_order("3301")
+        self.three_mug_order("3302", refunded=True)
+        invoices = self.env["account.move"].search(
+            [("move_type", "=", "out_invoice"), ("currency_id.name", "=", "EUR")]
+        )
+        # the invoices are worth what the store converted, not the sum of their converted lines
+        self.assertEqual(invoices.mapped("amount_total_signed"), [33.34, 33.34])
+        self.assertEqual(invoices.mapped("amount_residual_signed"), [0.0, 0.0])
+        credit_note = self.env["account.move"].search([("move_type", "=", "out_refund")])
+        self.assertEqual(credit_note.amount_total_signed, -33.34)
+        self.assertEqual(credit_note.amount_residual_signed, 0.0)
+        self.assertEqual(
+            round(sum(invoices.invoice_line_ids.mapped("balance")), 2), -66.68, "revenue: the store's amounts"
+        )
+        self.assertFalse(self.exchange_moves(), "payments settle their documents to the cent")
+        # the payout converts each payment at the store's amount: 33.34 USD each way
+        lines = [
+            PayoutLine("bt-a", "charge", D("33.34"), D("1.27"), D("32.07"), "USD", "3301", "t-3301"),
+            PayoutLine("bt-b", "charge", D("33.34"), D("1.27"), D("32.07"), "USD", "3302", "t-3302"),
+            PayoutLine("bt-c", "refund", D("-33.34"), D("0"), D("-33.34"), "USD", "3302", "rt-r-3302"),
+        ]
+        self.handle(Payout("P-AGREE", "USD", D("30.80"), date=at(10), lines=lines))
+        self.assertFalse(self.exchange_moves(), "no one-cent exchange difference")
+        self.assertEqual(self.balance(self.clearing), 0.0)
+        self.assertEqual(self.balance(self.bank_outstanding()), 30.80)
+        self.assertFalse(self.discrepancies())
+        # a real difference of rates (the platform converted at 33.00 USD) is still the exchange loss it is
+        self.three_mug_order("3303")
+        line = PayoutLine("bt-d", "charge", D("33.00"), D("1.26"), D("31.74"), "USD", "3303", "t-3303")
+        self.handle(Payout("P-RATE", "USD", D("31.74"), date=at(11), lines=[line]))
+        loss = self.exchange_moves()
+        self.assertEqual(len(loss), 1)
+        self.assertEqual(self.balance(self.company.expense_currency_exchange_account_id), 0.34)
         self.assertEqual(self.balance(self.clearing), 0.0)

@@ -162,9 +162,9 @@ class FullSyncChecks:
                     }
                 ],
             )
-            # in dollars, at the rate Shopify converted at (to the cent of Odoo's line rounding)
+            # in dollars, what Shopify converted the order to (not the sum of Odoo's converted lines)
             shop_total = Decimal(order["total_price_set"]["shop_money"]["amount"])
-            self.assertLessEqual(abs(invoice.amount_total_signed - float(shop_total)), 0.011, order["name"])
+            self.assertEqual(invoice.amount_total_signed, float(shop_total), order["name"])
             # what the customer still owes, after payments, credit notes and refunds, is Shopify's
             moves = sale_order.invoice_ids | self.transaction_moves(draft)
             receivable = moves.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
@@ -286,6 +286,89 @@ class FullSyncChecks:
         # the books balance
         posted = self.env["account.move.line"].search([("parent_state", "=", "posted")])
         self.assertAlmostEqual(sum(posted.mapped("debit")), sum(posted.mapped("credit")), places=2)
+
+    def test_a_payout_lists_what_it_settled_and_its_bank_match(self):
+        payouts = shop_figures.paid_payouts(self.shop)
+        documents = {"charge": "out_invoice", "refund": "out_refund", "adjustment": "entry"}
+        kinds = set()
+        for payout in payouts:
+            transfer = self.bound("payout", payout["id"])
+            rows = transfer.ecommerce_payout_line_ids
+            lines = shop_figures.payout_lines(self.shop, [payout])
+            # one row per balance transaction of the payout, as Shopify lists it, to the cent
+            self.assertEqual(
+                sorted((row.external_id, row.kind, row.amount, row.fee, row.net) for row in rows),
+                sorted(
+                    (str(line["id"]), line["type"], float(line["amount"]), float(line["fee"]), float(line["net"]))
+                    for line in lines
+                ),
+            )
+            self.assertEqual(round(sum(rows.mapped("net")), 2), float(payout["amount"]))
+            self.assertEqual(transfer.ecommerce_payout_net, float(payout["amount"]))
+            self.assertEqual(transfer.ecommerce_payout_ref, str(payout["id"]))
+            for row, line in zip(
+                rows.sorted("external_id"), sorted(lines, key=lambda line: str(line["id"])), strict=True
+            ):
+                kinds.add(row.kind)
+                self.assertEqual(row.document_id.move_type, documents[row.kind], row.display_name)
+                if row.kind == "adjustment":
+                    self.assertFalse(row.order_name)
+                    self.assertIn(self.store.adjustment_account_id, row.document_id.line_ids.account_id)
+                    continue
+                order = self.shop.orders[line["source_order_id"]]
+                payment = self.bound("transaction", line["source_order_transaction_id"])
+                self.assertEqual(row.payment_id, payment)
+                self.assertEqual(row.order_name, order["name"])
+                self.assertEqual(row.sale_order_id, self.sale_order(order["id"]))
+                self.assertIn(row.document_id, payment.reconciled_invoice_ids)
+                self.assertIn(row.document_id, row.sale_order_id.invoice_ids)
+                fee_entry = self.bound("fee", line["id"])
+                self.assertEqual(row.fee_move_id, fee_entry or self.env["account.move"])
+                if float(line["fee"]):
+                    self.assertIn(self.store.fee_account_id, row.fee_move_id.line_ids.account_id)
+            self.assertEqual(transfer.ecommerce_deposit_state, "waiting", "no bank statement imported yet")
+            self.assertFalse(transfer.ecommerce_deposit_line_id)
+        self.assertLessEqual({"charge", "refund"}, kinds)
+        # the bank statement brings the deposit: the payout says it is matched, with the line
+        payout = payouts[-1]
+        transfer = self.bound("payout", payout["id"])
+        statement_line = self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": self.store.payout_journal_id.id,
+                "date": transfer.date,
+                "payment_ref": f"SHOPIFY PAYOUT {payout['id']}",
+                "amount": float(payout["amount"]),
+            }
+        )
+        transfer.invalidate_recordset()
+        self.assertRecordValues(
+            transfer,
+            [
+                {
+                    "ecommerce_deposit_state": "matched",
+                    "ecommerce_deposit_line_id": statement_line.id,
+                    "ecommerce_deposit_amount": float(payout["amount"]),
+                    "ecommerce_deposit_label": f"SHOPIFY PAYOUT {payout['id']}",
+                }
+            ],
+        )
+        # an accountant without E-commerce rights reads it on the payment form
+        accountant = self.env["res.users"].create(
+            {
+                "name": "Payout Accountant",
+                "login": "payout_accountant",
+                "groups_id": [(6, 0, [self.env.ref("account.group_account_invoice").id])],
+            }
+        )
+        seen = transfer.with_user(accountant)
+        self.assertEqual(seen.ecommerce_deposit_state, "matched")
+        self.assertEqual(round(sum(seen.ecommerce_payout_line_ids.mapped("net")), 2), float(payout["amount"]))
+        self.assertTrue(seen.ecommerce_payout_line_ids[0].action_open_document()["res_id"])
+        # a payment that is not a payout has no payout page
+        charge = next(line for line in shop_figures.payout_lines(self.shop, [payout]) if line["type"] == "charge")
+        customer_payment = self.bound("transaction", charge["source_order_transaction_id"])
+        self.assertFalse(customer_payment.ecommerce_is_payout)
+        self.assertFalse(customer_payment.ecommerce_payout_line_ids)
 
     def test_deliveries_are_validated_per_fulfilment_with_tracking(self):
         fulfilments = 0

@@ -40,3 +40,6 @@ class TestOnboardingTour(HttpCase):
         self.assertEqual(store.state, "connected")
         self.assertTrue(store.orders_imported)
         self.assertTrue(store.payout_count, "the shop's payouts were booked")
+        payouts = self.env["account.payment"].browse(store._payout_bindings().mapped("res_id"))
+        for payout in payouts:
+            self.assertEqual(round(sum(payout.ecommerce_payout_line_ids.mapped("net")), 2), payout.amount)

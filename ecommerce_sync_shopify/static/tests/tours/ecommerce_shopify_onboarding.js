@@ -1,7 +1,8 @@
 /** @odoo-module **/
 /*
  * A new user connects a Shopify store (the sandbox shop of the test) through the guided set-up,
- * runs the first sync, opens the dashboard, follows the store's invoices figure and opens a payout.
+ * runs the first sync, opens the dashboard, follows the store's invoices figure, opens a payout and
+ * the invoice of an order it settled.
  * The Python side (tests/test_tour.py) sets window.ecommerceTourShop (domain, url, token) before the tour starts.
  */
 
@@ -152,6 +153,25 @@ registry.category("web_tour.tours").add("ecommerce_shopify_onboarding", {
         {
             content: "The payout: a transfer out of the clearing journal",
             trigger: ".o_form_view .o_field_widget[name=journal_id]:contains(clearing)",
+        },
+        {
+            content: "It lists the orders it settled",
+            trigger: ".o_form_view .o_ecommerce_payout_lines .o_data_row .o_data_cell[name=order_name]:contains(#)",
+        },
+        {
+            content: "And whether the bank received it",
+            trigger: ".o_form_view .o_field_widget[name=ecommerce_deposit_state]:contains(Waiting for the bank)",
+        },
+        {
+            content: "Open the invoice of a settled order",
+            trigger:
+                ".o_form_view .o_ecommerce_payout_lines .o_data_row:has(.o_data_cell[name=kind]:contains(Payment)) " +
+                "button[name=action_open_document]",
+            run: "click",
+        },
+        {
+            content: "The invoice the payout settled",
+            trigger: ".o_form_view .o_field_widget[name=name]:contains(INV/)",
         },
     ],
 });
