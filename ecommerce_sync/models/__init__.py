@@ -8,6 +8,7 @@ from . import (
     account_move,
     account_move_line,
     ecommerce_balance_builder,
+    ecommerce_balance_check,
     ecommerce_binding,
     ecommerce_builder_mixin,
     ecommerce_deposit_builder,

@@ -10,7 +10,7 @@ from ..tools.deadline import Deadline
 
 D = Decimal
 #: discrepancies that say the platform's money does not tie out
-MISMATCHES = ("payout_mismatch", "unmatched_payment", "unknown_movement")
+MISMATCHES = ("payout_mismatch", "unmatched_payment", "unknown_movement", "balance_mismatch")
 
 
 def cents(value):
@@ -20,6 +20,22 @@ def cents(value):
 
 class PaymentPlatformChecks:
     """Syncs and tie-out checks of the payment platform store ``self.platform_store`` (the case defines it)."""
+
+    @classmethod
+    def direct_sales_store(cls, start, create_store, merchant, name, **values):
+        """A platform's generated sandbox account (``cls.account``: two weeks of direct sales) and its store,
+        set up as the merchant would: connected, its accounting, the taxes of its sales and its products.
+
+        :param start: the platform mixin's ``start_<platform>``
+        :param create_store: the platform mixin's ``create_<platform>_store``
+        :param merchant: the platform sandbox's ``merchant`` module
+        """
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.account = start(seed=1, days=14).account
+        store = create_store(name, **values)
+        merchant.set_up_store(store)
+        merchant.create_products(cls.env)
+        return store
 
     @classmethod
     def sync_all(cls, store, rounds=20):

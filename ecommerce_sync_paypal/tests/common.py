@@ -35,6 +35,11 @@ class PayPalAccountMixin(PaymentPlatformChecks):
         return cls.paypal_sandbox
 
     @classmethod
+    def paypal_direct_sales(cls, name, **values):
+        """The sandbox's generated account (``cls.account``) and a PayPal store of its own sales, set up."""
+        return cls.direct_sales_store(cls.start_paypal, cls.create_paypal_store, merchant, name, **values)
+
+    @classmethod
     def create_paypal_store(cls, name="PayPal Sandbox", **values):
         return (
             cls.env["ecommerce.store"]

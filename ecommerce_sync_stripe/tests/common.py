@@ -27,6 +27,11 @@ class StripeAccountMixin(PaymentPlatformChecks):
         return cls.stripe_sandbox
 
     @classmethod
+    def stripe_direct_sales(cls, name, **values):
+        """The sandbox's generated account (``cls.account``) and a Stripe store of its own sales, set up."""
+        return cls.direct_sales_store(cls.start_stripe, cls.create_stripe_store, merchant, name, **values)
+
+    @classmethod
     def create_stripe_store(cls, name="Stripe Sandbox", **values):
         return (
             cls.env["ecommerce.store"]
