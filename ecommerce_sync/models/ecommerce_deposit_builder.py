@@ -87,7 +87,8 @@ class EcommerceDepositBuilder(models.AbstractModel):
             return
         Payment = self.env["account.payment"].sudo()
         for statement_line in statement_lines.filtered(lambda line: not line.is_reconciled and line.amount):
-            store = stores.filtered(lambda store, line=statement_line: store.payout_journal_id == line.journal_id)[:1]
+            # every store paying out to this bank journal (a Stripe and a PayPal account may share one bank)
+            paying = stores.filtered(lambda store, line=statement_line: store.payout_journal_id == line.journal_id)
             window = (
                 statement_line.date - timedelta(days=DEPOSIT_WINDOW_AFTER),
                 statement_line.date + timedelta(days=DEPOSIT_WINDOW_BEFORE),
@@ -95,7 +96,7 @@ class EcommerceDepositBuilder(models.AbstractModel):
             receiving = Payment.search(
                 [
                     ("journal_id", "=", statement_line.journal_id.id),
-                    ("paired_internal_transfer_payment_id.journal_id", "=", store.clearing_journal_id.id),
+                    ("paired_internal_transfer_payment_id.journal_id", "in", paying.clearing_journal_id.ids),
                     ("is_matched", "=", False),
                     ("state", "in", ("in_process", "paid")),
                     ("amount", "=", abs(statement_line.amount)),

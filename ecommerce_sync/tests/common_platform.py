@@ -38,6 +38,18 @@ class PaymentPlatformChecks:
         return store
 
     @classmethod
+    def linked_platform_store(cls, start, create_store, merchant, account, linked, name):
+        """A platform's sandbox ``account`` started, and its store paying the orders of the store ``linked``
+        (e.g. a WooCommerce site), set up as the merchant would (no taxes: it sells nothing itself).
+
+        :param start: / ``create_store``, ``merchant``: as for :meth:`direct_sales_store`
+        """
+        start(account=account)
+        store = create_store(name, company_id=linked.company_id.id, linked_store_ids=[(6, 0, linked.ids)])
+        merchant.set_up_store(store, with_taxes=False)
+        return store
+
+    @classmethod
     def sync_all(cls, store, rounds=20):
         """ "Sync now" until the store has nothing more pending (the scheduled runs a real store gets)."""
         logs = cls.env["ecommerce.sync.log"]
