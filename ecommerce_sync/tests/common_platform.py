@@ -22,6 +22,26 @@ class PaymentPlatformChecks:
     """Syncs and tie-out checks of the payment platform store ``self.platform_store`` (the case defines it)."""
 
     @classmethod
+    def start_platform_sandbox(cls, sandbox_class, account=None, **options):
+        """A platform's sandbox server started for the test class (stopped after it).
+
+        :param sandbox_class: the platform's sandbox (e.g. ``StripeSandbox``)
+        :param account: its account state (generated from ``options`` when None)
+        """
+        sandbox = sandbox_class(account=account, **options).start()
+        cls.addClassCleanup(sandbox.stop)
+        return sandbox
+
+    @classmethod
+    def create_platform_store(cls, name, platform, **values):
+        """A store of ``platform`` with its connection ``values``; fees booked per transaction unless said."""
+        return (
+            cls.env["ecommerce.store"]
+            .with_context(tracking_disable=True)
+            .create({"name": name, "platform": platform, "fee_grouping": "transaction", **values})
+        )
+
+    @classmethod
     def direct_sales_store(cls, start, create_store, merchant, name, **values):
         """A platform's generated sandbox account (``cls.account``: two weeks of direct sales) and its store,
         set up as the merchant would: connected, its accounting, the taxes of its sales and its products.

@@ -62,8 +62,7 @@ class PayPalAccountMixin(PaymentPlatformChecks):
 
     @classmethod
     def start_paypal(cls, account=None, **options):
-        cls.paypal_sandbox = PayPalSandbox(account=account, **options).start()
-        cls.addClassCleanup(cls.paypal_sandbox.stop)
+        cls.paypal_sandbox = cls.start_platform_sandbox(PayPalSandbox, account, **options)
         return cls.paypal_sandbox
 
     @classmethod
@@ -89,23 +88,18 @@ class PayPalAccountMixin(PaymentPlatformChecks):
 
     @classmethod
     def create_paypal_store(cls, name="PayPal Sandbox", **values):
-        return (
-            cls.env["ecommerce.store"]
-            .with_context(tracking_disable=True)
-            .create(
-                {
-                    "name": name,
-                    "platform": "paypal",
-                    "paypal_client_id": DEFAULT_CLIENT_ID,
-                    "paypal_client_secret": DEFAULT_SECRET,
-                    "paypal_environment": "sandbox",
-                    "paypal_local_test_account": True,
-                    "paypal_api_base": cls.paypal_sandbox.url,
-                    "paypal_webhook_id": WEBHOOK_ID,
-                    "fee_grouping": "transaction",
-                    **values,
-                }
-            )
+        return cls.create_platform_store(
+            name,
+            "paypal",
+            **{
+                "paypal_client_id": DEFAULT_CLIENT_ID,
+                "paypal_client_secret": DEFAULT_SECRET,
+                "paypal_environment": "sandbox",
+                "paypal_local_test_account": True,
+                "paypal_api_base": cls.paypal_sandbox.url,
+                "paypal_webhook_id": WEBHOOK_ID,
+                **values,
+            },
         )
 
 

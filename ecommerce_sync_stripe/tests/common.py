@@ -25,8 +25,7 @@ class StripeAccountMixin(PaymentPlatformChecks):
 
     @classmethod
     def start_stripe(cls, account=None, **options):
-        cls.stripe_sandbox = StripeSandbox(account=account, **options).start()
-        cls.addClassCleanup(cls.stripe_sandbox.stop)
+        cls.stripe_sandbox = cls.start_platform_sandbox(StripeSandbox, account, **options)
         return cls.stripe_sandbox
 
     @classmethod
@@ -62,21 +61,16 @@ class StripeAccountMixin(PaymentPlatformChecks):
 
     @classmethod
     def create_stripe_store(cls, name="Stripe Sandbox", **values):
-        return (
-            cls.env["ecommerce.store"]
-            .with_context(tracking_disable=True)
-            .create(
-                {
-                    "name": name,
-                    "platform": "stripe",
-                    "stripe_secret_key": DEFAULT_KEY,
-                    "stripe_local_test_account": True,
-                    "stripe_api_base": cls.stripe_sandbox.url,
-                    "webhook_secret": SECRET,
-                    "fee_grouping": "transaction",
-                    **values,
-                }
-            )
+        return cls.create_platform_store(
+            name,
+            "stripe",
+            **{
+                "stripe_secret_key": DEFAULT_KEY,
+                "stripe_local_test_account": True,
+                "stripe_api_base": cls.stripe_sandbox.url,
+                "webhook_secret": SECRET,
+                **values,
+            },
         )
 
 
