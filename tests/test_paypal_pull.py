@@ -90,6 +90,7 @@ def test_withdrawals_are_payouts_after_which_the_balance_is_paypals(sandbox, led
     for payout in payouts:
         assert payout.status == "paid" and payout.currency == "USD" and payout.lines
         assert previous + payout.settled_net - payout.amount == payout.balance_after, payout.external_id
+        assert payout.balance_at == payout.date  # the withdrawal's own transaction, when the balance was that
         assert payout.net_total == payout.settled_net
         assert all(movement.payout_external_id == payout.external_id for movement in payout.movements)
         previous = payout.balance_after

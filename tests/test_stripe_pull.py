@@ -92,6 +92,26 @@ def test_payouts_settle_exactly_their_movements(sandbox, ledger):
     assert fees > 0
 
 
+def test_each_sent_payout_says_the_balance_right_after_it_left(sandbox, ledger):
+    account = sandbox.account
+    payouts = of_type(ledger[0], "BalancePayout")
+    sent = [payout for payout in payouts if payout.platform_status in ("in_transit", "paid")]
+    assert len(sent) >= 10
+    for payout in sent:
+        own = account.get(payout.balance_transaction_id)
+        # Stripe's balance then: the nets of every balance transaction up to the payout's own
+        upto = account.position(own["id"])
+        held = sum(
+            account.objects[txn_id]["net"]
+            for txn_id in account.lists["balance_transactions"]
+            if account.position(txn_id) <= upto
+        )
+        assert payout.balance_after == usd(held), payout.external_id
+        assert payout.balance_at.timestamp() == own["created"]
+    # a payout not sent yet, or returned by the bank, says nothing of the balance
+    assert all(payout.balance_after is None for payout in payouts if payout not in sent)
+
+
 def test_a_charge_in_euros_settles_in_dollars_with_its_rate_and_fees(ledger):
     movements = of_type(ledger[0], "BalanceMovement")
     foreign = [m for m in movements if m.category == "charge" and m.presentment_currency == "EUR"]

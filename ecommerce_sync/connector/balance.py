@@ -342,6 +342,8 @@ class BalancePayout(Payout):
     #: the platform's balance (in ``currency``) once the payout left, when it says: what the clearing
     #: account must hold after the payout is booked
     balance_after: Decimal | None = None
+    #: when the balance was ``balance_after``: the payout's own movement (the money leaving)
+    balance_at: datetime | None = None
 
     @property
     def revision(self):

@@ -15,6 +15,7 @@ from . import (
     account_move_line,
     account_payment,
     ecommerce_balance_builder,
+    ecommerce_balance_check,
     ecommerce_balance_review,
     ecommerce_binding,
     ecommerce_builder_mixin,

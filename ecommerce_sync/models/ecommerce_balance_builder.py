@@ -32,8 +32,10 @@ class EcommerceBalanceBuilder(models.AbstractModel):
       against the fee or adjustments account; a category the connector does
       not know goes to the suspense account with a discrepancy.
     * A payout's own movement is booked by its ``BalancePayout`` (the
-      transfer to the bank, :meth:`_import_balance_payout`); a payout the
-      bank returned (``payout_reversal``) comes back from the bank journal.
+      transfer to the bank, :meth:`_import_balance_payout`), after which the
+      clearing account is compared with the balance the platform reported
+      (``ecommerce.balance.check``); a payout the bank returned
+      (``payout_reversal``) comes back from the bank journal.
     """
 
     _name = "ecommerce.balance.builder"
@@ -160,7 +162,12 @@ class EcommerceBalanceBuilder(models.AbstractModel):
         transaction = movement.transaction_external_id or movement.source_id
         if not Payments._transaction_payment(store, transaction):
             self.env["ecommerce.binding"]._bind(
-                store, "transaction", transaction, payment, external_name=movement.source_id
+                store,
+                "transaction",
+                transaction,
+                payment,
+                external_name=movement.source_id,
+                created_at=self._to_naive(movement.created_at),
             )
         Payouts = self.env["ecommerce.payout.builder"]
         settlement = Settlement(movement.payout_line(), payment, payment.currency_id.name)
@@ -388,7 +395,14 @@ class EcommerceBalanceBuilder(models.AbstractModel):
             Payouts._reconcile_clearing(store, payout, clearing_lines, issues)
         Payouts._record_issues(store, payout, transfer, issues)
         if transfer:
-            Binding._bind(store, "payout", payout.external_id, transfer, revision=payout.revision)
+            Binding._bind(
+                store,
+                "payout",
+                payout.external_id,
+                transfer,
+                revision=payout.revision,
+                created_at=self._to_naive(payout.balance_at),
+            )
             records = {
                 external_id: binding._record()
                 for external_id, binding in Binding._find_all(
@@ -400,6 +414,7 @@ class EcommerceBalanceBuilder(models.AbstractModel):
                 self._settle_returned_deposit(store, payout.external_id)
             else:
                 self.env["ecommerce.deposit.builder"]._match_deposit(store, payout, transfer)
+        self.env["ecommerce.balance.check"]._check_balance(store, payout, transfer)
         return "created"
 
     # ------------------------------------------------------------------

@@ -15,6 +15,7 @@ KINDS = [
     ("unmatched_payment", "Unmatched payment"),
     ("dispute", "Dispute"),
     ("unknown_movement", "Unknown balance movement"),
+    ("balance_mismatch", "Balance mismatch"),
     ("inventory_drift", "Inventory drift"),
     ("order_volume", "Unusual order volume"),
 ]

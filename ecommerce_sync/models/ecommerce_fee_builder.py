@@ -79,7 +79,14 @@ class EcommerceFeeBuilder(models.AbstractModel):
         """Bind each fee to the entry that books it, so that it is booked once."""
         Binding = self.env["ecommerce.binding"]
         for fee in fees:
-            Binding._bind(store, "fee", fee.external_id, move, external_name=fee.description or fee.kind)
+            Binding._bind(
+                store,
+                "fee",
+                fee.external_id,
+                move,
+                external_name=fee.description or fee.kind,
+                created_at=self._to_naive(fee.date),
+            )
 
     @api.model
     def _fee_label(self, store, fee, order_names=None):

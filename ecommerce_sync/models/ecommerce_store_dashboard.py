@@ -6,7 +6,7 @@ from odoo import _, fields, models
 from odoo.tools.misc import _format_time_ago
 
 #: discrepancies whose record's totals differ from the store's
-TOTAL_KINDS = ("amount_mismatch", "tax_mismatch", "payout_mismatch")
+TOTAL_KINDS = ("amount_mismatch", "tax_mismatch", "payout_mismatch", "balance_mismatch")
 
 
 class EcommerceStoreDashboard(models.AbstractModel):

@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..connector import get_connector_class
 
@@ -109,6 +110,42 @@ class EcommerceStorePayments(models.Model):
             for store in self.sudo().filtered(lambda s: s.holds_balance and s.clearing_journal_id):
                 store._map_linked_gateways()
         return result
+
+    def _check_platform_settings(self, platform, check, error):
+        """Check the connection settings of the stores of ``platform`` (a constraint of its addon).
+
+        :param check: called with each store (as superuser: its credentials are read); raises ``error``
+        :param error: the exception class of the platform's refused settings
+        :raise ValidationError: with the store's name and what ``check`` said
+        """
+        for store in self.sudo().filtered(lambda s: s.platform == platform):
+            try:
+                check(store)
+            except error as exc:
+                raise ValidationError(_("%(store)s: %(error)s", store=store.name, error=exc)) from exc
+
+    def _connection_values(self, info):
+        """A payment platform's account id (``info.details["account_id"]``) kept in its ``<platform>_account_id``."""
+        values = super()._connection_values(info)
+        field = f"{self.platform}_account_id"
+        if self.holds_balance and field in self._fields:
+            values[field] = info.details.get("account_id") or False
+        return values
+
+    def _balance_message(self, message, setting, value, balances):
+        """What "Test connection" says of a payment platform: the base's message, the mode or environment
+        it works in, and the balance it holds.
+
+        :param str setting: what ``value`` is ("Mode", "Environment"), translated
+        :param list balances: what the platform holds, one translated phrase per currency and kind
+        """
+        return _(
+            "%(message)s %(setting)s: %(value)s. Balance: %(balance)s.",
+            message=message,
+            setting=setting,
+            value=value or "-",
+            balance=", ".join(balances) or "-",
+        )
 
     def _site_address(self):
         """The address of the store's shop, as its connector is configured (empty when it has none)."""

@@ -10,7 +10,7 @@ from ..tools.deadline import Deadline
 
 D = Decimal
 #: discrepancies that say the platform's money does not tie out
-MISMATCHES = ("payout_mismatch", "unmatched_payment", "unknown_movement")
+MISMATCHES = ("payout_mismatch", "unmatched_payment", "unknown_movement", "balance_mismatch")
 
 
 def cents(value):
@@ -20,6 +20,54 @@ def cents(value):
 
 class PaymentPlatformChecks:
     """Syncs and tie-out checks of the payment platform store ``self.platform_store`` (the case defines it)."""
+
+    @classmethod
+    def start_platform_sandbox(cls, sandbox_class, account=None, **options):
+        """A platform's sandbox server started for the test class (stopped after it).
+
+        :param sandbox_class: the platform's sandbox (e.g. ``StripeSandbox``)
+        :param account: its account state (generated from ``options`` when None)
+        """
+        sandbox = sandbox_class(account=account, **options).start()
+        cls.addClassCleanup(sandbox.stop)
+        return sandbox
+
+    @classmethod
+    def create_platform_store(cls, name, platform, **values):
+        """A store of ``platform`` with its connection ``values``; fees booked per transaction unless said."""
+        return (
+            cls.env["ecommerce.store"]
+            .with_context(tracking_disable=True)
+            .create({"name": name, "platform": platform, "fee_grouping": "transaction", **values})
+        )
+
+    @classmethod
+    def direct_sales_store(cls, start, create_store, merchant, name, **values):
+        """A platform's generated sandbox account (``cls.account``: two weeks of direct sales) and its store,
+        set up as the merchant would: connected, its accounting, the taxes of its sales and its products.
+
+        :param start: the platform mixin's ``start_<platform>``
+        :param create_store: the platform mixin's ``create_<platform>_store``
+        :param merchant: the platform sandbox's ``merchant`` module
+        """
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.account = start(seed=1, days=14).account
+        store = create_store(name, **values)
+        merchant.set_up_store(store)
+        merchant.create_products(cls.env)
+        return store
+
+    @classmethod
+    def linked_platform_store(cls, start, create_store, merchant, account, linked, name):
+        """A platform's sandbox ``account`` started, and its store paying the orders of the store ``linked``
+        (e.g. a WooCommerce site), set up as the merchant would (no taxes: it sells nothing itself).
+
+        :param start: / ``create_store``, ``merchant``: as for :meth:`direct_sales_store`
+        """
+        start(account=account)
+        store = create_store(name, company_id=linked.company_id.id, linked_store_ids=[(6, 0, linked.ids)])
+        merchant.set_up_store(store, with_taxes=False)
+        return store
 
     @classmethod
     def sync_all(cls, store, rounds=20):

@@ -120,6 +120,7 @@ def parse_withdrawal(payload, prefixes):
         balance_transaction_id=own.external_id,
         movements=settled,
         balance_after=own.balance_after,
+        balance_at=own.created_at,
     )
     return own, payout
 

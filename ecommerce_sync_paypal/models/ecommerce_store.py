@@ -77,12 +77,11 @@ class EcommerceStore(models.Model):
         "platform", "paypal_environment", "paypal_api_base", "paypal_local_test_account", "linked_store_ids"
     )
     def _check_paypal_settings(self):
-        for store in self.sudo().filtered(lambda s: s.platform == "paypal"):
-            try:
-                check_base(store.paypal_environment, store.paypal_api_base, store.paypal_local_test_account)
-            except PayPalSettingsError as exc:
-                raise ValidationError(_("%(store)s: %(error)s", store=store.name, error=exc)) from exc
+        def check(store):
+            check_base(store.paypal_environment, store.paypal_api_base, store.paypal_local_test_account)
             store._check_paypal_prefixes()
+
+        self._check_platform_settings("paypal", check, PayPalSettingsError)
 
     @api.constrains("paypal_invoice_prefix")
     def _check_paypal_invoice_prefix(self):
@@ -132,12 +131,6 @@ class EcommerceStore(models.Model):
             "belong to the chosen environment"
         )
 
-    def _connection_values(self, info):
-        values = super()._connection_values(info)
-        if self.platform == "paypal":
-            values["paypal_account_id"] = info.details.get("account_id") or False
-        return values
-
     def _connection_message(self, info):
         message = super()._connection_message(info)
         if self.platform != "paypal":
@@ -153,9 +146,4 @@ class EcommerceStore(models.Model):
             )
             for currency, amounts in (info.details.get("balances") or {}).items()
         ]
-        return _(
-            "%(message)s Environment: %(environment)s. Balance: %(balance)s.",
-            message=message,
-            environment=info.details.get("environment") or "-",
-            balance=", ".join(balances) or "-",
-        )
+        return self._balance_message(message, _("Environment"), info.details.get("environment"), balances)

@@ -5,7 +5,8 @@ a process (``python -m odoo.addons.ecommerce_sync_paypal.sandbox``). Knobs,
 changeable while it serves: :attr:`PayPalSandbox.faults` (latency, a share of
 5xx, 5xx bursts, 429 storms), :meth:`PayPalSandbox.expire_tokens` (the next
 call meets a 401), ``account.reporting_delay`` (Transaction Search lags),
-``account.malformed`` (rows served with an unreadable amount).
+``account.malformed`` (rows served with an unreadable amount), ``account.unlisted``
+(rows Transaction Search leaves out, their money still in the balance).
 """
 
 import threading

@@ -61,6 +61,8 @@ class PayPalAccount:
         self.reporting_delay = 0
         #: transaction ids served with an unreadable amount
         self.malformed = set()
+        #: transaction ids Transaction Search never lists (only their effect on the balance shows)
+        self.unlisted = set()
         self.webhooks = None
         self.lock = threading.RLock()
         self._count = 0
@@ -265,7 +267,7 @@ class PayPalAccount:
         for row in self.rows:
             info = row["transaction_info"]
             moment = datetime.strptime(info["transaction_initiation_date"], "%Y-%m-%dT%H:%M:%S%z")
-            if start <= moment <= end and moment <= horizon:
+            if start <= moment <= end and moment <= horizon and info["transaction_id"] not in self.unlisted:
                 found.append(row)
         return found
 

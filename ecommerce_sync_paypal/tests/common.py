@@ -4,11 +4,12 @@ Every figure is compared with what the sandbox account holds (its Transaction
 Search rows and balances), never with what Odoo computed.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from odoo.addons.ecommerce_sync.connector import to_datetime
 from odoo.addons.ecommerce_sync.tests.common_platform import D, PaymentPlatformChecks, cents
 
-from ..sandbox import DEFAULT_CLIENT_ID, DEFAULT_SECRET, PayPalSandbox, merchant
+from ..sandbox import DEFAULT_CLIENT_ID, DEFAULT_SECRET, PayPalAccount, PayPalSandbox, merchant, paypal_paid_orders
 
 WEBHOOK_ID = "1JE4291016473214C"
 
@@ -25,34 +26,80 @@ def initiated(row):
     return datetime.strptime(info(row)["transaction_initiation_date"], "%Y-%m-%dT%H:%M:%S%z")
 
 
+def refund_through_paypal(site):
+    """The merchant refunds, through PayPal, one PayPal-paid order of a WooCommerce sandbox site in full
+    and one item of another."""
+    paid = [
+        order
+        for order in site.orders.values()
+        if order["payment_method"] == "ppcp-gateway"
+        and order["status"] in ("processing", "completed")
+        and not site.refunds.get(order["id"])
+    ]
+    site.full_refund(paid[0]["id"], restock=False, reason="Returned")
+    site.refund(paid[1]["id"], {paid[1]["line_items"][0]["id"]: 1}, restock=False, reason="Damaged item")
+
+
+def seed_site_account(account, site, then=()):
+    """A WooCommerce sandbox site's PayPal payments and refunds in ``account``, with a withdrawal in the
+    middle of them and one five days after the last, and ``then`` (more of the account's life, see
+    ``merchant.seed_site_payments``).
+
+    :return: ``(payments, refunds, time of the first payment)``
+    """
+    times = sorted(to_datetime(row.paid_at, "paid_at") for row in paypal_paid_orders(site.orders.values()))
+
+    def withdraw(account, at, captures):
+        account.withdraw(at)
+
+    then = [*then, (times[len(times) // 2] + timedelta(hours=1), withdraw), (times[-1] + timedelta(days=5), withdraw)]
+    payments, refunds = merchant.seed_site_payments(account, site, then=then)
+    return payments, refunds, times[0]
+
+
 class PayPalAccountMixin(PaymentPlatformChecks):
     """Starts a PayPal sandbox for the test class; creates stores connected to it."""
 
     @classmethod
     def start_paypal(cls, account=None, **options):
-        cls.paypal_sandbox = PayPalSandbox(account=account, **options).start()
-        cls.addClassCleanup(cls.paypal_sandbox.stop)
+        cls.paypal_sandbox = cls.start_platform_sandbox(PayPalSandbox, account, **options)
         return cls.paypal_sandbox
 
     @classmethod
+    def paypal_paying(cls, linked, name="PayPal for Woo", seed=5):
+        """A PayPal sandbox account (``cls.paypal_sandbox.account``) and its store paying ``linked``'s orders."""
+        account = PayPalAccount(seed=seed)
+        return cls.linked_platform_store(cls.start_paypal, cls.create_paypal_store, merchant, account, linked, name)
+
+    @classmethod
+    def sync_paypal_from(cls, store, first):
+        """Every flow of the PayPal ``store`` read from a day before ``first`` (the history it has).
+
+        :return: ``(the cursor it started from, the sync logs)``
+        """
+        since = (first - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        store.write({"cursor_orders": since, "cursor_refunds": since, "cursor_payouts": since})
+        return since, cls.sync_all(store)
+
+    @classmethod
+    def paypal_direct_sales(cls, name, **values):
+        """The sandbox's generated account (``cls.account``) and a PayPal store of its own sales, set up."""
+        return cls.direct_sales_store(cls.start_paypal, cls.create_paypal_store, merchant, name, **values)
+
+    @classmethod
     def create_paypal_store(cls, name="PayPal Sandbox", **values):
-        return (
-            cls.env["ecommerce.store"]
-            .with_context(tracking_disable=True)
-            .create(
-                {
-                    "name": name,
-                    "platform": "paypal",
-                    "paypal_client_id": DEFAULT_CLIENT_ID,
-                    "paypal_client_secret": DEFAULT_SECRET,
-                    "paypal_environment": "sandbox",
-                    "paypal_local_test_account": True,
-                    "paypal_api_base": cls.paypal_sandbox.url,
-                    "paypal_webhook_id": WEBHOOK_ID,
-                    "fee_grouping": "transaction",
-                    **values,
-                }
-            )
+        return cls.create_platform_store(
+            name,
+            "paypal",
+            **{
+                "paypal_client_id": DEFAULT_CLIENT_ID,
+                "paypal_client_secret": DEFAULT_SECRET,
+                "paypal_environment": "sandbox",
+                "paypal_local_test_account": True,
+                "paypal_api_base": cls.paypal_sandbox.url,
+                "paypal_webhook_id": WEBHOOK_ID,
+                **values,
+            },
         )
 
 
@@ -132,4 +179,6 @@ __all__ = [
     "info",
     "initiated",
     "merchant",
+    "refund_through_paypal",
+    "seed_site_account",
 ]

@@ -15,8 +15,19 @@ from odoo.tests import tagged
 from odoo.addons.ecommerce_sync.connector import to_datetime
 from odoo.addons.ecommerce_sync_woocommerce.tests.site_common import WooCommerceSiteCase
 
-from ..sandbox import CHARGEBACK_FEE, PayPalAccount, paypal_paid_orders
-from .common import D, PayPalAccountMixin, PayPalLedgerChecks, amount, cents, info, initiated, merchant
+from ..sandbox import CHARGEBACK_FEE, paypal_paid_orders
+from .common import (
+    D,
+    PayPalAccountMixin,
+    PayPalLedgerChecks,
+    amount,
+    cents,
+    info,
+    initiated,
+    merchant,
+    refund_through_paypal,
+    seed_site_account,
+)
 
 HOLD = D("40.00")
 
@@ -28,27 +39,10 @@ class TestWooCommerceSitePaidThroughPayPal(PayPalAccountMixin, PayPalLedgerCheck
     @classmethod
     def create_store(cls, name="Woo Sandbox", **values):
         woo = super().create_store(name, **values)
-        cls.refund_through_paypal(cls.sandbox.site)
-        cls.account = PayPalAccount(seed=5)
-        cls.start_paypal(account=cls.account)
-        cls.paypal = cls.create_paypal_store(
-            "PayPal for Woo", company_id=woo.company_id.id, linked_store_ids=[(6, 0, woo.ids)]
-        )
-        merchant.set_up_store(cls.paypal, with_taxes=False)
+        refund_through_paypal(cls.sandbox.site)
+        cls.paypal = cls.paypal_paying(woo)
+        cls.account = cls.paypal_sandbox.account
         return woo
-
-    @staticmethod
-    def refund_through_paypal(site):
-        """The merchant refunds, through PayPal, one PayPal-paid order in full and one item of another."""
-        paid = [
-            order
-            for order in site.orders.values()
-            if order["payment_method"] == "ppcp-gateway"
-            and order["status"] in ("processing", "completed")
-            and not site.refunds.get(order["id"])
-        ]
-        site.full_refund(paid[0]["id"], restock=False, reason="Returned")
-        site.refund(paid[1]["id"], {paid[1]["line_items"][0]["id"]: 1}, restock=False, reason="Damaged item")
 
     @classmethod
     def seed_account(cls):
@@ -59,7 +53,6 @@ class TestWooCommerceSitePaidThroughPayPal(PayPalAccountMixin, PayPalLedgerCheck
         refunded = {str(order_id) for order_id, refunds in site.refunds.items() if refunds}
         times = sorted(to_datetime(row.paid_at, "paid_at") for row in rows)
         disputed = next(row for row in rows[len(rows) // 3 :] if str(row.order_id) not in refunded)
-        middle, last = times[len(times) // 2], times[-1]
 
         def chargeback(account, at, captures):
             account.chargeback(captures[str(disputed.order_id)], at)
@@ -67,28 +60,20 @@ class TestWooCommerceSitePaidThroughPayPal(PayPalAccountMixin, PayPalLedgerCheck
         def hold(account, at, captures):
             account.hold(HOLD, at)
 
-        def withdraw(account, at, captures):
-            account.withdraw(at)
-
         then = [
             (to_datetime(disputed.paid_at, "paid_at") + timedelta(hours=30), chargeback),
-            (middle + timedelta(minutes=30), hold),
-            (middle + timedelta(hours=1), withdraw),
-            (last + timedelta(days=5), withdraw),
+            (times[len(times) // 2] + timedelta(minutes=30), hold),
         ]
-        cls.payments, cls.refunds = merchant.seed_site_payments(cls.account, site, then=then)
+        cls.payments, cls.refunds, first = seed_site_account(cls.account, site, then)
         cls.disputed = disputed
-        return times[0]
+        return first
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()  # the site imported by its store
         cls.logs |= cls.sync_all(cls.store)
-        first = cls.seed_account()
         # the first import reads from the site's first PayPal payment on (the history it has)
-        cls.since = (first - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
-        cls.paypal.write({"cursor_orders": cls.since, "cursor_refunds": cls.since, "cursor_payouts": cls.since})
-        cls.paypal_logs = cls.sync_all(cls.paypal)
+        cls.since, cls.paypal_logs = cls.sync_paypal_from(cls.paypal, cls.seed_account())
         cls.deposits = merchant.deposit_withdrawals(cls.paypal, cls.account)
 
     def test_the_site_has_paypal_paid_orders_and_paypal_refunds(self):

@@ -60,6 +60,7 @@ from odoo.addons.ecommerce_sync.connector import (
 )
 
 from . import money, webhooks
+from .balances import BalanceHistory
 from .client import (
     DEFAULT_API_BASE,
     DEFAULT_API_VERSION,
@@ -93,6 +94,8 @@ READ_PROBES = (
     ("Checkout Sessions", "checkout/sessions"),
     ("Events", "events"),
 )
+#: payout statuses once the money left the balance: the balance after it is read
+SENT_STATUSES = ("in_transit", "paid")
 #: per flow: (list path, list params, event types that show changes the list cannot)
 FLOW_LISTS = {
     "orders": ("charges", {"expand": ["data.balance_transaction"]}, ("charge.captured", "charge.succeeded")),
@@ -122,6 +125,9 @@ class StripeConnector(Connector):
     holds_balance = True
     #: the WooCommerce Stripe Gateway's payment method id
     gateway_codes = ("stripe",)
+
+    #: the balance after each payout, read once per connector (:mod:`.balances`)
+    _balances = None
 
     def make_client(self):
         config = self.config
@@ -316,12 +322,22 @@ class StripeConnector(Connector):
         return RawRecord(str(refund.get("id") or ""), bundle, str(refund.get("status") or ""))
 
     def _payout_bundle(self, payout):
+        """A payout, the transactions it settles (automatic payouts) and, once it is sent, the balance
+        right after it left (``balance_after``, minor units of its currency: :mod:`.balances`)."""
         payout_id = valid_id(payout.get("id"), "payout")
         lines = None
         if payout.get("automatic"):
             params = {"payout": payout_id, "expand": ["data.source"]}
             lines = list(self.client.list_all("balance_transactions", params))
-        return {"payout": payout, "balance_transactions": lines}
+        bundle = {"payout": payout, "balance_transactions": lines}
+        own = object_id(payout.get("balance_transaction"))
+        if own and payout.get("status") in SENT_STATUSES:
+            if self._balances is None:
+                self._balances = BalanceHistory(self.client)
+            after = self._balances.after(valid_id(own, "balance transaction"))
+            if after is not None:
+                bundle["balance_after"] = after.get(money.currency_code(payout.get("currency"), "payout currency"), 0)
+        return bundle
 
     def _ledger_record(self, txn):
         """A balance transaction; a payout's or a dispute's also brings that payout or dispute."""

@@ -12,7 +12,8 @@ with Stripe's word, never dropped. Older payloads without
 
 A payout's lines are the balance transactions it settles (for automatic
 payouts, ``GET /v1/balance_transactions?payout=po_...``), without the
-payout's own transaction.
+payout's own transaction; ``balance_after`` is the balance right after the
+payout left, as the connector read it (:mod:`.balances`).
 """
 
 from odoo.addons.ecommerce_sync.connector import RecordError
@@ -224,6 +225,7 @@ def parse_payout(payload):
     settled = [m for m in movements if m.external_id not in own and m.source_id != payout_id]
     platform_status = text(payout.get("status"))
     arrival = money.timestamp(payout.get("arrival_date"), f"payout {payout_id} arrival_date")
+    after = payload.get("balance_after")
     return BalancePayout(
         external_id=payout_id,
         currency=currency,
@@ -240,6 +242,8 @@ def parse_payout(payload):
         platform_status=platform_status,
         balance_transaction_id=object_id(payout.get("balance_transaction")),
         movements=settled,
+        balance_after=None if after is None else money.amount(after, currency, f"payout {payout_id} balance_after"),
+        balance_at=money.timestamp(payout.get("created"), f"payout {payout_id} created"),
     )
 
 

@@ -1,5 +1,4 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
 
 from ..connector.client import DEFAULT_API_BASE, DEFAULT_API_VERSION, StripeSettingsError, check_api_base, key_mode
 
@@ -59,13 +58,12 @@ class EcommerceStore(models.Model):
 
     @api.constrains("platform", "stripe_secret_key", "stripe_api_base", "stripe_local_test_account")
     def _check_stripe_settings(self):
-        for store in self.sudo().filtered(lambda s: s.platform == "stripe"):
-            try:
-                if store.stripe_secret_key:
-                    key_mode(store.stripe_secret_key)
-                check_api_base(store.stripe_api_base, store.stripe_local_test_account)
-            except StripeSettingsError as exc:
-                raise ValidationError(_("%(store)s: %(error)s", store=store.name, error=exc)) from exc
+        def check(store):
+            if store.stripe_secret_key:
+                key_mode(store.stripe_secret_key)
+            check_api_base(store.stripe_api_base, store.stripe_local_test_account)
+
+        self._check_platform_settings("stripe", check, StripeSettingsError)
 
     def _connector_config(self):
         config = super()._connector_config()
@@ -83,12 +81,6 @@ class EcommerceStore(models.Model):
             )
         return config
 
-    def _connection_values(self, info):
-        values = super()._connection_values(info)
-        if self.platform == "stripe":
-            values["stripe_account_id"] = info.details.get("account_id") or False
-        return values
-
     def _connection_message(self, info):
         message = super()._connection_message(info)
         if self.platform != "stripe":
@@ -101,9 +93,4 @@ class EcommerceStore(models.Model):
             translate("%(amount)s %(currency)s pending", amount=amount, currency=currency)
             for currency, amount in (info.details.get("balance_pending") or {}).items()
         ]
-        return _(
-            "%(message)s Mode: %(mode)s. Balance: %(balance)s.",
-            message=message,
-            mode=info.details.get("mode") or "-",
-            balance=", ".join(balances) or "-",
-        )
+        return self._balance_message(message, _("Mode"), info.details.get("mode"), balances)

@@ -6,10 +6,13 @@ transactions, payouts and balance), never with what Odoo computed.
 
 from odoo.addons.ecommerce_sync.tests.common_platform import D, PaymentPlatformChecks, cents
 
-from ..sandbox import DEFAULT_KEY, StripeSandbox, merchant
+from ..sandbox import DEFAULT_KEY, StripeAccount, StripeSandbox, merchant
 
 SECRET = "whsec_stripe_sandbox_first"
 NEXT_SECRET = "whsec_stripe_sandbox_second"
+
+
+DAY = 86400
 
 
 def minor(value):
@@ -22,27 +25,52 @@ class StripeAccountMixin(PaymentPlatformChecks):
 
     @classmethod
     def start_stripe(cls, account=None, **options):
-        cls.stripe_sandbox = StripeSandbox(account=account, **options).start()
-        cls.addClassCleanup(cls.stripe_sandbox.stop)
+        cls.stripe_sandbox = cls.start_platform_sandbox(StripeSandbox, account, **options)
         return cls.stripe_sandbox
 
     @classmethod
+    def stripe_paying(cls, linked, name="Stripe for Woo", seed=5):
+        """A Stripe sandbox account (``cls.stripe_sandbox.account``) that took the card payments of the
+        WooCommerce sandbox site of ``linked`` (its charges and gateway refunds), and its store paying them.
+
+        :return: ``(store, charges, refunds)``
+        """
+        account = StripeAccount(seed=seed)
+        charges, refunds = merchant.seed_site_payments(account, cls.sandbox.site)
+        store = cls.linked_platform_store(cls.start_stripe, cls.create_stripe_store, merchant, account, linked, name)
+        return store, charges, refunds
+
+    @classmethod
+    def pay_out_and_sync(cls, store, account, charges):
+        """Two automatic payouts of ``account``, one in the middle of ``charges`` (a site's, as the sandbox
+        holds them) and one once the last was available; then ``store`` synced and a bank statement line
+        made per payout that arrived.
+
+        :return: ``(the sync logs, the statement lines)``
+        """
+        times = sorted(charge["created"] for charge in charges)
+        merchant.pay_out(account, times[len(times) // 2] + 2 * DAY + 60)
+        merchant.pay_out(account, times[-1] + 2 * DAY + 60)
+        logs = cls.sync_all(store)
+        return logs, merchant.deposit_payouts(store, account)
+
+    @classmethod
+    def stripe_direct_sales(cls, name, **values):
+        """The sandbox's generated account (``cls.account``) and a Stripe store of its own sales, set up."""
+        return cls.direct_sales_store(cls.start_stripe, cls.create_stripe_store, merchant, name, **values)
+
+    @classmethod
     def create_stripe_store(cls, name="Stripe Sandbox", **values):
-        return (
-            cls.env["ecommerce.store"]
-            .with_context(tracking_disable=True)
-            .create(
-                {
-                    "name": name,
-                    "platform": "stripe",
-                    "stripe_secret_key": DEFAULT_KEY,
-                    "stripe_local_test_account": True,
-                    "stripe_api_base": cls.stripe_sandbox.url,
-                    "webhook_secret": SECRET,
-                    "fee_grouping": "transaction",
-                    **values,
-                }
-            )
+        return cls.create_platform_store(
+            name,
+            "stripe",
+            **{
+                "stripe_secret_key": DEFAULT_KEY,
+                "stripe_local_test_account": True,
+                "stripe_api_base": cls.stripe_sandbox.url,
+                "webhook_secret": SECRET,
+                **values,
+            },
         )
 
     @classmethod
@@ -90,4 +118,14 @@ class StripeLedgerChecks(PaymentPlatformChecks):
         return paid
 
 
-__all__ = ["D", "NEXT_SECRET", "SECRET", "StripeAccountMixin", "StripeLedgerChecks", "cents", "merchant", "minor"]
+__all__ = [
+    "DAY",
+    "NEXT_SECRET",
+    "SECRET",
+    "D",
+    "StripeAccountMixin",
+    "StripeLedgerChecks",
+    "cents",
+    "merchant",
+    "minor",
+]

@@ -20,11 +20,7 @@ class TestDirectSales(StripeAccountMixin, StripeLedgerChecks, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.account = cls.start_stripe(seed=1, days=14).account
-        cls.stripe = cls.create_stripe_store("Stripe Direct", stripe_webhook_secret_next=NEXT_SECRET)
-        merchant.set_up_store(cls.stripe)
-        merchant.create_products(cls.env)
+        cls.stripe = cls.stripe_direct_sales("Stripe Direct", stripe_webhook_secret_next=NEXT_SECRET)
         cls.engine = cls.env["ecommerce.sync.engine"]
         cls.logs = cls.sync_all(cls.stripe)
         cls.deposits = merchant.deposit_payouts(cls.stripe, cls.account)

@@ -11,10 +11,8 @@ from odoo.tests import tagged
 
 from odoo.addons.ecommerce_sync_woocommerce.tests.site_common import WooCommerceSiteCase
 
-from ..sandbox import StripeAccount, card_paid_orders
-from .common import D, StripeAccountMixin, StripeLedgerChecks, cents, merchant
-
-DAY = 86400
+from ..sandbox import card_paid_orders
+from .common import D, StripeAccountMixin, StripeLedgerChecks, cents
 
 
 @tagged("post_install", "-at_install")
@@ -24,23 +22,16 @@ class TestWooCommerceSitePaidThroughStripe(StripeAccountMixin, StripeLedgerCheck
     @classmethod
     def create_store(cls, name="Woo Sandbox", **values):
         woo = super().create_store(name, **values)
-        account = StripeAccount(seed=5)
-        cls.start_stripe(account=account)
-        cls.account = account
-        cls.charges, cls.refunds = merchant.seed_site_payments(account, cls.sandbox.site)
-        cls.stripe = cls.create_linked_stripe_store(woo)
+        cls.stripe, cls.charges, cls.refunds = cls.stripe_paying(woo)
+        cls.account = cls.stripe_sandbox.account
         return woo
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()  # the site imported by its store
         cls.logs |= cls.sync_all(cls.store)
-        times = sorted(charge["created"] for charge in cls.charges)
-        merchant.pay_out(cls.account, times[len(times) // 2] + 2 * DAY + 60)
         # the refunds made after the last payout are left in the balance (it is negative: Stripe debits the bank)
-        merchant.pay_out(cls.account, times[-1] + 2 * DAY + 60)
-        cls.stripe_logs = cls.sync_all(cls.stripe)
-        cls.deposits = merchant.deposit_payouts(cls.stripe, cls.account)
+        cls.stripe_logs, cls.deposits = cls.pay_out_and_sync(cls.stripe, cls.account, cls.charges)
 
     def test_the_site_has_card_paid_orders_and_gateway_refunds(self):
         rows = card_paid_orders(self.site.orders.values())
