@@ -36,6 +36,11 @@ def build_parser():
     run.add_argument(
         "--stripe", action="store_true", help="also a Stripe account selling on its own (Checkout, Payment Links)"
     )
+    run.add_argument(
+        "--paypal",
+        action="store_true",
+        help="also a PayPal account: with --woocommerce, taking the site's PayPal payments; else selling on its own",
+    )
     run.add_argument("--no-serve", action="store_true", help="stop after the summary")
     run.add_argument("--no-download", action="store_true", help="never download Odoo")
     return parser

@@ -2,9 +2,10 @@
 
 1. finds Odoo and PostgreSQL as the test command does, and creates the database (anew);
 2. starts the Shopify sandbox with generated orders (and, with ``--woocommerce``, a WooCommerce
-   sandbox site selling the same SKUs with the Stripe account taking its card payments; with
-   ``--square``, a Square seller with two registers and an online store; with ``--stripe``, a Stripe
-   account selling on its own), as separate processes;
+   sandbox site selling the same SKUs with the Stripe account taking its card payments, and with
+   ``--paypal`` too the PayPal account taking its PayPal payments; with ``--square``, a Square seller
+   with two registers and an online store; with ``--stripe``, a Stripe account selling on its own;
+   with ``--paypal`` but no site, a PayPal account selling on its own), as separate processes;
 3. inside Odoo (``demo_setup.py``): sets the company up as a merchant would, connects the stores
    to the sandboxes, runs the first full sync with a progress display and prints the summary;
 4. starts Odoo at http://localhost:<port> and waits; Ctrl-C stops Odoo, the sandboxes and the
@@ -32,10 +33,12 @@ SANDBOX_LAUNCHER = (
     "sys.argv = [sys.argv[2]] + sys.argv[5:]; "
     "runpy.run_module('odoo.addons.' + sys.argv[0] + '.sandbox', run_name='__main__', alter_sys=True)"
 )
-#: the demo's Stripe accounts (``demo_stripe.py``): the same arguments as the launcher above
-STRIPE_LAUNCHER = (
-    "import sys; import odoo.addons; odoo.addons.__path__.append(sys.argv[1]); "
-    "sys.path.insert(0, sys.argv[3]); import demo_stripe; sys.exit(demo_stripe.serve(sys.argv[5:]))"
+#: the demo's payment platform accounts (``demo_stripe.py``, ``demo_paypal.py``): the same arguments as the
+#: launcher above, then the module serving the account and its description
+ACCOUNT_LAUNCHER = (
+    "import importlib, sys; import odoo.addons; odoo.addons.__path__.append(sys.argv[1]); "
+    "sys.path.insert(0, sys.argv[3]); import demo_platforms; "
+    "sys.exit(demo_platforms.serve(sys.argv[6:], importlib.import_module(sys.argv[5]).start))"
 )
 
 
@@ -77,11 +80,17 @@ class Sandbox(_Process):
             raise RuntimeError(f"The {addon} sandbox did not start (log {log}): {line.strip()}") from None
 
 
-def start_stripe(venv, repo, description, log):
-    """A Stripe sandbox account (``demo_stripe.py``) in a process of its own, which keeps running with Odoo."""
-    stripe = Sandbox(venv, repo, "ecommerce_sync_stripe", [json.dumps(description)], log, launcher=STRIPE_LAUNCHER)
-    ui.info(f"Stripe sandbox at {stripe.info['url']} ({stripe.info['charges']} charges)")
-    return stripe
+def start_account(venv, repo, platform, title, description, log):
+    """A payment platform's sandbox account (``demo_<platform>.py``) in a process of its own, which keeps
+    running with Odoo.
+
+    :param dict description: the account (``{"site": ...}`` or ``{"seed": ..., "now": ...}``, see
+        ``demo_platforms.py``)
+    """
+    addon, module = f"ecommerce_sync_{platform}", f"demo_{platform}"
+    account = Sandbox(venv, repo, addon, [module, json.dumps(description)], log, launcher=ACCOUNT_LAUNCHER)
+    ui.info(f"{title} sandbox at {account.info['url']} ({account.info['counts']})")
+    return account
 
 
 def wait_for_http(url, process, timeout=90):
@@ -190,16 +199,32 @@ def main(repo, args):
             site = {**woo.info, "seed": args.seed, "catalogue": str(catalogue), "start": woo_start}
             setup_args.append("--woocommerce=" + json.dumps(site))
             # the Stripe account taking the site's card payments, seeded from the same site
-            stripe = start_stripe(venv, repo, {"site": site}, log_dir / "sandbox-stripe-woocommerce.log")
+            stripe = start_account(
+                venv, repo, "stripe", "Stripe", {"site": site}, log_dir / "sandbox-stripe-woocommerce.log"
+            )
             running.append(stripe)
             setup_args.append("--stripe-site=" + json.dumps(stripe.info))
+            if args.paypal:
+                # the PayPal account taking the site's PayPal payments, seeded from the same site
+                paypal = start_account(
+                    venv, repo, "paypal", "PayPal", {"site": site}, log_dir / "sandbox-paypal-woocommerce.log"
+                )
+                running.append(paypal)
+                setup_args.append("--paypal-site=" + json.dumps(paypal.info))
 
         if args.stripe:
             ui.step("Starting a Stripe sandbox account selling on its own (30 days of Checkout sales)")
             account = {"seed": args.seed, "now": int(time.time())}
-            stripe = start_stripe(venv, repo, account, log_dir / "sandbox-stripe.log")
+            stripe = start_account(venv, repo, "stripe", "Stripe", account, log_dir / "sandbox-stripe.log")
             running.append(stripe)
             setup_args.append("--stripe=" + json.dumps(stripe.info))
+
+        if args.paypal and not args.woocommerce:
+            ui.step("Starting a PayPal sandbox account selling on its own (30 days of PayPal Checkout sales)")
+            account = {"seed": args.seed, "now": int(time.time())}
+            paypal = start_account(venv, repo, "paypal", "PayPal", account, log_dir / "sandbox-paypal.log")
+            running.append(paypal)
+            setup_args.append("--paypal=" + json.dumps(paypal.info))
 
         if args.square:
             ui.step(f"Starting the Square sandbox with {args.orders} generated sales at three locations")

@@ -20,6 +20,8 @@ from collections import Counter
 from decimal import Decimal
 
 import demo_dates
+import demo_paypal
+import demo_platforms
 import demo_square
 import demo_stripe
 
@@ -29,6 +31,16 @@ from odoo.tools import config
 
 DEMO_COMPANY = "Sandbox Outfitters Inc."
 STOCK_ON_HAND = 60
+#: the payment platforms' accounts, in the order they are synced (those paying the WooCommerce site
+#: first, once its orders are in): (option, module, store name, heading of its flows, what it does)
+ACCOUNTS = (
+    ("stripe_site", demo_stripe, "Woo Supply card payments (Stripe)", "Stripe", "takes the site's card payments"),
+    ("paypal_site", demo_paypal, "Woo Supply PayPal payments (PayPal)", "PayPal", "takes the site's PayPal payments"),
+    ("stripe", demo_stripe, "Lumen Goods (Stripe)", "Stripe direct sales",
+     "sells through Checkout and Payment Links; its tax rates mapped, its products made"),
+    ("paypal", demo_paypal, "Fjord Knitwear (PayPal)", "PayPal direct sales",
+     "sells through PayPal Checkout and invoices; its sales tax mapped, its products made"),
+)  # fmt: skip
 
 
 def parse_args(argv):
@@ -45,6 +57,8 @@ def parse_args(argv):
     parser.add_argument("--square", help="the Square sandbox: JSON with url, token, webhook token, key and URL")
     parser.add_argument("--stripe-site", help="the Stripe sandbox taking the WooCommerce site's card payments (JSON)")
     parser.add_argument("--stripe", help="the Stripe sandbox of an account selling on its own (JSON)")
+    parser.add_argument("--paypal-site", help="the PayPal sandbox taking the WooCommerce site's PayPal payments (JSON)")
+    parser.add_argument("--paypal", help="the PayPal sandbox of an account selling on its own (JSON)")
     return parser.parse_args(argv)
 
 
@@ -349,8 +363,7 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     shopify = json.loads(args.shopify)
     woo = json.loads(args.woocommerce) if args.woocommerce else None
-    site_stripe = json.loads(args.stripe_site) if args.stripe_site else None
-    direct_stripe = json.loads(args.stripe) if args.stripe else None
+    accounts = [(json.loads(getattr(args, option)), *rest) for option, *rest in ACCOUNTS if getattr(args, option)]
     square = json.loads(args.square) if args.square else None
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     demo_dates.shift("ecommerce_sync_shopify", args.start)
@@ -365,7 +378,7 @@ def main(argv=None):
         store_id = store.id
         print(f"    {store.name}: connected to {store.shop_name} ({store.shop_currency}); {taxes} taxes mapped")
         print(f"    {products} products in the catalogue, {STOCK_ON_HAND} units of each good on hand")
-        woo_id = stripe_id = None
+        woo_id = woo_store = None
         if woo:
             woo_store = setup_woocommerce_store(env, woo)
             woo_id = woo_store.id
@@ -373,19 +386,12 @@ def main(argv=None):
                 f"    {woo_store.name}: connected ({woo_store.shop_currency}, "
                 f"WooCommerce {woo_store.woocommerce_version})"
             )
-            stripe_store = demo_stripe.setup_store(env, site_stripe, "Woo Supply card payments (Stripe)", woo_store)
-            stripe_id = stripe_store.id
-            print(
-                f"    {stripe_store.name}: connected ({stripe_store.stripe_mode} mode), takes the site's card payments"
-            )
-        direct_id = None
-        if direct_stripe:
-            direct_store = demo_stripe.setup_store(env, direct_stripe, "Lumen Goods (Stripe)")
-            direct_id = direct_store.id
-            print(
-                f"    {direct_store.name}: connected ({direct_store.stripe_mode} mode), sells through Checkout and "
-                "Payment Links; its tax rates mapped, its products made"
-            )
+        # a site's payment platforms are linked to it before its orders are imported
+        platforms = []
+        for info, module, name, heading, does in accounts:
+            platform = demo_platforms.create_store(env, module, info, name, woo_store if info.get("site") else None)
+            platforms.append((platform.id, module, info, heading))
+            print(f"    {platform.name}: connected ({platform[module.MODE]} mode), {does}")
         square_id = None
         if square:
             square_store, square_products = demo_square.setup_store(env, square, args.seed, args.orders, STOCK_ON_HAND)
@@ -408,13 +414,10 @@ def main(argv=None):
         calls[woo_id] += run_flow(registry, woo_id, "products", progress)
         calls[woo_id] += run_flow(registry, woo_id, "orders", progress, expected=woo["orders"])
         timings[woo_id] = time.monotonic() - started_woo
-        print(f"    {'Stripe':-^40}")
-        for flow in demo_stripe.FLOWS:
-            calls[stripe_id] += run_flow(registry, stripe_id, flow, progress)
-    if direct_id:
-        print(f"    {'Stripe direct sales':-^40}")
-        for flow in demo_stripe.FLOWS:
-            calls[direct_id] += run_flow(registry, direct_id, flow, progress)
+    for platform_id, _module, _info, heading in platforms:
+        print(f"    {heading:-^40}")
+        for flow in demo_platforms.FLOWS:
+            calls[platform_id] += run_flow(registry, platform_id, flow, progress)
     if square_id:
         started_square = time.monotonic()
         print(f"    {'Square':-^40}")
@@ -435,9 +438,8 @@ def main(argv=None):
         summary(Store.browse(store_id), args.orders, timings[store_id], calls[store_id], pushed[store_id], figures)
         if woo_id:
             summary(Store.browse(woo_id), woo["orders"], timings[woo_id], calls[woo_id], pushed[woo_id], None)
-            demo_stripe.summary(Store.browse(stripe_id), site_stripe)
-        if direct_id:
-            demo_stripe.summary(Store.browse(direct_id), direct_stripe)
+        for platform_id, module, info, _heading in platforms:
+            module.summary(Store.browse(platform_id), info)
         if square_id:
             square_store = Store.browse(square_id)
             summary(square_store, args.orders, timings[square_id], calls[square_id], pushed[square_id], None)
