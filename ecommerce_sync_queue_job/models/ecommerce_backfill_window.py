@@ -104,6 +104,10 @@ class EcommerceBackfillWindow(models.Model):
                 window=self._window(),
             )
         log = run.log
+        if run.interrupted:
+            # PostgreSQL stopped the job on another worker's write (two deliveries reserving the
+            # same stock): the job is rolled back and retried, from the window's cursor
+            engine._retry_later(log.message)
         self.write(
             {
                 f"{name}_count": self[f"{name}_count"] + log[f"{name}_count"]
