@@ -94,6 +94,8 @@ class SyncRun:
         self.connector = None
         self.state = None
         self.message = None
+        #: the database broke the run's transaction (``RunInterrupted``, not a postponement)
+        self.interrupted = False
         self._values = {}
         self._started = time.monotonic()
         self._calls_before = 0
@@ -174,6 +176,7 @@ class SyncRun:
         if isinstance(exc, RunPostponed):
             self.note(more_pending=True)
         self.state = "skipped" if isinstance(exc, RunPostponed) else "failed"
+        self.interrupted = isinstance(exc, RunInterrupted) and not isinstance(exc, RunPostponed)
         self.message = str(exc)
 
     def _recover_transaction(self):

@@ -66,7 +66,11 @@ class EcommerceBackfillWindow(models.Model):
     def _enqueue(self, eta=None):
         self.ensure_one()
         store = self.store_id
-        return store._delay(self, WINDOW_KEY.format(window=self.id), self.display_name, eta=eta)._job_import()
+        # a window's job is retried only when another worker holds its records or PostgreSQL stopped
+        # it on another worker's write: both pass, and the backfill must not end with a window
+        # given up, however busy the workers are
+        key = WINDOW_KEY.format(window=self.id)
+        return store._delay(self, key, self.display_name, eta=eta, max_retries=0)._job_import()
 
     def action_retry(self):
         """Work failed windows again, from where they stopped."""
@@ -104,6 +108,10 @@ class EcommerceBackfillWindow(models.Model):
                 window=self._window(),
             )
         log = run.log
+        if run.interrupted:
+            # PostgreSQL stopped the job on another worker's write (two deliveries reserving the
+            # same stock): the job is rolled back and retried, from the window's cursor
+            engine._retry_later(log.message)
         self.write(
             {
                 f"{name}_count": self[f"{name}_count"] + log[f"{name}_count"]

@@ -123,8 +123,10 @@ class EcommerceStore(models.Model):
             store.job_channel_id = self.env["queue.job.channel"].sudo()._ecommerce_channel(store._job_channel_code())
         return store.job_channel_id.complete_name
 
-    def _delay(self, records, key, description, eta=None):
+    def _delay(self, records, key, description, eta=None, max_retries=None):
         """``records.with_delay`` on the store's channel, with the identity key ``key``, as the superuser.
+
+        ``max_retries``: queue_job's (its default when None; 0: retried for as long as it takes).
 
         The caller checked the rights of whoever triggered the work: the job is the superuser's,
         as the work of the crons it replaces.
@@ -133,7 +135,13 @@ class EcommerceStore(models.Model):
         return (
             records.sudo()
             .with_user(self.env.ref("base.user_root"))
-            .with_delay(channel=self._job_channel(), identity_key=key, description=description, eta=eta)
+            .with_delay(
+                channel=self._job_channel(),
+                identity_key=key,
+                description=description,
+                eta=eta,
+                max_retries=max_retries,
+            )
         )
 
     def _enqueue_pull(self, trigger):

@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import sql_db
 
 from odoo.addons.ecommerce_sync.connector.records import to_datetime
+from odoo.addons.ecommerce_sync.tools import RunInterrupted
 from odoo.addons.ecommerce_sync_shopify.sandbox import merchant
 from odoo.addons.ecommerce_sync_shopify.sandbox.data import START
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -142,6 +143,38 @@ class TestBackfill(QueueJobCommon):
         self.assertFalse(self.env["sale.order"].search_count([("ecommerce_store_id", "=", self.store.id)]))
         self.perform(job)
         self.assertTrue(self.env["sale.order"].search_count([("ecommerce_external_id", "=", str(first["id"]))]))
+
+    def test_a_job_the_database_interrupts_is_retried_from_the_windows_cursor(self):
+        until = START + timedelta(days=9)
+        windows = self.store._start_backfill(START - timedelta(days=1), until=until)
+        busy = next(
+            w
+            for w in windows
+            if any(w._window().holds(to_datetime(o["created_at"])) for o in self.shop.orders.values())
+        )
+        job = self.jobs("_job_import").filtered(lambda j: j.records == busy)
+        self.assertEqual(job.max_retries, 0, "however busy the workers, a window is never given up")
+        engine = type(self.env["ecommerce.sync.engine"])
+        pull_pages = engine._pull_pages
+
+        def conflicting(self_engine, run, *args, **kwargs):
+            # another worker reserved the same stock first: PostgreSQL stops this transaction
+            raise RunInterrupted("could not serialize access due to concurrent update")
+
+        self.patch(engine, "_pull_pages", conflicting)
+        with self.assertRaises(RetryableJobError), self.env.cr.savepoint():
+            self.perform(job)
+        self.env.invalidate_all()
+        self.assertEqual(busy.state, "pending", "the window waits for the job's retry, it has not failed")
+        self.assertFalse(busy.message)
+        self.patch(engine, "_pull_pages", pull_pages)
+        self.perform(job)
+        self.assertGreater(busy.created_count, 0)
+        self.assertIn(busy.state, ("pending", "done"))
+        self.assertTrue(
+            self.env["sale.order"].search_count([("ecommerce_store_id", "=", self.store.id)]),
+            "the retry books the window's orders",
+        )
 
     def test_the_first_pull_of_orders_is_a_backfill_from_the_first_order(self):
         self.store.backfill_window_days = 400
