@@ -117,7 +117,8 @@ class EcommerceStoreValue(models.Model):
             row.mapped_to = mapping[mapping._mapping_target].display_name if mapping else False
             if row.kind == "tax" and mapping:
                 tax = mapping.tax_id
-                row.label = _("%(name)s (%(rate)s %%)", name=tax.invoice_label or tax.name, rate=f"{tax.amount:g}")
+                rate = f"{tax.amount:g}"
+                row.label = _("%(name)s (%(rate)s %%)", name=tax.invoice_label or tax.name, rate=rate)
             elif row.kind == "gateway":
                 row.label = humanize(row.value)
             else:

@@ -31,11 +31,11 @@ class EcommerceStore(models.Model):
         "(api-m.sandbox.paypal.com), with a sandbox app's credentials.",
     )
     paypal_api_base = fields.Char(
-        "API Address",
+        "PayPal API Address",
         help="Another address than PayPal's, only for a local test account (http://127.0.0.1:<port>).",
     )
     paypal_local_test_account = fields.Boolean(
-        "Local Test Account",
+        "PayPal Local Test Account",
         help="A PayPal account simulated on this machine (http://127.0.0.1:<port>). Never for a real account.",
     )
     paypal_webhook_id = fields.Char(

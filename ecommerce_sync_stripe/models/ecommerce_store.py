@@ -35,12 +35,12 @@ class EcommerceStore(models.Model):
         help="While Stripe rolls the endpoint's signing secret, the new one (whsec_...): both are accepted.",
     )
     stripe_api_base = fields.Char(
-        "API Address",
+        "Stripe API Address",
         default=DEFAULT_API_BASE,
         help="Stripe's API address; another one only for a local test account.",
     )
     stripe_local_test_account = fields.Boolean(
-        "Local Test Account",
+        "Stripe Local Test Account",
         help="A Stripe test account simulated on this machine (http://127.0.0.1:<port>). Never for a real account.",
     )
     stripe_account_id = fields.Char("Stripe Account", readonly=True, copy=False)
