@@ -60,7 +60,7 @@ class PaymentPlatformChecks:
     @classmethod
     def linked_platform_store(cls, start, create_store, merchant, account, linked, name):
         """A platform's sandbox ``account`` started, and its store paying the orders of the store ``linked``
-        (e.g. a WooCommerce site), set up as the merchant would (no taxes: it sells nothing itself).
+        (e.g. a web shop), set up as the merchant would (no taxes: it sells nothing itself).
 
         :param start: / ``create_store``, ``merchant``: as for :meth:`direct_sales_store`
         """

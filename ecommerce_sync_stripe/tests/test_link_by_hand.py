@@ -149,7 +149,7 @@ class TestChargesLinkedByHand(StripeAccountMixin, StripeLedgerChecks, WooCommerc
             self.assertEqual(payment.reconciled_invoice_ids.payment_state, "paid")
             self.assertEqual(self.bound("movement", charge["balance_transaction"]), payment)
         # one payment per charge: the site's own, none added
-        self.assertEqual(len(self.stripe_payments("inbound")), len(self.charges) + 3)
+        self.assertEqual(len(self.platform_payments("inbound")), len(self.charges) + 3)
         self.assertEqual(set(self.review.mapped("state")), {"resolved"})
 
     def test_a_direct_sale_confirmed_by_hand(self):
