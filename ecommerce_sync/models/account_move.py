@@ -1,9 +1,15 @@
+import itertools
+from collections import defaultdict
+
 from psycopg2 import errors as pgerrors
 
 from odoo import fields, models
 from odoo.tools import mute_logger
 
+from .res_partner import PENDING_RANKS
+
 REFUND_TYPES = ("out_refund", "in_refund")
+_RANK_TOKENS = itertools.count(1)
 
 
 class AccountMove(models.Model):
@@ -105,6 +111,17 @@ class AccountMove(models.Model):
         rest.flush_recordset(["sequence_prefix", "sequence_number"])
 
     def _post(self, soft=True):
+        """Store entries record when they were posted; imports raise the customers' ranks once for the
+        entries posted together (``res.partner._increase_rank``)."""
+        if self.env.context.get("ecommerce_import_posting") and "ecommerce_rank_token" not in self.env.context:
+            token = next(_RANK_TOKENS)
+            pending = PENDING_RANKS[token] = defaultdict(int)
+            try:
+                posted = self.with_context(ecommerce_rank_token=token)._post(soft=soft)
+            finally:
+                PENDING_RANKS.pop(token, None)
+            self.env["res.partner"]._increase_ranks(pending)
+            return posted.with_env(self.env)
         posted = super()._post(soft=soft)
         posted.filtered(lambda move: move.ecommerce_store_id and not move.ecommerce_posted_at).write(
             {"ecommerce_posted_at": fields.Datetime.now()}

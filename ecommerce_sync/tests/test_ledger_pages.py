@@ -237,8 +237,8 @@ class TestLedgerPages(LedgerCommon):
         self.assertIn("ValueError: invalid literal", log.line_ids.error)
 
     def numbers(self, batch):
-        """The sequence numbers booking ``batch`` in pages gives, per journal in Odoo's numbering order (then
-        undone)."""
+        """The sequence numbers booking ``batch`` in pages gives, per journal in Odoo's numbering order, and
+        the customers' ranks (then undone)."""
         savepoint = self.env.cr.savepoint()
         try:
             self.book(batch, batched=True)
@@ -252,11 +252,13 @@ class TestLedgerPages(LedgerCommon):
                 ]
                 for journal, group in moves.grouped("journal_id").items()
             }
+            customers = moves.partner_id.commercial_partner_id
+            numbers["ranks"] = sorted(customers.mapped(lambda partner: (partner.name, partner.customer_rank)))
             return numbers
         finally:
             savepoint.close(rollback=True)
 
-    def test_pages_are_numbered_as_odoo_numbers_entry_by_entry(self):
+    def test_pages_are_numbered_and_ranked_as_odoo_does_entry_by_entry(self):
         batch = generate(30, seed=13)
         with patch.dict(IMPORT_CONTEXT, {"ecommerce_import_posting": False}):
             by_odoo = self.numbers(batch)
@@ -269,3 +271,4 @@ class TestLedgerPages(LedgerCommon):
         self.assertEqual(len(invoices), 30)
         numbers = sorted(int(entry[4].rsplit("/", 1)[1]) for entry in invoices)
         self.assertEqual(numbers, list(range(numbers[0], numbers[0] + 30)), "a row without gaps")
+        self.assertTrue(all(rank >= 2 for _name, rank in pages["ranks"]), "an invoice and a payment each")
