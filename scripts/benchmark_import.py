@@ -15,9 +15,10 @@ catalogue at the same 6.25 % sales tax, sometimes shipping, one card payment of 
 * **ours**: the engine's handling of a page (``ecommerce.sync.engine._handle_record_lists``, in the
   savepoint the engine opens for it): the order builder books the whole page at once.
 
-Rounds alternate A B A B in one process and one database; each prints seconds per order, orders per
-second and SQL queries per order, then the medians and the ratio naive/ours. One more page of each,
-traced, gives the peak memory that booking allocates (tracemalloc, on 10 orders; not timed).
+Rounds alternate A B A B in one process and one database, each page in a transaction of its own (rolled
+back), as each page of a scheduled run has; each prints seconds per order, orders per second and SQL
+queries per order, then the medians and the ratio naive/ours. One more page of each, traced, gives the
+peak memory that booking allocates (tracemalloc, on 10 orders; not timed).
 
 ``--memory N`` books N generated orders in runs of the store's page budget, each run in a
 transaction of its own (a new cursor and environment, as every scheduled run has; each rolled back),
@@ -214,20 +215,45 @@ def traced_peak(flow):
         tracemalloc.stop()
 
 
-def compare(env, count, rounds, seed):
+def isolated(registry, generator, work):
+    """``work(env, store, tax, products)`` in a transaction of its own, rolled back afterwards.
+
+    Each measured page gets a fresh transaction, as each page of a scheduled run has: what a flow leaves
+    in a transaction until it ends (the naive flow's tracking keeps several environments alive per
+    order, and every environment Odoo creates afterwards scans them) weighs on that flow alone.
+    """
+    import odoo
+
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        try:
+            return work(env, *prepare(env, generator))
+        finally:
+            cr.rollback()
+
+
+def compare(registry, count, rounds, seed):
     generator = load_test_module("order_generator")
-    store, tax, products = prepare(env, generator)
-    # warm both paths up (registry caches, compiled templates) on a few orders
-    naive_flow(env, store, tax, products, simple_orders(generator, 3, "W", seed))
-    our_flow(env, store, simple_orders(generator, 3, "V", seed))
+
+    def warm_up(env, store, tax, products):
+        # both paths once on a few orders (registry caches, compiled templates)
+        naive_flow(env, store, tax, products, simple_orders(generator, 3, "W", seed))
+        our_flow(env, store, simple_orders(generator, 3, "V", seed))
+
+    def timed_page(name, orders):
+        def work(env, store, tax, products):
+            if name == "naive":
+                return measure(env, lambda: naive_flow(env, store, tax, products, orders))
+            return measure(env, lambda: our_flow(env, store, orders))
+
+        return work
+
+    isolated(registry, generator, warm_up)
     results = {"naive": [], "ours": []}
     for number in range(rounds):
         for name in ("naive", "ours"):
             orders = simple_orders(generator, count, f"{name[0].upper()}{number}-", seed + number)
-            if name == "naive":
-                seconds, queries = measure(env, lambda orders=orders: naive_flow(env, store, tax, products, orders))
-            else:
-                seconds, queries = measure(env, lambda orders=orders: our_flow(env, store, orders))
+            seconds, queries = isolated(registry, generator, timed_page(name, orders))
             results[name].append((seconds, queries))
             print(
                 f"round {number + 1} {name:5}  {seconds / count:.3f} s/order  {count / seconds:6.1f} orders/s  "
@@ -236,10 +262,20 @@ def compare(env, count, rounds, seed):
             )
     traced = min(count, TRACED_ORDERS)
     peaks = {
-        "naive": traced_peak(
-            lambda: naive_flow(env, store, tax, products, simple_orders(generator, traced, "MN-", seed))
+        "naive": isolated(
+            registry,
+            generator,
+            lambda env, store, tax, products: traced_peak(
+                lambda: naive_flow(env, store, tax, products, simple_orders(generator, traced, "MN-", seed))
+            ),
         ),
-        "ours": traced_peak(lambda: our_flow(env, store, simple_orders(generator, traced, "MO-", seed))),
+        "ours": isolated(
+            registry,
+            generator,
+            lambda env, store, _tax, _products: traced_peak(
+                lambda: our_flow(env, store, simple_orders(generator, traced, "MO-", seed))
+            ),
+        ),
     }
     print(f"\n{count} orders a page, {rounds} rounds (medians):")
     medians = {}
@@ -378,13 +414,13 @@ def main(argv=None):
     if args.memory:
         memory_run(registry, args.memory, args.orders, args.seed)
         return 0
+    if not args.ledger:
+        compare(registry, args.orders, args.rounds, args.seed)
+        return 0
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         try:
-            if args.ledger:
-                ledger_run(env, args.orders, args.seed)
-            else:
-                compare(env, args.orders, args.rounds, args.seed)
+            ledger_run(env, args.orders, args.seed)
         finally:
             cr.rollback()
     return 0

@@ -1,4 +1,15 @@
+import itertools
+from collections import defaultdict
+
+from psycopg2 import errors as pgerrors
+
 from odoo import fields, models
+from odoo.tools import mute_logger
+
+from .res_partner import PENDING_RANKS
+
+REFUND_TYPES = ("out_refund", "in_refund")
+_RANK_TOKENS = itertools.count(1)
 
 
 class AccountMove(models.Model):
@@ -29,7 +40,88 @@ class AccountMove(models.Model):
             orders = move.line_ids.sale_line_ids.order_id | move.reversed_entry_id.line_ids.sale_line_ids.order_id
             move.ecommerce_order_name = ", ".join(filter(None, orders.mapped("ecommerce_order_name"))) or False
 
+    def _compute_name(self):
+        """Imports (context ``ecommerce_import_posting``) number the entries they post together in runs.
+
+        Odoo numbers posted entries one by one, each looking the last number of its sequence up in
+        the database and writing its own in a savepoint. When every entry computed here is one Odoo
+        is about to number, the entries are taken in Odoo's order (date, reference, id) in runs of
+        one sequence (same journal, date, refund or not, payment or not): the first of each run is
+        numbered by Odoo as usual and the others follow it, written together. A number taken
+        meanwhile by another transaction sends the run back to Odoo's numbering, entry by entry.
+        """
+        if self.env.context.get("ecommerce_import_posting") and all(
+            move.state == "cancel" or move._awaits_number() for move in self
+        ):
+            for run in self._numbering_runs():
+                self._number_run(run)
+        return super()._compute_name()
+
+    def _awaits_number(self):
+        """Whether Odoo's ``_compute_name`` gives this entry its first number: posted, dated, unnamed."""
+        self.ensure_one()
+        return self.state == "posted" and self.date and (not self.name or self.name == "/")
+
+    def _numbering_runs(self):
+        """The entries awaiting a number, in Odoo's numbering order, split in runs of one sequence.
+
+        :rtype: list[account.move]
+        """
+        runs, key = [], None
+        ordered = self.filtered(lambda move: move.state != "cancel").sorted(
+            lambda move: (move.date, move.ref or "", move._origin.id)
+        )
+        for move in ordered:
+            move_key = (move.journal_id, move.date, move.move_type in REFUND_TYPES, bool(move.origin_payment_id))
+            if runs and move_key == key:
+                runs[-1] |= move
+            else:
+                runs.append(move)
+            key = move_key
+        return runs
+
+    def _number_run(self, run):
+        """Number a run of entries of one sequence: the first by Odoo, the next ones after it."""
+        if len(run) < 2:
+            return
+        first, rest = run[0], run[1:]
+        first._set_next_sequence()
+        format_string, format_values = first._get_sequence_format_param(first[first._sequence_field])
+        # as Odoo's _set_next_sequence: nothing else of these entries is lost if the savepoint is rolled
+        # back, and what depends on their number is computed again
+        rest.flush_recordset()
+        registry = self.env.registry
+        triggers = registry._field_triggers[self._fields[self._sequence_field]]
+        for inverse_field, triggered_fields in triggers.items():
+            for triggered_field in triggered_fields:
+                if triggered_field.store and triggered_field.compute:
+                    for field in registry.field_inverses[inverse_field[0]] if inverse_field else [None]:
+                        self.env.add_to_compute(triggered_field, rest[field.name] if field else rest)
+        for move in rest:
+            format_values["seq"] += 1
+            move[move._sequence_field] = format_string.format(**format_values)
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                rest.flush_recordset([self._sequence_field])
+        except (pgerrors.ExclusionViolation, pgerrors.UniqueViolation):
+            for move in rest:
+                move._set_next_sequence()
+            return
+        rest._compute_split_sequence()
+        rest.flush_recordset(["sequence_prefix", "sequence_number"])
+
     def _post(self, soft=True):
+        """Store entries record when they were posted; imports raise the customers' ranks once for the
+        entries posted together (``res.partner._increase_rank``)."""
+        if self.env.context.get("ecommerce_import_posting") and "ecommerce_rank_token" not in self.env.context:
+            token = next(_RANK_TOKENS)
+            pending = PENDING_RANKS[token] = defaultdict(int)
+            try:
+                posted = self.with_context(ecommerce_rank_token=token)._post(soft=soft)
+            finally:
+                PENDING_RANKS.pop(token, None)
+            self.env["res.partner"]._increase_ranks(pending)
+            return posted.with_env(self.env)
         posted = super()._post(soft=soft)
         posted.filtered(lambda move: move.ecommerce_store_id and not move.ecommerce_posted_at).write(
             {"ecommerce_posted_at": fields.Datetime.now()}

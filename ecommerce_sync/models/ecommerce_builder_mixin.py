@@ -26,6 +26,8 @@ IMPORT_CONTEXT = {
     "mail_auto_subscribe_no_notify": True,
     # the customer is not subscribed when Odoo confirms or posts (see mail_thread.py)
     "ecommerce_import_no_followers": True,
+    # the entries posted together are numbered together, their customers ranked once (account_move.py)
+    "ecommerce_import_posting": True,
 }
 
 

@@ -163,14 +163,24 @@ class EcommerceDiscrepancy(models.Model):
     @api.model
     def _resolve(self, store, kind, external_id=""):
         """Close the open discrepancies of a reference once the difference is gone."""
+        return self._resolve_all(store, [(kind, external_id)])
+
+    def _resolve_all(self, store, pairs):
+        """Close the open discrepancies of ``(kind, reference)`` pairs, looked up at once.
+
+        :param list pairs: ``(kind, external id)`` whose difference is gone
+        """
+        wanted = {(kind, external_id or False) for kind, external_id in pairs}
+        if not wanted:
+            return self
         open_ones = self.search(
             [
                 ("store_id", "=", store.id),
-                ("kind", "=", kind),
-                ("external_id", "=", external_id or False),
+                ("kind", "in", list({kind for kind, _reference in wanted})),
+                ("external_id", "in", list({reference for _kind, reference in wanted})),
                 ("state", "=", "open"),
             ]
-        )
+        ).filtered(lambda discrepancy: (discrepancy.kind, discrepancy.external_id or False) in wanted)
         open_ones._close("resolved")
         return open_ones
 

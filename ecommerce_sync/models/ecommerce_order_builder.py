@@ -132,8 +132,7 @@ class EcommerceOrderBuilder(models.AbstractModel):
         for index, flag in enumerate(cancelled):
             if flag:
                 self._cancel_order(store, orders[index], sale_orders[index])
-        for order, sale_order, order_issues in zip(orders, sale_orders, issues, strict=True):
-            self._record_issues(store, order, sale_order, order_issues)
+        self._record_issues_all(store, orders, sale_orders, issues)
         self.env["ecommerce.binding"]._bind_new(
             store,
             "order",
@@ -361,10 +360,18 @@ class EcommerceOrderBuilder(models.AbstractModel):
 
         :param list issues: ``ledger.issues.Issue``
         """
-        flagged = self._flag_issues(
-            store, issues, _("Order %(order)s", order=order.name), order.external_id, sale_order
-        )
-        Discrepancy = self.env["ecommerce.discrepancy"]
-        for kind in TOTAL_KINDS:
-            if (kind, order.external_id) not in flagged:
-                Discrepancy._resolve(store, kind, order.external_id)
+        self._record_issues_all(store, [order], [sale_order], [issues])
+
+    @api.model
+    def _record_issues_all(self, store, orders, sale_orders, issues):
+        """:meth:`_record_issues` for several orders, their fixed total differences closed at once.
+
+        :param list issues: per order, its ``ledger.issues.Issue``
+        """
+        fixed = []
+        for order, sale_order, order_issues in zip(orders, sale_orders, issues, strict=True):
+            flagged = self._flag_issues(
+                store, order_issues, _("Order %(order)s", order=order.name), order.external_id, sale_order
+            )
+            fixed += [(kind, order.external_id) for kind in TOTAL_KINDS if (kind, order.external_id) not in flagged]
+        self.env["ecommerce.discrepancy"]._resolve_all(store, fixed)

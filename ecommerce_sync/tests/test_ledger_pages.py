@@ -1,8 +1,11 @@
 """Pages of orders booked as batches: the same documents as record by record, a bad record fails alone."""
 
+from unittest.mock import patch
+
 from odoo.tests import tagged
 
 from ..connector import Page, RawRecord, register_connector
+from ..models.ecommerce_builder_mixin import IMPORT_CONTEXT
 from .common_ledger import LedgerCommon
 from .order_generator import generate
 from .test_ledger_engine import LedgerTestConnector
@@ -232,3 +235,39 @@ class TestLedgerPages(LedgerCommon):
 
         self.assertRecordValues(log, [{"state": "partial", "created_count": 4, "failed_count": 1}])
         self.assertIn("ValueError: invalid literal", log.line_ids.error)
+
+    def numbers(self, batch):
+        """The sequence numbers booking ``batch`` in pages gives, per journal in Odoo's numbering order, and
+        the customers' ranks (then undone)."""
+        savepoint = self.env.cr.savepoint()
+        try:
+            self.book(batch, batched=True)
+            moves = self.env["account.move"].search(
+                [("ecommerce_store_id", "=", self.store.id), ("state", "=", "posted")]
+            )
+            numbers = {
+                journal.code: [
+                    (move.date, move.ref, move.move_type, move.amount_total, move.name)
+                    for move in group.sorted(lambda move: (move.date, move.ref or "", move.id))
+                ]
+                for journal, group in moves.grouped("journal_id").items()
+            }
+            customers = moves.partner_id.commercial_partner_id
+            numbers["ranks"] = sorted(customers.mapped(lambda partner: (partner.name, partner.customer_rank)))
+            return numbers
+        finally:
+            savepoint.close(rollback=True)
+
+    def test_pages_are_numbered_and_ranked_as_odoo_does_entry_by_entry(self):
+        batch = generate(30, seed=13)
+        with patch.dict(IMPORT_CONTEXT, {"ecommerce_import_posting": False}):
+            by_odoo = self.numbers(batch)
+        pages = self.numbers(batch)
+        self.assertEqual(pages, by_odoo)
+        sales = self.env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", self.env.company.id)])
+        invoices = [
+            entry for code in sales.mapped("code") for entry in pages.get(code, []) if entry[2] == "out_invoice"
+        ]
+        self.assertEqual(len(invoices), 30)
+        numbers = sorted(int(entry[4].rsplit("/", 1)[1]) for entry in invoices)
+        self.assertEqual(numbers, list(range(numbers[0], numbers[0] + 30)), "a row without gaps")
