@@ -28,7 +28,7 @@ import sys
 import time
 from datetime import timedelta
 
-from server_round import drop, fresh_copy, start_odoo, stop
+from server_round import database_copy, start_odoo, stop
 
 SERVER_WIDE = "base,web,queue_job,ecommerce_sync_queue_job"
 
@@ -110,37 +110,33 @@ def run_round(odoo, args, workers):
     from odoo.addons.ecommerce_sync_shopify.sandbox.merchant import start_sandbox
 
     copy = f"{args.database}_workers_{workers}"
-    fresh_copy(args.database, copy)
-    server = start_sandbox(orders=args.orders, seed=args.seed)
-    process = None
-    try:
-        args.workers_now = workers
-        store_id = prepare_round(odoo, copy, server, args)
-        options = [
-            f"--workers={workers}",
-            "--max-cron-threads=0",
-            f"--load={SERVER_WIDE}",
-            "--limit-time-real=900",
-            "--limit-time-cpu=900",
-        ]
-        env = {**os.environ, "ODOO_QUEUE_JOB_CHANNELS": f"root:{workers}", "TZ": "UTC"}
-        process, port, log = start_odoo(args.config, copy, options, f"benchmark-workers-{workers}.log", env=env)
-        # queue_job's runner calls the workers back on the server's own port
-        deadline = time.monotonic() + args.timeout
-        while windows_left(odoo, copy, store_id) and time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"Odoo stopped (see {log})")
-            time.sleep(2)
-        stop(process)
+    with database_copy(args.database, copy, keep=args.keep):
+        server = start_sandbox(orders=args.orders, seed=args.seed)
         process = None
-        return measure(odoo, copy, store_id)
-    finally:
-        stop(process)
-        server.stop()
-        if args.keep:
-            odoo.sql_db.close_db(copy)
-        else:
-            drop(copy)
+        try:
+            args.workers_now = workers
+            store_id = prepare_round(odoo, copy, server, args)
+            options = [
+                f"--workers={workers}",
+                "--max-cron-threads=0",
+                f"--load={SERVER_WIDE}",
+                "--limit-time-real=900",
+                "--limit-time-cpu=900",
+            ]
+            env = {**os.environ, "ODOO_QUEUE_JOB_CHANNELS": f"root:{workers}", "TZ": "UTC"}
+            process, port, log = start_odoo(args.config, copy, options, f"benchmark-workers-{workers}.log", env=env)
+            # queue_job's runner calls the workers back on the server's own port
+            deadline = time.monotonic() + args.timeout
+            while windows_left(odoo, copy, store_id) and time.monotonic() < deadline:
+                if process.poll() is not None:
+                    raise RuntimeError(f"Odoo stopped (see {log})")
+                time.sleep(2)
+            stop(process)
+            process = None
+            return measure(odoo, copy, store_id)
+        finally:
+            stop(process)
+            server.stop()
 
 
 def main(argv=None):

@@ -27,7 +27,7 @@ import sys
 import time
 import urllib.request
 
-from server_round import drop, fresh_copy, start_odoo, stop, wait_for_http
+from server_round import database_copy, start_odoo, stop, wait_for_http
 
 
 def prepare(odoo, database, server):
@@ -107,66 +107,62 @@ def check(odoo, args):
     from odoo.addons.ecommerce_sync_shopify.sandbox.merchant import start_sandbox
 
     copy = f"{args.database}_time_limits"
-    fresh_copy(args.database, copy)
-    server = start_sandbox(orders=args.orders, seed=args.seed)
-    expected = len(server.shop.orders)
-    process = None
-    try:
-        store_id = prepare(odoo, copy, server)
-        options = [f"--workers={args.workers}", "--max-cron-threads=1", f"--limit-time-real={args.limit}"]
-        if args.cron_limit:
-            options.append(f"--limit-time-real-cron={args.cron_limit}")
-        process, port, log = start_odoo(args.config, copy, options, "check-time-limits.log", env={"TZ": "UTC"})
-        if not wait_for_http(port, process):
-            raise RuntimeError(f"Odoo did not start (see {log})")
-        print(f"Odoo {' '.join(options)}; the shop has {expected} orders", flush=True)
-        started = time.monotonic()
-        notification = JsonRpc(port, copy).call("ecommerce.store", "action_sync_now", [[store_id]])
-        answered = time.monotonic() - started
-        message = notification.get("params", {}).get("message", "") if isinstance(notification, dict) else ""
-        print(f'"Sync now" answered in {answered:.1f}s: {message}', flush=True)
-        deadline = started + args.timeout
-        orders = distinct = 0
-        while time.monotonic() < deadline:
-            orders, distinct, going_on = progress(odoo, copy, store_id)
-            if not going_on:
-                break
-            if process.poll() is not None:
-                raise RuntimeError(f"Odoo stopped (see {log})")
-            time.sleep(3)
-        elapsed = time.monotonic() - started
-        done = runs(odoo, copy, store_id)
-        stop(process)
+    with database_copy(args.database, copy, keep=args.keep):
+        server = start_sandbox(orders=args.orders, seed=args.seed)
+        expected = len(server.shop.orders)
         process = None
-        killed = [line.strip() for line in log.read_text().splitlines() if " timeout after " in line]
-        cron_limit = args.cron_limit or args.limit
-        over = [row for row in done if row[3] >= (cron_limit if row[0] == "cron" else args.limit)]
-        for trigger in ("manual", "cron"):
-            seconds = [row[3] for row in done if row[0] == trigger]
-            limit = cron_limit if trigger == "cron" else args.limit
+        try:
+            store_id = prepare(odoo, copy, server)
+            options = [f"--workers={args.workers}", "--max-cron-threads=1", f"--limit-time-real={args.limit}"]
+            if args.cron_limit:
+                options.append(f"--limit-time-real-cron={args.cron_limit}")
+            process, port, log = start_odoo(args.config, copy, options, "check-time-limits.log", env={"TZ": "UTC"})
+            if not wait_for_http(port, process):
+                raise RuntimeError(f"Odoo did not start (see {log})")
+            print(f"Odoo {' '.join(options)}; the shop has {expected} orders", flush=True)
+            started = time.monotonic()
+            notification = JsonRpc(port, copy).call("ecommerce.store", "action_sync_now", [[store_id]])
+            answered = time.monotonic() - started
+            message = notification.get("params", {}).get("message", "") if isinstance(notification, dict) else ""
+            print(f'"Sync now" answered in {answered:.1f}s: {message}', flush=True)
+            deadline = started + args.timeout
+            orders = distinct = 0
+            while time.monotonic() < deadline:
+                orders, distinct, going_on = progress(odoo, copy, store_id)
+                if not going_on:
+                    break
+                if process.poll() is not None:
+                    raise RuntimeError(f"Odoo stopped (see {log})")
+                time.sleep(3)
+            elapsed = time.monotonic() - started
+            done = runs(odoo, copy, store_id)
+            stop(process)
+            process = None
+            killed = [line.strip() for line in log.read_text().splitlines() if " timeout after " in line]
+            cron_limit = args.cron_limit or args.limit
+            over = [row for row in done if row[3] >= (cron_limit if row[0] == "cron" else args.limit)]
+            for trigger in ("manual", "cron"):
+                seconds = [row[3] for row in done if row[0] == trigger]
+                limit = cron_limit if trigger == "cron" else args.limit
+                print(
+                    f"{len(seconds)} {trigger} runs; the longest {max(seconds, default=0.0):.1f}s (limit {limit}s)",
+                    flush=True,
+                )
+            for trigger, flow, state, seconds, created in done:
+                print(f"  {trigger:<9} {flow:<10} {state:<8} {seconds:6.1f}s  {created} created", flush=True)
             print(
-                f"{len(seconds)} {trigger} runs; the longest {max(seconds, default=0.0):.1f}s (limit {limit}s)",
+                f"orders imported: {distinct} of {expected} in {elapsed:.0f}s; duplicates {orders - distinct}; "
+                f"runs as long as their limit: {len(over)}; workers killed for passing their limit: {len(killed)}",
                 flush=True,
             )
-        for trigger, flow, state, seconds, created in done:
-            print(f"  {trigger:<9} {flow:<10} {state:<8} {seconds:6.1f}s  {created} created", flush=True)
-        print(
-            f"orders imported: {distinct} of {expected} in {elapsed:.0f}s; duplicates {orders - distinct}; "
-            f"runs as long as their limit: {len(over)}; workers killed for passing their limit: {len(killed)}",
-            flush=True,
-        )
-        for line in killed:
-            print(f"  {line}", flush=True)
-        ok = distinct == expected and orders == distinct and not killed and not over
-        print("TIME LIMITS HELD" if ok else "TIME LIMITS NOT HELD", flush=True)
-        return 0 if ok else 1
-    finally:
-        stop(process)
-        server.stop()
-        if args.keep:
-            odoo.sql_db.close_db(copy)
-        else:
-            drop(copy)
+            for line in killed:
+                print(f"  {line}", flush=True)
+            ok = distinct == expected and orders == distinct and not killed and not over
+            print("TIME LIMITS HELD" if ok else "TIME LIMITS NOT HELD", flush=True)
+            return 0 if ok else 1
+        finally:
+            stop(process)
+            server.stop()
 
 
 def main(argv=None):

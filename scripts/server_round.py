@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,6 +29,21 @@ def fresh_copy(source, copy):
 
     drop(copy)
     db_service.exp_duplicate_database(source, copy)
+
+
+@contextmanager
+def database_copy(source, copy, keep=False):
+    """``copy`` made anew from ``source`` for the block, then dropped (closed only, when ``keep``)."""
+    fresh_copy(source, copy)
+    try:
+        yield copy
+    finally:
+        if keep:
+            import odoo
+
+            odoo.sql_db.close_db(copy)
+        else:
+            drop(copy)
 
 
 def drop(database):
