@@ -77,7 +77,7 @@ def test_orders_follow_the_link_header_and_send_filters_only_first(connector):
     assert connector.calls_per_order == pytest.approx(2 / 3)
 
 
-def transaction_node(number, kind="SALE", amount="10.00", parent=None):
+def transaction_node(number, kind="SALE", amount="10.00", parent=None, shop="10.87"):
     return {
         "id": f"gid://shopify/OrderTransaction/{number}",
         "kind": kind,
@@ -89,7 +89,10 @@ def transaction_node(number, kind="SALE", amount="10.00", parent=None):
         "authorizationCode": f"ch_{number}",
         "errorCode": None,
         "manualPaymentGateway": False,
-        "amountSet": {"presentmentMoney": {"amount": amount, "currencyCode": "EUR"}},
+        "amountSet": {
+            "presentmentMoney": {"amount": amount, "currencyCode": "EUR"},
+            "shopMoney": {"amount": shop, "currencyCode": "USD"},
+        },
         "parentTransaction": {"id": f"gid://shopify/OrderTransaction/{parent}"} if parent else None,
     }
 
@@ -106,7 +109,7 @@ def test_the_transactions_of_a_page_of_orders_are_read_in_one_graphql_query(conn
     nodes = [
         {"id": "gid://shopify/Order/7", "transactions": [transaction_node(70, "AUTHORIZATION"),
                                                          transaction_node(71, "CAPTURE", parent=70)]},
-        {"id": "gid://shopify/Order/8", "transactions": [transaction_node(80, amount="4.50")]},
+        {"id": "gid://shopify/Order/8", "transactions": [transaction_node(80, amount="4.50", shop="4.89")]},
     ]  # fmt: skip
     responses.post(f"{API}graphql.json", json={"data": {"nodes": nodes}})
 
@@ -120,6 +123,8 @@ def test_the_transactions_of_a_page_of_orders_are_read_in_one_graphql_query(conn
         ("71", "capture", "70", Decimal("10.00"), "EUR"),
     ]
     assert first.captured_amount == 10 and second.captured_amount == Decimal("4.50")
+    # what Shopify converted each transaction to in the shop's currency (its payouts settle that)
+    assert [(tx.shop_amount, tx.shop_currency) for tx in second.transactions] == [(Decimal("4.89"), "USD")]
     assert first.transactions[1].processed_at.isoformat() == "2025-03-01T15:00:05+00:00"
     assert connector.api_calls == 2 and connector.calls_per_order == 1.0
 

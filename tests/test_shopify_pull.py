@@ -12,6 +12,7 @@ from odoo.addons.ecommerce_sync.connector import AuthenticationError, RecordErro
 from odoo.addons.ecommerce_sync_shopify.connector import parse_transaction
 from odoo.addons.ecommerce_sync_shopify.connector.transactions import ORDERS_PER_QUERY
 from odoo.addons.ecommerce_sync_shopify.sandbox import LeakyBucket
+from odoo.addons.ecommerce_sync_shopify.sandbox.data_money import to_shop
 
 ORDERS = 120
 
@@ -62,13 +63,35 @@ def test_a_full_pull_brings_every_order_once_with_shopifys_totals(server, connec
             if refund.transactions:
                 assert refund.total == refund.refunded_amount, order.name
         assert sum((r.refunded_amount for r in order.refunds), Decimal(0)) <= order.captured_amount
-    # one call per page, one GraphQL query per 20 orders of a page for their transactions
+    # one call per page, one GraphQL query per 19 orders of a page for their transactions
     queries = sum(math.ceil(len(page.items) / ORDERS_PER_QUERY) for page in pages)
-    assert server.calls("graphql.json") - graphql_before == queries == 7
+    assert server.calls("graphql.json") - graphql_before == queries == 8
     assert connector.api_calls == server.calls() - calls_before == len(pages) + queries
     assert connector.calls_per_order == pytest.approx((len(pages) + queries) / ORDERS)
     multi = [order for order in orders if order.currency != order.shop_currency]
     assert multi and all(order.store_rate for order in multi)
+
+
+def test_each_transaction_carries_the_shop_money_shopify_converted_it_to(server, connector):
+    records, _pages = pull(connector, "orders")
+    orders = parse_all(connector, records)
+    foreign = [order for order in orders if order.currency != order.shop_currency]
+    converted = {}
+    for order in foreign:
+        rate = server.shop.data.drafts[int(order.external_id)].rate
+        refunds = [tx for refund in order.refunds for tx in refund.transactions]
+        for tx in order.transactions + refunds:
+            # Shopify's own conversion of each transaction (GraphQL amountSet.shopMoney), refunds' ones included
+            assert (tx.shop_amount, tx.shop_currency) == (to_shop(tx.amount, rate), "USD"), order.name
+            converted[tx.external_id] = tx.shop_amount
+        assert refunds or not order.refunds or not any(r.transactions for r in order.refunds)
+    # the payouts settle those amounts
+    payouts = [connector.parse("payouts", record.payload)[0] for record in pull(connector, "payouts")[0]]
+    settled = [line for payout in payouts for line in payout.lines if line.transaction_external_id in converted]
+    assert settled and all(abs(line.amount) == converted[line.transaction_external_id] for line in settled)
+    # REST's transactions carry no shop money: the amount stays unknown rather than guessed
+    rest = parse_transaction(server.shop.transactions[int(foreign[0].external_id)][0])
+    assert (rest.shop_amount, rest.shop_currency) == (None, "")
 
 
 def test_the_cursor_resumes_after_the_last_change(server, connector):
@@ -333,13 +356,13 @@ def test_the_sandbox_prices_graphql_queries_as_shopify_does(server):
         f"{server.api_url()}graphql.json", json={"query": query, "variables": {"ids": ids}}, timeout=5
     )
     [error] = too_big.json()["errors"]
-    assert error["extensions"]["code"] == "MAX_COST_EXCEEDED" and error["extensions"]["cost"] == 1 + 30 * 41
+    assert error["extensions"]["code"] == "MAX_COST_EXCEEDED" and error["extensions"]["cost"] == 1 + 30 * 51
     answer = session.post(
         f"{server.api_url()}graphql.json",
-        json={"query": query, "variables": {"ids": ids[:20] + ["gid://shopify/Order/1"]}},
+        json={"query": query, "variables": {"ids": ids[:18] + ["gid://shopify/Order/1"]}},
         timeout=5,
     ).json()
     cost = answer["extensions"]["cost"]
-    assert cost["requestedQueryCost"] == 1 + 21 * 41 > cost["actualQueryCost"], "charged for what it returned"
+    assert cost["requestedQueryCost"] == 1 + 19 * 51 > cost["actualQueryCost"], "charged for what it returned"
     assert answer["data"]["nodes"][-1] is None, "an unknown order is null"
-    assert all(node["transactions"] for node in answer["data"]["nodes"][:20])
+    assert all(node["transactions"] for node in answer["data"]["nodes"][:18])

@@ -76,7 +76,8 @@ class PaymentPlan:
     the payment's under the store's rate policy), ``destination_account`` the counterpart of a
     payment that settles no document. ``transaction`` is the canonical Transaction the payment
     records, bound to it once under ``external_name`` (the store's order number) and
-    ``recorded_at`` (naive UTC).
+    ``recorded_at`` (naive UTC). ``shop_amount`` is what the platform converted the payment to in
+    its own currency ``shop_currency`` (the transaction's), when it says: its payouts settle that.
     """
 
     amount: Decimal
@@ -93,6 +94,8 @@ class PaymentPlan:
     transaction: Any = None
     external_name: str = ""
     recorded_at: datetime.datetime | None = None
+    shop_amount: Decimal | None = None
+    shop_currency: str = ""
 
 
 @dataclass(frozen=True)

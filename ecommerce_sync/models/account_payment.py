@@ -11,7 +11,8 @@ class AccountPayment(models.Model):
     """A store's payout in Odoo: the payment that takes it out of the clearing journal.
 
     It lists what the payout settled (``ecommerce.payout.line``) and says whether its deposit was
-    matched with the bank statement line that received it.
+    matched with the bank statement line that received it. A store's payments may also carry a
+    forced balance with a write-off line (:meth:`_prepare_move_line_default_vals`).
     """
 
     _inherit = "account.payment"
@@ -39,6 +40,32 @@ class AccountPayment(models.Model):
         "Received", compute="_compute_ecommerce_deposit", currency_field="ecommerce_deposit_currency_id"
     )
     ecommerce_deposit_currency_id = fields.Many2one("res.currency", compute="_compute_ecommerce_deposit")
+
+    def _prepare_move_line_default_vals(self, write_off_line_vals=None, force_balance=None):
+        """Honour a forced balance alongside write-off lines: the liquidity line at the forced balance,
+        the counterpart taking the rest less the write-off lines.
+
+        Odoo drops a forced balance as soon as write-off lines are given (and converts the payment at
+        its date's rate instead); a store's payment converted by the platform has both
+        (``ecommerce.payment.builder._prepare_store_conversion``). Payments with one or neither are
+        Odoo's own.
+        """
+        if not write_off_line_vals or force_balance is None:
+            return super()._prepare_move_line_default_vals(
+                write_off_line_vals=write_off_line_vals, force_balance=force_balance
+            )
+        lines = super()._prepare_move_line_default_vals(force_balance=force_balance)
+        counterpart = lines[1]
+        balance = counterpart["debit"] - counterpart["credit"] - sum(line["balance"] for line in write_off_line_vals)
+        counterpart.update(
+            {
+                "amount_currency": counterpart["amount_currency"]
+                - sum(line["amount_currency"] for line in write_off_line_vals),
+                "debit": balance if balance > 0.0 else 0.0,
+                "credit": -balance if balance < 0.0 else 0.0,
+            }
+        )
+        return lines + list(write_off_line_vals)
 
     def _compute_ecommerce_deposit(self):
         bindings = {

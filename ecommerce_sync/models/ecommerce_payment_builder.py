@@ -160,6 +160,8 @@ class EcommercePaymentBuilder(models.AbstractModel):
             transaction=transaction,
             external_name=name if external_name is None else external_name,
             recorded_at=self._to_naive(moment),
+            shop_amount=transaction.shop_amount,
+            shop_currency=transaction.shop_currency,
         )
 
     @api.model
@@ -167,7 +169,10 @@ class EcommercePaymentBuilder(models.AbstractModel):
         """Values of the ``account.payment`` of a plan.
 
         With the store's rate policy, a payment in the currency of the foreign-currency document it
-        settles is valued at that document's rate: no exchange difference before the payout.
+        settles is valued at that document's rate: no exchange difference before the payout. When
+        the platform converted the payment itself, a cent away from that rate, the payment takes
+        the platform's amount (:meth:`_prepare_store_conversion`): no exchange difference at the
+        payout either.
 
         :param plan: ledger.plans.PaymentPlan
         :rtype: dict
@@ -213,7 +218,69 @@ class EcommercePaymentBuilder(models.AbstractModel):
             # document matches it to the cent)
             ratio = abs(document.amount_total_signed) / document.amount_total
             values["force_balance"] = company_currency.round(float(plan.amount) * ratio)
+            values.update(self._prepare_store_conversion(store, plan, currency, values["force_balance"]))
         return values
+
+    @api.model
+    def _prepare_store_conversion(self, store, plan, currency, balance):
+        """The payment of ``plan`` at what the platform converted it to, when that differs from
+        ``balance`` (the payment at the rate of the document it settles) by one rounding unit.
+
+        A platform that takes payments in the customer's currency converts each transaction to its
+        own currency by itself, and its payouts settle those amounts, while the document's rate
+        converts the whole order: a partial payment or a refund may be a cent away from it, which
+        would come back as an exchange difference when the payout converts the payment. The payment
+        takes the platform's amount on its clearing line and stays at the document's rate on its
+        receivable line, so that it settles the document as before; the cent between them is the
+        payment's difference, on the company's exchange gain or loss account (Odoo's payment
+        write-off line). Further apart, the two amounts are not a rounding of the same rate: the
+        payment stays at the document's rate and the payout books the exchange difference.
+
+        :param currency: res.currency of the payment
+        :param float balance: the payment in the company's currency at the document's rate
+        :return: the payment's values for that (``force_balance`` and ``write_off_line_vals``), or
+            an empty dict
+        :rtype: dict
+        """
+        company = store.company_id
+        company_currency = company.currency_id
+        if plan.shop_amount is None or plan.shop_currency != company_currency.name:
+            return {}
+        converted = company_currency.round(float(plan.shop_amount))
+        difference = company_currency.round(converted - balance)
+        if (
+            company_currency.is_zero(difference)
+            or company_currency.compare_amounts(abs(difference), company_currency.rounding) > 0
+        ):
+            return {}
+        # the write-off line's balance, as Odoo signs it: the receivable is what the clearing line is not
+        write_off = -difference if plan.payment_type == "inbound" else difference
+        account = (
+            company.expense_currency_exchange_account_id
+            if write_off > 0
+            else company.income_currency_exchange_account_id
+        )
+        if not account:
+            return {}
+        return {
+            "force_balance": converted,
+            "write_off_line_vals": [
+                {
+                    "name": _(
+                        "Rounding of the store's conversion: %(amount)s %(currency)s to %(shop)s %(shop_currency)s",
+                        amount=plan.amount,
+                        currency=plan.currency,
+                        shop=plan.shop_amount,
+                        shop_currency=plan.shop_currency,
+                    ),
+                    "account_id": account.id,
+                    "partner_id": plan.partner.id,
+                    "currency_id": currency.id,
+                    "amount_currency": 0.0,
+                    "balance": write_off,
+                }
+            ],
+        }
 
     @api.model
     def _post_payment(self, store, plan):

@@ -240,26 +240,37 @@ class TestLedgerPayouts(LedgerCommon):
         self.assertEqual(self.balance(self.clearing), 0.0)
 
     # ------------------------------------------------------------------
-    def three_mug_order(self, external_id, shop_total="33.34", refunded=False):
-        """30.00 EUR of three lines, 33.34 USD to the store: each line converts to 11.11 USD (33.33)."""
-        refunds = []
+    def euro_order(self, external_id, lines, total, shop_total, transactions):
+        """An order in EUR that the store converts to ``shop_total`` USD, imported."""
         order = Order(
             external_id=external_id,
             name=f"#{external_id}",
             currency="EUR",
             created_at=at(7),
             updated_at=at(7),
-            lines=[
-                OrderLine(f"{external_id}-{number}", "Alpha mug", D(1), D("10.00"), sku="SKU-A", taxable=False)
-                for number in range(3)
-            ],
-            total=D("30.00"),
+            lines=lines,
+            total=D(total),
             shop_currency="USD",
             shop_total=D(shop_total),
             email="hans@example.de",
-            transactions=[Transaction(f"t-{external_id}", "sale", "success", D("30.00"), "EUR", gateway="card")],
+            transactions=transactions,
         )
         self.handle(order)
+        return order
+
+    def three_mug_order(self, external_id, shop_total="33.34", refunded=False):
+        """30.00 EUR of three lines, 33.34 USD to the store: each line converts to 11.11 USD (33.33)."""
+        refunds = []
+        order = self.euro_order(
+            external_id,
+            [
+                OrderLine(f"{external_id}-{number}", "Alpha mug", D(1), D("10.00"), sku="SKU-A", taxable=False)
+                for number in range(3)
+            ],
+            "30.00",
+            shop_total,
+            [Transaction(f"t-{external_id}", "sale", "success", D("30.00"), "EUR", gateway="card")],
+        )
         if refunded:
             lines = [RefundLine(line.external_id, D(1), D("10.00"), D("0")) for line in order.lines]
             refunds.append(self.refund_of(order, f"r-{external_id}", lines=lines))
@@ -305,3 +316,84 @@ class TestLedgerPayouts(LedgerCommon):
         self.assertEqual(len(loss), 1)
         self.assertEqual(self.balance(self.company.expense_currency_exchange_account_id), 0.34)
         self.assertEqual(self.balance(self.clearing), 0.0)
+
+    # ------------------------------------------------------------------
+    def paid_in_two_order(self, external_id, second_shop="139.85"):
+        """258.68 EUR (189.86 USD to the store) of two lines, paid in two card payments, the store converting
+        each one: 68.13 EUR to 50.00 USD (as the invoice's rate does) and 190.55 EUR to ``second_shop`` (139.86
+        at the invoice's rate)."""
+        return self.euro_order(
+            external_id,
+            [
+                OrderLine(f"{external_id}-a", "Alpha mug", D(1), D("158.68"), sku="SKU-A", taxable=False),
+                OrderLine(f"{external_id}-b", "Beta poster", D(1), D("100.00"), sku="SKU-B", taxable=False),
+            ],
+            "258.68",
+            "189.86",
+            [
+                Transaction(f"t-{external_id}-1", "sale", "success", D("68.13"), "EUR", gateway="card",
+                            shop_amount=D("50.00"), shop_currency="USD"),
+                Transaction(f"t-{external_id}-2", "sale", "success", D("190.55"), "EUR", gateway="card",
+                            shop_amount=D(second_shop), shop_currency="USD"),
+            ],
+        )  # fmt: skip
+
+    def test_payments_and_refunds_at_the_stores_own_conversion_leave_no_exchange_difference(self):
+        self.setup_other_currency("EUR", rates=[("2024-12-01", 0.8)])
+        order = self.paid_in_two_order("3401")
+        # the poster (100.00 EUR, 73.40 USD at the invoice's rate) refunded: the store sent back 73.39 USD
+        refund = self.refund_of(order, "r-3401", lines=[RefundLine("3401-b", D(1), D("100.00"), D("0"))])
+        refund.transactions[0].shop_amount, refund.transactions[0].shop_currency = D("73.39"), "USD"
+        self.handle(refund)
+
+        invoice = self.env["account.move"].search([("move_type", "=", "out_invoice")])
+        credit_note = self.env["account.move"].search([("move_type", "=", "out_refund")])
+        self.assertEqual((invoice.amount_total_signed, credit_note.amount_total_signed), (189.86, -73.40))
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(credit_note.payment_state, "paid")
+        self.assertEqual((invoice.amount_residual_signed, credit_note.amount_residual_signed), (0.0, 0.0))
+        # each payment in the clearing account at the store's amount, settling its document at the document's rate
+        payments = self.env["account.payment"].search([("memo", "=", "#3401 card")], order="id")
+        self.assertEqual([self.outstanding(p).balance for p in payments], [50.00, 139.85, -73.39])
+        self.assertEqual(
+            [p.move_id.line_ids.filtered(lambda line: line.account_id == self.receivable).balance for p in payments],
+            [-50.00, -139.86, 73.40],
+        )
+        # the cent between the two conversions on the exchange accounts: lost on the payment, won on the refund
+        self.assertEqual(self.balance(self.company.expense_currency_exchange_account_id), 0.01)
+        self.assertEqual(self.balance(self.company.income_currency_exchange_account_id), -0.01)
+        self.assertFalse(self.exchange_moves())
+
+        # the payout settles the store's amounts: nothing left to convert
+        lines = [
+            PayoutLine("bt-e1", "charge", D("50.00"), D("1.75"), D("48.25"), "USD", "3401", "t-3401-1"),
+            PayoutLine("bt-e2", "charge", D("139.85"), D("4.36"), D("135.49"), "USD", "3401", "t-3401-2"),
+            PayoutLine("bt-e3", "refund", D("-73.39"), D("0"), D("-73.39"), "USD", "3401", "rt-r-3401"),
+        ]
+        self.assertEqual(self.handle(Payout("P-EUR", "USD", D("110.35"), date=at(10), lines=lines)), "created")
+        self.assertFalse(self.exchange_moves(), "no one-cent exchange difference at the payout")
+        self.assertEqual(self.balance(self.clearing), 0.0)
+        clearing_lines = self.env["account.move.line"].search([("account_id", "=", self.clearing.id)])
+        self.assertTrue(all(clearing_lines.mapped("reconciled")))
+        self.assertEqual(self.balance(self.bank_outstanding()), 110.35)
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertFalse(self.discrepancies())
+
+    def test_a_store_conversion_further_away_is_an_exchange_difference_as_before(self):
+        self.setup_other_currency("EUR", rates=[("2024-12-01", 0.8)])
+        # 190.55 EUR converted to 139.81 USD by the store: 5 cents from the invoice's rate, not a rounding
+        self.paid_in_two_order("3402", second_shop="139.81")
+        payments = self.env["account.payment"].search([("memo", "=", "#3402 card")], order="id")
+        self.assertEqual([self.outstanding(p).balance for p in payments], [50.00, 139.86])
+        self.assertEqual([len(p.move_id.line_ids) for p in payments], [2, 2], "no payment difference line")
+        lines = [
+            PayoutLine("bt-f1", "charge", D("50.00"), D("1.75"), D("48.25"), "USD", "3402", "t-3402-1"),
+            PayoutLine("bt-f2", "charge", D("139.81"), D("4.36"), D("135.45"), "USD", "3402", "t-3402-2"),
+        ]
+        self.handle(Payout("P-FAR", "USD", D("183.70"), date=at(10), lines=lines))
+        self.assertEqual(len(self.exchange_moves()), 1)
+        self.assertEqual(self.balance(self.company.expense_currency_exchange_account_id), 0.05)
+        self.assertEqual(self.balance(self.clearing), 0.0)
+
+    def outstanding(self, payment):
+        return payment.move_id.line_ids.filtered(lambda line: line.account_id == payment.outstanding_account_id)

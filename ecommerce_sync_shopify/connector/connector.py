@@ -35,7 +35,7 @@ class ShopifyConnector(Connector):
     """Shopify Admin API (REST, GraphQL for order transactions and stock pushes).
 
     API calls: REST lists orders 250 a page, but has no transactions in them;
-    they are read for a page's orders with one GraphQL query per 20 orders
+    they are read for a page's orders with one GraphQL query per 19 orders
     (see :mod:`.transactions`).
     """
 

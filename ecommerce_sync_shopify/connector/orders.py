@@ -3,7 +3,10 @@
 Money: the canonical order is in the **presentment** currency (what the
 customer saw and paid); every amount is read from the ``presentment_money``
 side of Shopify's ``*_set`` bags. ``shop_currency`` and ``shop_total`` come
-from ``shop_money``, so the rate Shopify applied is kept.
+from ``shop_money``, so the rate Shopify applied is kept; so does each
+transaction's shop money (Shopify converts every transaction by itself, and
+its payouts settle those amounts), the refunds' transactions taking theirs
+from the order's list.
 
 Totals: ``Order.total`` is Shopify's ``total_price`` and ``Order.total_tax``
 its ``total_tax``. The lines add up to it: the sum of line subtotals (price x
@@ -53,7 +56,7 @@ from .customers import parse_address, parse_customer
 from .money import PRESENTMENT, SHOP, MoneyReader
 from .payloads import split_tags, text, unwrap
 from .refunds import parse_refund
-from .transactions import parse_transaction
+from .transactions import parse_transaction, share_shop_money
 
 FINANCIAL_STATUSES = {
     "pending": "pending",
@@ -277,5 +280,6 @@ def parse_order(payload, plain_fallback=None):
         shop_currency=shop_currency,
         shop_total=shop_reader.amount(data, "total_price"),
     )
+    share_shop_money(order)
     order.check_refunds()
     return order

@@ -24,6 +24,7 @@ from odoo.addons.ecommerce_sync.connector import (
 )
 
 from .client import chunks
+from .money import SHOP
 from .payloads import gid, gid_number, text
 
 _logger = logging.getLogger(__name__)
@@ -34,8 +35,8 @@ KIND_ALIASES = {"emv_authorization": "authorization"}
 #: transactions read per order in one GraphQL query; an order with that many is read again through REST
 TRANSACTIONS_FIRST = 10
 #: orders per GraphQL query: Shopify refuses a query above 1000 cost points, and each order here costs
-#: 1 + TRANSACTIONS_FIRST x 4 (transaction, amount bag, money, parent)
-ORDERS_PER_QUERY = 20
+#: 1 + TRANSACTIONS_FIRST x 5 (transaction, amount bag, its presentment and shop money, parent)
+ORDERS_PER_QUERY = 19
 ORDER_TRANSACTIONS = (
     """
 query OrderTransactions($ids: [ID!]!) {
@@ -44,7 +45,7 @@ query OrderTransactions($ids: [ID!]!) {
       id
       transactions(first: %d) {
         id kind status gateway test createdAt processedAt authorizationCode errorCode manualPaymentGateway
-        amountSet { presentmentMoney { amount currencyCode } }
+        amountSet { presentmentMoney { amount currencyCode } shopMoney { amount currencyCode } }
         parentTransaction { id }
       }
     }
@@ -56,11 +57,14 @@ query OrderTransactions($ids: [ID!]!) {
 
 
 def rest_transaction(node, order_id):
-    """A GraphQL ``OrderTransaction`` in the shape of ``/orders/{id}/transactions.json`` (amounts presented).
+    """A GraphQL ``OrderTransaction`` in the shape of ``/orders/{id}/transactions.json`` (amounts presented),
+    with its shop money in an ``amount_set`` bag as Shopify's REST objects carry theirs.
 
     Global ids that are not ``OrderTransaction`` ids are left out (the transaction then fails when parsed).
     """
-    money = ((node.get("amountSet") or {}).get("presentmentMoney")) or {}
+    bag = node.get("amountSet") or {}
+    money = bag.get("presentmentMoney") or {}
+    shop = bag.get("shopMoney") or {}
     parent = node.get("parentTransaction") or {}
     parent_id = gid_number(parent.get("id"), "OrderTransaction")
     return {
@@ -78,6 +82,10 @@ def rest_transaction(node, order_id):
         "error_code": text(node.get("errorCode")).lower() or None,
         "manual_payment_gateway": bool(node.get("manualPaymentGateway")),
         "parent_id": int(parent_id) if parent_id else None,
+        "amount_set": {
+            "presentment_money": {"amount": money.get("amount"), "currency_code": money.get("currencyCode")},
+            "shop_money": {"amount": shop.get("amount"), "currency_code": shop.get("currencyCode")},
+        },
     }
 
 
@@ -160,7 +168,10 @@ def parse_transaction(data, default_currency=""):
     """One order transaction (``/orders/{id}/transactions.json`` or embedded in a refund).
 
     ``amount`` is in the transaction's ``currency``: the presentment currency
-    of the order, which is the canonical order currency.
+    of the order, which is the canonical order currency. Its shop money
+    (``amount_set.shop_money``: what Shopify converted the transaction to in
+    the shop's currency, which its payouts settle) is kept when the payload has
+    it: the GraphQL transactions do, REST's transactions do not.
 
     :raise RecordError: when the transaction has no id or no readable amount
     """
@@ -168,6 +179,7 @@ def parse_transaction(data, default_currency=""):
         raise RecordError("a transaction must be an object")
     transaction_id = required_id(data.get("id"), "transaction id")
     kind = text(data.get("kind")).lower()
+    shop_amount, shop_currency = shop_money(data, transaction_id)
     return Transaction(
         external_id=transaction_id,
         kind=KIND_ALIASES.get(kind, kind),
@@ -179,4 +191,39 @@ def parse_transaction(data, default_currency=""):
         parent_id=optional_id(data.get("parent_id"), f"transaction {transaction_id} parent_id"),
         reference=text(data.get("authorization")) or text(data.get("payment_id")),
         message=text(data.get("message")),
+        shop_amount=shop_amount,
+        shop_currency=shop_currency,
     )
+
+
+def shop_money(data, transaction_id):
+    """``(amount, currency)`` of a transaction's ``amount_set.shop_money``; ``(None, "")`` when it has none."""
+    bag = data.get("amount_set")
+    money = bag.get(SHOP) if isinstance(bag, dict) else None
+    if not isinstance(money, dict) or money.get("amount") in (None, ""):
+        return None, ""
+    currency = text(money.get("currency_code") or money.get("currency"))
+    if not currency:
+        return None, ""
+    return to_decimal(money["amount"], f"transaction {transaction_id} amount_set.shop_money"), currency
+
+
+def share_shop_money(order):
+    """Give the transactions of an order's refunds the shop money the order's own list has for them.
+
+    Shopify embeds a refund's transactions in the refund in REST's shape, without shop money; the
+    order's transactions (read through GraphQL) list the same ones with it.
+
+    :param order: canonical Order (changed in place)
+    """
+    known = {transaction.external_id: transaction for transaction in order.transactions}
+    for refund in order.refunds:
+        for transaction in refund.transactions:
+            same = known.get(transaction.external_id)
+            if (
+                transaction.shop_amount is None
+                and same is not None
+                and same.shop_amount is not None
+                and (same.amount, same.currency) == (transaction.amount, transaction.currency)
+            ):
+                transaction.shop_amount, transaction.shop_currency = same.shop_amount, same.shop_currency

@@ -43,8 +43,8 @@ MAX_QUANTITIES = 250
 MUTATION_COST = 10
 #: Shopify refuses a single query above this cost
 MAX_QUERY_COST = 1000
-#: cost of one transaction read: the transaction, its amount bag, the money in it, its parent
-TRANSACTION_COST = 4
+#: cost of one transaction read: the transaction, its amount bag, the two moneys in it, its parent
+TRANSACTION_COST = 5
 #: transactions of an order read when the query does not say how many
 DEFAULT_FIRST = 250
 #: the code Shopify's GraphQL server gives each kind of invalid query

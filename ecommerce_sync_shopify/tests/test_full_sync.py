@@ -127,7 +127,7 @@ class FullSyncChecks:
         tracked = len(self.tracked_skus())
         self.assertRecordValues(levels, [{"fetched_count": tracked, "skipped_count": tracked}])
         self.assertRecordValues(push, [{"fetched_count": tracked, "updated_count": tracked, "failed_count": 0}])
-        # every call is counted: one page of orders, one GraphQL query per 20 orders for their transactions
+        # every call is counted: one page of orders, one GraphQL query per 19 orders for their transactions
         self.assertEqual(orders.api_calls, 1 + math.ceil(ORDERS / ORDERS_PER_QUERY))
         self.assertEqual(sum(self.sync_logs.mapped("api_calls")), self.sync_calls)
         self.assertEqual(self.server.calls(status=429), 0, "the client stays under Shopify's bucket")

@@ -17,6 +17,10 @@ class Transaction:
     ``kind`` is "authorization", "sale", "capture", "refund" or "void"; ``status`` is "pending",
     "success", "failure" or "error". Successful sales and captures are payments, successful refunds
     money sent back; failed sales, captures and authorisations are failed payments.
+
+    ``shop_amount`` is what the transaction is worth in the store's own currency (``shop_currency``)
+    as the platform converted it, transaction by transaction, when the customer paid in another
+    currency and the platform says so; None when it gives no converted amount.
     """
 
     external_id: str
@@ -29,6 +33,8 @@ class Transaction:
     parent_id: str = ""
     reference: str = ""
     message: str = ""
+    shop_amount: Decimal | None = None
+    shop_currency: str = ""
 
     @property
     def is_captured_payment(self):
