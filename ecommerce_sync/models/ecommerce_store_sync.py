@@ -101,7 +101,7 @@ class EcommerceStoreSync(models.AbstractModel):
             self, trigger="manual", deadline=Deadline.for_caller(budget=REQUEST_BUDGET)
         )
         if any(log.more_pending for log in logs):
-            self.sudo().next_sync_at = fields.Datetime.now()
+            # the store is due now (the engine says so when more is waiting): the scheduled pull takes it
             self.env.ref("ecommerce_sync.ir_cron_ecommerce_sync").sudo()._trigger()
         message = self._sync_summary(logs)
         failed = any(log.state in ("failed", "partial") or log.failed_count for log in logs)

@@ -1,6 +1,7 @@
 import logging
 import zlib
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 
@@ -167,20 +168,25 @@ class EcommerceSyncEngine(models.AbstractModel):
 
     @api.model
     def _record_sync(self, store, logs):
-        """Stamp the store's last sync (time, result, what failed) from the logs of its runs: every
-        pull does it (:meth:`run_flow`, called by "Sync now", the scheduler, jobs, the demo, scripts)."""
+        """Stamp the store's last sync (time, result, what failed) from the logs of its runs, and plan
+        its next one: an interval after this one, or due now when more is waiting. Every pull does it
+        (:meth:`run_flow`, called by "Sync now", the scheduler, jobs, the demo, scripts)."""
         failed = logs.filtered(lambda log: log.state == "failed")
         partial = logs.filtered(lambda log: log.state == "partial")
         result = "failed" if failed else "partial" if partial else "ok"
         if logs and all(log.state == "skipped" for log in logs):
             result = "skipped"
-        store.write(
-            {
-                "last_sync_at": fields.Datetime.now(),
-                "last_sync_result": result,
-                "last_sync_message": "\n".join(log.message for log in failed if log.message) or False,
-            }
-        )
+        now = fields.Datetime.now()
+        values = {
+            "last_sync_at": now,
+            "last_sync_result": result,
+            "last_sync_message": "\n".join(log.message for log in failed if log.message) or False,
+        }
+        if not any(log.more_pending for log in logs):
+            values["next_sync_at"] = now + timedelta(minutes=store.sync_interval)
+        elif not store.next_sync_at or store.next_sync_at > now:
+            values["next_sync_at"] = now
+        store.write(values)
 
     @api.model
     def _default_deadline(self, trigger):

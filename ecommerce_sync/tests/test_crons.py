@@ -36,6 +36,26 @@ class TestCrons(EcommerceSyncCommon):
         self.assertEqual(log.trigger, "cron")
         self.assertGreaterEqual(self.store.next_sync_at, before + timedelta(minutes=self.store.sync_interval))
 
+    def test_a_sync_plans_the_next_one_an_interval_after_it(self):
+        # a new store is due at once; its first sync (nothing left waiting) plans the next an interval later
+        self.assertLessEqual(self.store.next_sync_at, fields.Datetime.now())
+        self.shop.add_variant("v1", "SKU-A")
+        self.store.action_sync_now()
+        self.assertEqual(self.store.sync_interval, 15)
+        self.assertEqual(self.store.next_sync_at, self.store.last_sync_at + timedelta(minutes=15))
+        self.store.invalidate_recordset(["next_sync_in"])
+        self.assertEqual(self.store.next_sync_in, "in 15 minutes")
+
+        # a sync that leaves more waiting leaves the store due: the scheduled pull carries on at once
+        for number in range(2, 6):
+            self.shop.add_variant(f"v{number}", "SKU-B")
+        self.store.page_budget = 1
+        logs = self.engine.sync_store(self.store)
+        self.assertEqual([log.more_pending for log in logs.filtered(lambda log: log.flow == "products")], [True])
+        self.assertLessEqual(self.store.next_sync_at, fields.Datetime.now())
+        self.store.invalidate_recordset(["next_sync_in"])
+        self.assertEqual(self.store.next_sync_in, "due now")
+
     def test_cron_skips_stores_never_connected(self):
         draft = self.env["ecommerce.store"].create({"name": "Memory Shop", "platform": "memory"})
         self.shop.add_variant("v1", "SKU-A")
