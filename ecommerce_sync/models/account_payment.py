@@ -17,6 +17,7 @@ class AccountPayment(models.Model):
 
     _inherit = "account.payment"
 
+    ecommerce_store_id = fields.Many2one(related="move_id.ecommerce_store_id")
     ecommerce_payout_line_ids = fields.One2many(
         "ecommerce.payout.line", "payout_id", "Settled by the Payout", readonly=True
     )

@@ -1,5 +1,10 @@
+import re
+
+from lxml import etree
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from ..connector.records import Fee, Order, OrderLine, Payout, PayoutLine, Transaction
 from .common_ledger import D, LedgerCommon, RefundLine, at
@@ -93,6 +98,41 @@ class TestLedgerPayouts(LedgerCommon):
         moves_before = self.env["account.move"].search_count([])
         self.assertEqual(self.handle(self.payout()), "skipped")
         self.assertEqual(self.env["account.move"].search_count([]), moves_before)
+
+    def header_buttons(self, payment):
+        """The buttons of the payment form's header that ``payment`` shows, evaluated as the web client does."""
+        arch = etree.fromstring(self.env["account.payment"].get_view(view_type="form")["arch"])
+        shown = []
+        for button in arch.xpath("//header/button[@name]"):
+            expression = button.get("invisible") or "False"
+            names = set(re.findall(r"[a-z_]+", expression)) & set(payment._fields)
+            values = {
+                name: payment[name].id if payment._fields[name].type == "many2one" else payment[name] for name in names
+            }
+            if not safe_eval(expression, values):
+                shown.append(button.get("name"))
+        return shown
+
+    def test_an_imported_payout_has_no_validate_or_mark_as_sent_button(self):
+        self.two_orders_and_a_refund()
+        self.handle(self.payout())
+        transfer = self.binding("payout", "P1")
+        receiving = transfer.paired_internal_transfer_payment_id
+        self.assertEqual((transfer | receiving).mapped("state"), ["in_process", "in_process"])
+        self.assertEqual((transfer | receiving).mapped("payment_method_code"), ["manual", "manual"])
+        for payment in transfer | receiving:
+            self.assertEqual(payment.ecommerce_store_id, self.store)
+            self.assertNotIn("action_validate", self.header_buttons(payment))
+            self.assertNotIn("mark_as_sent", self.header_buttons(payment))
+        # a payment made by hand in the same state keeps Odoo's buttons
+        by_hand = self.env["account.payment"].create(
+            {"payment_type": "inbound", "partner_type": "customer", "amount": 10.0, "journal_id": self.bank_journal.id}
+        )
+        by_hand.action_post()
+        self.assertEqual((by_hand.state, by_hand.payment_method_code), ("in_process", "manual"))
+        self.assertFalse(by_hand.ecommerce_store_id)
+        self.assertIn("action_validate", self.header_buttons(by_hand))
+        self.assertIn("mark_as_sent", self.header_buttons(by_hand))
 
     def test_fees_per_transaction_and_a_deposit_imported_later(self):
         self.store.fee_grouping = "transaction"
