@@ -15,8 +15,10 @@ Each round (one per ``--workers`` count, 1 and 2 by default):
    ``--window-hours`` (a job handles ``--pages`` pages of a window, then hands the rest to a new job);
 4. starts Odoo on the copy with that many HTTP workers and queue_job's job runner (channels
    ``root:N``, no scheduled actions), waits until every window is done, and stops it;
-5. counts the orders booked, the time from the first job's start to the last job's end, and the
-   duplicates: sale orders of the same store order, customers of the same email.
+5. waits as well for the deliveries job (``ecommerce.deferred.stock``) to validate every delivery
+   and return the windows left to it, then counts the orders booked, the time from the first job's
+   start to the last job's end (deliveries included), the deliveries validated, and the duplicates:
+   sale orders of the same store order, customers of the same email.
 
 It prints orders per second per round, the ratio of the last round to the first, and the
 duplicates (which must be 0). The copies are dropped afterwards.
@@ -77,14 +79,20 @@ def measure(odoo, database, store_id):
         )
         (partners_twice,) = cr.fetchone()
         cr.execute(
-            "SELECT min(date_started), max(date_done), count(*) FROM queue_job WHERE state = 'done' "
-            "AND method_name = '_job_import'"
+            "SELECT min(date_started), max(date_done), count(*) FILTER (WHERE method_name = '_job_import') "
+            "FROM queue_job WHERE state = 'done' AND method_name IN ('_job_import', '_job_book')"
         )
         first, last, jobs = cr.fetchone()
         cr.execute(
             "SELECT state, count(*) FROM ecommerce_backfill_window WHERE store_id = %s GROUP BY state", [store_id]
         )
         states = dict(cr.fetchall())
+        cr.execute(
+            "SELECT count(*) FROM stock_picking p JOIN sale_order o ON o.procurement_group_id = p.group_id "
+            "WHERE o.ecommerce_store_id = %s AND p.state = 'done'",
+            [store_id],
+        )
+        (deliveries,) = cr.fetchone()
     registry.delete(database)
     seconds = (last - first).total_seconds() if first and last else float("nan")
     return {
@@ -93,6 +101,7 @@ def measure(odoo, database, store_id):
         "seconds": seconds,
         "jobs": jobs,
         "windows": states,
+        "deliveries": deliveries,
     }
 
 
@@ -100,8 +109,10 @@ def windows_left(odoo, database, store_id):
     db = odoo.sql_db.db_connect(database)
     with db.cursor() as cr:
         cr.execute(
-            "SELECT count(*) FROM ecommerce_backfill_window WHERE store_id = %s AND state IN ('pending', 'running')",
-            [store_id],
+            "SELECT (SELECT count(*) FROM ecommerce_backfill_window"
+            " WHERE store_id = %s AND state IN ('pending', 'running'))"
+            " + (SELECT count(*) FROM ecommerce_deferred_stock WHERE store_id = %s AND state = 'pending')",
+            [store_id, store_id],
         )
         return cr.fetchone()[0]
 
@@ -163,7 +174,8 @@ def main(argv=None):
         results.append(rate)
         print(
             f"{workers} worker(s): {result['orders']} orders in {result['seconds']:.1f}s = {rate:.2f} orders/s "
-            f"({result['jobs']} jobs, windows {result['windows']}), duplicates {result['duplicates']}",
+            f"({result['jobs']} window jobs, windows {result['windows']}, {result['deliveries']} transfers done), "
+            f"duplicates {result['duplicates']}",
             flush=True,
         )
         if result["duplicates"]:

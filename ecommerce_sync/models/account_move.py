@@ -104,6 +104,9 @@ class AccountMove(models.Model):
             with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
                 rest.flush_recordset([self._sequence_field])
         except (pgerrors.ExclusionViolation, pgerrors.UniqueViolation):
+            # the numbers rolled back are still in the cache: Odoo's numbering would write them first
+            for move in rest:
+                move[move._sequence_field] = "/"
             for move in rest:
                 move._set_next_sequence()
             return

@@ -28,6 +28,8 @@ IMPORT_CONTEXT = {
     "ecommerce_import_no_followers": True,
     # the entries posted together are numbered together, their customers ranked once (account_move.py)
     "ecommerce_import_posting": True,
+    # imports running side by side take other quants than the ones just changed by one another (stock_quant.py)
+    "ecommerce_import_quants": True,
 }
 
 

@@ -340,17 +340,28 @@ class EcommerceOrderBuilder(models.AbstractModel):
     def _sync_stock(self, store, order, sale_order):
         """Validate the delivery for what the store has shipped (before refunds restock anything).
 
+        Imports that leave the stock to a job of its own (context ``ecommerce_defer_stock``, see
+        ``ecommerce_sync_queue_job``) validate nothing here, unless the order is cancelled (its
+        deliveries must be validated before the cancellation).
+
         :return: the transfers validated by this import
         :rtype: stock.picking
         """
+        if self._defers_stock(order):
+            return self.env["stock.picking"]
         return self.env["ecommerce.stock.builder"]._sync_fulfillments(store, order, sale_order)
+
+    @api.model
+    def _defers_stock(self, order):
+        """Whether the deliveries and returns of ``order`` are left to a later job."""
+        return bool(self.env.context.get("ecommerce_defer_stock")) and not order.is_cancelled
 
     @api.model
     def _sync_order_refunds(self, store, order, sale_order):
         """Book the refunds the order carries, unless the store's refunds flow is off (left to be done by hand)."""
         if not store.sync_refunds:
             return
-        builder = self.env["ecommerce.refund.builder"]
+        builder = self.env["ecommerce.refund.builder"].with_context(ecommerce_defer_stock=self._defers_stock(order))
         for refund in order.refunds:
             builder._import_refund(store, refund, order=order)
 

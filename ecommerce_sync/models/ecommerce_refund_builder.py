@@ -153,9 +153,14 @@ class EcommerceRefundBuilder(models.AbstractModel):
         :param refund: canonical Refund (its ``lines`` say what is restocked and how many)
         :param sale_order: the sale order of the refunded order
         :param credit_note: the credit note made for the refund (empty when no money was credited)
+        Left to a later job, as the order's deliveries, under the context ``ecommerce_defer_stock``
+        (see ``ecommerce.order.builder._sync_stock``).
+
         :return: the validated returns
         :rtype: stock.picking
         """
+        if self.env.context.get("ecommerce_defer_stock"):
+            return self.env["stock.picking"]
         return self.env["ecommerce.stock.builder"]._restock_refund(store, refund, sale_order)
 
     # ------------------------------------------------------------------

@@ -23,6 +23,7 @@ from . import (
     test_stock_fulfillment,
     test_stock_push,
     test_stock_returns,
+    test_stock_side_by_side,
     test_stock_valuation,
     test_store_locations,
     test_store_without_payouts,

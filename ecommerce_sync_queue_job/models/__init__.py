@@ -1,5 +1,6 @@
 from . import (
     ecommerce_backfill_window,
+    ecommerce_deferred_stock,
     ecommerce_stock_push,
     ecommerce_store,
     ecommerce_sync_engine,

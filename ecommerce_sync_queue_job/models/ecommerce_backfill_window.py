@@ -93,7 +93,8 @@ class EcommerceBackfillWindow(models.Model):
         self.ensure_one()
         if self.state == "done":
             return _("The window is done already.")
-        store = self.store_id.sudo().with_company(self.store_id.company_id)
+        # the stock of the orders is the deliveries job's (ecommerce.deferred.stock)
+        store = self.store_id.sudo().with_company(self.store_id.company_id).with_context(ecommerce_defer_stock=True)
         engine = self.env["ecommerce.sync.engine"]
         run = SyncRun(store, "orders", "backfill")
         run.log.backfill_window_id = self

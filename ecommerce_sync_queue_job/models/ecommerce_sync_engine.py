@@ -2,6 +2,7 @@ import zlib
 
 from odoo import _, api, models
 
+from odoo.addons.ecommerce_sync.connector.records import Order
 from odoo.addons.ecommerce_sync.tools import RunPostponed
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -69,6 +70,28 @@ class EcommerceSyncEngine(models.AbstractModel):
     def _handle_record_lists(self, store, record_lists):
         self._lock_records(store, [record for records in record_lists for record in records])
         return super()._handle_record_lists(store, record_lists)
+
+    @api.model
+    def _process_payloads(self, run, entries):
+        """Orders a backfill books (store context ``ecommerce_defer_stock``) leave their stock to the deliveries job.
+
+        See ``ecommerce.deferred.stock``: the orders booked here are queued, with the payload
+        they were booked from, for the company's deliveries job.
+        """
+        results = super()._process_payloads(run, entries)
+        if run.flow != "orders" or not run.store.env.context.get("ecommerce_defer_stock"):
+            return results
+        Binding = self.env["ecommerce.binding"]
+        deferred = []
+        for (_key, payload), (outcome, error) in zip(entries, results, strict=True):
+            if error or outcome not in ("created", "updated"):
+                continue
+            for order in run.connector.parse(run.flow, payload):
+                sale_order = isinstance(order, Order) and Binding._find_record(run.store, "order", order.external_id)
+                if sale_order and sale_order.state == "sale":
+                    deferred.append((sale_order, payload))
+        self.env["ecommerce.deferred.stock"]._defer(run.store, deferred)
+        return results
 
     @api.model
     def run_flow(self, store, flow, trigger="manual", connector=None, max_pages=None, deadline=None):
