@@ -148,14 +148,13 @@ class EcommerceRefundBuilder(models.AbstractModel):
 
         See ``ecommerce.stock.builder._restock_refund``: restocked units not
         yet shipped come off the open delivery, shipped ones come back through
-        a validated return; refunds without restock move nothing.
+        a validated return; refunds without restock move nothing. Left to a later job, as the
+        order's deliveries, under the context ``ecommerce_defer_stock`` (see
+        ``ecommerce.order.builder._sync_stock``).
 
         :param refund: canonical Refund (its ``lines`` say what is restocked and how many)
         :param sale_order: the sale order of the refunded order
         :param credit_note: the credit note made for the refund (empty when no money was credited)
-        Left to a later job, as the order's deliveries, under the context ``ecommerce_defer_stock``
-        (see ``ecommerce.order.builder._sync_stock``).
-
         :return: the validated returns
         :rtype: stock.picking
         """

@@ -58,12 +58,11 @@ class EcommerceDeferredStock(models.Model):
             ]
         )
         if rows:
-            self._enqueue(store)
+            self._enqueue(store.company_id)
         return rows
 
     @api.model
-    def _enqueue(self, store):
-        company = store.company_id
+    def _enqueue(self, company):
         channel = self.env.ref("ecommerce_sync_queue_job.channel_ecommerce_deliveries").sudo().complete_name
         return (
             self.sudo()
@@ -82,8 +81,8 @@ class EcommerceDeferredStock(models.Model):
         self.check_access("write")
         failed = self.filtered(lambda row: row.state == "failed")
         failed.sudo().write({"state": "pending", "message": False})
-        for store in failed.store_id:
-            self._enqueue(store)
+        for company in failed.company_id:
+            self._enqueue(company)
         return True
 
     @api.model
@@ -117,7 +116,7 @@ class EcommerceDeferredStock(models.Model):
                         row.unlink()
                         done += 1
         if self.search_count([("company_id", "=", company_id), ("state", "=", "pending")]):
-            self._enqueue(self.env["ecommerce.store"].sudo().search([("company_id", "=", company_id)], limit=1))
+            self._enqueue(self.env["res.company"].browse(company_id))
         return _("%(done)s orders' stock booked, %(failed)s failed.", done=done, failed=failed)
 
     def _book(self, store, connector):
@@ -125,8 +124,6 @@ class EcommerceDeferredStock(models.Model):
         self.ensure_one()
         env = self.env(context=dict(self.env.context, **IMPORT_CONTEXT))
         orders = env["ecommerce.order.builder"]
-        refunds = env["ecommerce.refund.builder"]
-        Binding = env["ecommerce.binding"]
         sale_order = self.sale_order_id.with_env(env)
         store = store.with_env(env)
         try:
@@ -134,13 +131,8 @@ class EcommerceDeferredStock(models.Model):
                 records = connector.parse("orders", decode_payload(self.payload))
                 for order in (record for record in records if isinstance(record, Order)):
                     orders._sync_stock(store, order, sale_order)
-                    if not store.sync_refunds:
-                        continue
-                    for refund in order.refunds:
-                        credit_note = Binding._find_record(store, "refund", refund.external_id)
-                        if credit_note and credit_note._name != "account.move":
-                            credit_note = env["account.move"]
-                        refunds._sync_refund_stock(store, refund, sale_order, credit_note or env["account.move"])
+                    # the refunds are booked already: their known path restocks what they return
+                    orders._sync_order_refunds(store, order, sale_order)
         except TRANSACTION_ERRORS:
             raise
         except Exception as exc:

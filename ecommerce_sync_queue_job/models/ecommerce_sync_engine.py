@@ -81,15 +81,21 @@ class EcommerceSyncEngine(models.AbstractModel):
         results = super()._process_payloads(run, entries)
         if run.flow != "orders" or not run.store.env.context.get("ecommerce_defer_stock"):
             return results
-        Binding = self.env["ecommerce.binding"]
-        deferred = []
+        booked = []  # (order external id, payload)
         for (_key, payload), (outcome, error) in zip(entries, results, strict=True):
-            if error or outcome not in ("created", "updated"):
-                continue
-            for order in run.connector.parse(run.flow, payload):
-                sale_order = isinstance(order, Order) and Binding._find_record(run.store, "order", order.external_id)
-                if sale_order and sale_order.state == "sale":
-                    deferred.append((sale_order, payload))
+            if not error and outcome in ("created", "updated"):
+                booked.extend(
+                    (record.external_id, payload)
+                    for record in run.connector.parse(run.flow, payload)
+                    if isinstance(record, Order)
+                )
+        bindings = self.env["ecommerce.binding"]._find_all(run.store, "order", [order_id for order_id, _p in booked])
+        deferred = []
+        for order_id, payload in booked:
+            binding = bindings.get(str(order_id))
+            sale_order = binding._record() if binding else None
+            if sale_order and sale_order.state == "sale":
+                deferred.append((sale_order, payload))
         self.env["ecommerce.deferred.stock"]._defer(run.store, deferred)
         return results
 

@@ -2,6 +2,8 @@ from collections import Counter
 from datetime import timedelta
 
 from odoo import sql_db
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user
 
 from odoo.addons.ecommerce_sync.connector.records import to_datetime
 from odoo.addons.ecommerce_sync.tools import RunInterrupted
@@ -54,7 +56,7 @@ class TestBackfill(QueueJobCommon):
             "payments": (len(payments), round(sum(payments.mapped("amount_signed")), 2)),
             "customers": self.env["res.partner"].search_count([("customer_rank", ">", 0)]),
             "partners": self.env["res.partner"].search_count([]),
-            "transfers": self.env["stock.picking"].search_count([]),
+            "transfers": sorted(Counter(self.env["stock.picking"].search([]).mapped("state")).items()),
             "bindings": sorted(Counter(self.env["ecommerce.binding"].search([]).mapped("kind")).items()),
             "discrepancies": sorted(Counter(self.env["ecommerce.discrepancy"].search([]).mapped("kind")).items()),
         }
@@ -190,3 +192,60 @@ class TestBackfill(QueueJobCommon):
         self.assertEqual(self.store.backfill_state, "done")
         orders = self.env["sale.order"].search([("ecommerce_store_id", "=", self.store.id)])
         self.assertEqual(sorted(orders.mapped("ecommerce_external_id")), sorted(str(i) for i in self.shop.orders))
+
+    def run_windows(self):
+        """Run the window jobs (and the cursor's), leaving the deliveries job waiting."""
+        while True:
+            pending = self.jobs(state="pending").filtered(lambda job: job.method_name != "_job_book")
+            if not pending:
+                return
+            self.perform(pending[0])
+
+    def test_a_backfills_deliveries_wait_for_one_job_of_the_company(self):
+        plain = self.plain_sync_figures()
+        self.assertIn("done", dict(plain["transfers"]), "the plain sync validates the shipped orders' deliveries")
+        self.store._start_backfill(START - timedelta(days=1), until=START + timedelta(days=9))
+        self.run_windows()
+        waiting = self.env["ecommerce.deferred.stock"].search([("store_id", "=", self.store.id)])
+        self.assertTrue(waiting)
+        self.assertNotIn("done", self.env["stock.picking"].search([]).mapped("state"), "nothing validated yet")
+        book = self.jobs("_job_book", state="pending")
+        self.assertEqual(len(book), 1, "one deliveries job waits per company, whatever the windows queued")
+        self.assertEqual(book.channel, "root.ecommerce.deliveries")
+        self.drain()
+        self.assertEqual(self.figures(), plain)
+        self.assertFalse(waiting.exists(), "every order's stock is booked")
+
+    def test_a_delivery_that_fails_keeps_its_row_with_the_reason_and_is_retried_by_a_manager(self):
+        # the users first: their partners are in the figures compared
+        reader = new_test_user(self.env, "deferred_reader", groups="ecommerce_sync.group_ecommerce_user")
+        portal = new_test_user(self.env, "deferred_portal", groups="base.group_portal")
+        manager = new_test_user(
+            self.env, "deferred_manager", groups="ecommerce_sync.group_ecommerce_manager,base.group_user"
+        )
+        plain = self.plain_sync_figures()
+        self.store._start_backfill(START - timedelta(days=1), until=START + timedelta(days=9))
+        self.run_windows()
+        builder = type(self.env["ecommerce.stock.builder"])
+        sync_fulfillments = builder._sync_fulfillments
+
+        def needs_a_person(self_builder, store, order, sale_order):
+            raise UserError(self_builder.env._("The transfer needs a lot number; validate it by hand."))
+
+        self.patch(builder, "_sync_fulfillments", needs_a_person)
+        self.drain()
+        rows = self.env["ecommerce.deferred.stock"].search([("store_id", "=", self.store.id)])
+        self.assertTrue(rows)
+        self.assertEqual(set(rows.mapped("state")), {"failed"})
+        self.assertIn("lot number", rows[0].message)
+        self.assertFalse(self.jobs("_job_book", state="pending"), "a failed row is not retried by itself")
+        for user in (reader, portal):
+            with self.assertRaises(AccessError):
+                rows.with_user(user).action_retry()
+        self.assertEqual(set(rows.mapped("state")), {"failed"})
+        self.patch(builder, "_sync_fulfillments", sync_fulfillments)
+        rows.with_user(manager).action_retry()
+        self.assertEqual(len(self.jobs("_job_book", state="pending")), 1)
+        self.drain()
+        self.assertFalse(rows.exists())
+        self.assertEqual(self.figures(), plain)
