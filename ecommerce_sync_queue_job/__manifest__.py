@@ -11,6 +11,7 @@
         "security/ir.model.access.csv",
         "data/queue_job_data.xml",
         "views/ecommerce_backfill_window_views.xml",
+        "views/ecommerce_deferred_stock_views.xml",
         "views/ecommerce_store_views.xml",
         "views/ecommerce_sync_log_views.xml",
     ],

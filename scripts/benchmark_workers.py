@@ -93,6 +93,14 @@ def measure(odoo, database, store_id):
             [store_id],
         )
         (deliveries,) = cr.fetchone()
+        cr.execute(
+            "SELECT l.external_id, left(l.error, 160) FROM ecommerce_sync_log_line l "
+            "WHERE l.store_id = %s AND l.state != 'resolved' ORDER BY l.id",
+            [store_id],
+        )
+        failed = cr.fetchall()
+        cr.execute("SELECT coalesce(sum(retry), 0) FROM queue_job WHERE method_name IN ('_job_import', '_job_book')")
+        (retries,) = cr.fetchone()
     registry.delete(database)
     seconds = (last - first).total_seconds() if first and last else float("nan")
     return {
@@ -102,6 +110,8 @@ def measure(odoo, database, store_id):
         "jobs": jobs,
         "windows": states,
         "deliveries": deliveries,
+        "failed": failed,
+        "retries": retries,
     }
 
 
@@ -115,6 +125,17 @@ def windows_left(odoo, database, store_id):
             [store_id, store_id],
         )
         return cr.fetchone()[0]
+
+
+def cpu_times():
+    """(busy, total) jiffies of the machine's processors so far (Linux), or None elsewhere."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+    except OSError:
+        return None
+    idle = fields[3] + fields[4]  # idle, iowait
+    return sum(fields) - idle, sum(fields)
 
 
 def run_round(odoo, args, workers):
@@ -135,6 +156,7 @@ def run_round(odoo, args, workers):
                 "--limit-time-cpu=900",
             ]
             env = {**os.environ, "ODOO_QUEUE_JOB_CHANNELS": f"root:{workers}", "TZ": "UTC"}
+            cpu_before = cpu_times()
             process, port, log = start_odoo(args.config, copy, options, f"benchmark-workers-{workers}.log", env=env)
             # queue_job's runner calls the workers back on the server's own port
             deadline = time.monotonic() + args.timeout
@@ -142,9 +164,14 @@ def run_round(odoo, args, workers):
                 if process.poll() is not None:
                     raise RuntimeError(f"Odoo stopped (see {log})")
                 time.sleep(2)
+            cpu_after = cpu_times()
             stop(process)
             process = None
-            return measure(odoo, copy, store_id)
+            result = measure(odoo, copy, store_id)
+            if cpu_before and cpu_after:
+                busy, total = (after - before for before, after in zip(cpu_before, cpu_after, strict=True))
+                result["cores_busy"] = os.cpu_count() * busy / total if total else float("nan")
+            return result
         finally:
             stop(process)
             server.stop()
@@ -175,9 +202,13 @@ def main(argv=None):
         print(
             f"{workers} worker(s): {result['orders']} orders in {result['seconds']:.1f}s = {rate:.2f} orders/s "
             f"({result['jobs']} window jobs, windows {result['windows']}, {result['deliveries']} transfers done), "
-            f"duplicates {result['duplicates']}",
+            f"duplicates {result['duplicates']}, {result['retries']} job retries, "
+            f"{len(result['failed'])} records failed; processors busy "
+            f"{result.get('cores_busy', float('nan')):.2f} of {os.cpu_count()} (Odoo, PostgreSQL, sandbox)",
             flush=True,
         )
+        for external_id, error in result["failed"][:5]:
+            print(f"    failed {external_id}: {error}", flush=True)
         if result["duplicates"]:
             print("DUPLICATES FOUND", flush=True)
     if len(results) > 1:

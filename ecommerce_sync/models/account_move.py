@@ -1,4 +1,5 @@
 import itertools
+import zlib
 from collections import defaultdict
 
 from psycopg2 import errors as pgerrors
@@ -10,6 +11,12 @@ from .res_partner import PENDING_RANKS
 
 REFUND_TYPES = ("out_refund", "in_refund")
 _RANK_TOKENS = itertools.count(1)
+#: first key of the advisory locks on draft numbers (see ``_claim_draft_numbers``)
+_DRAFT_NUMBER_LOCK = zlib.crc32(b"ecommerce_sync:draft_number") & 0x7FFFFFFF
+
+
+class _NumberFree(Exception):
+    """The probe of a draft's number found it free (its savepoint is undone)."""
 
 
 class AccountMove(models.Model):
@@ -50,12 +57,32 @@ class AccountMove(models.Model):
         numbered by Odoo as usual and the others follow it, written together. A number taken
         meanwhile by another transaction sends the run back to Odoo's numbering, entry by entry.
         """
-        if self.env.context.get("ecommerce_import_posting") and all(
-            move.state == "cancel" or move._awaits_number() for move in self
-        ):
+        if not self.env.context.get("ecommerce_import_posting"):
+            return super()._compute_name()
+        if all(move.state == "cancel" or move._awaits_number() for move in self):
             for run in self._numbering_runs():
                 self._number_run(run)
-        return super()._compute_name()
+        result = super()._compute_name()
+        self._claim_draft_numbers()
+        return result
+
+    def _claim_draft_numbers(self):
+        """Drafts Odoo numbered as the first of their period keep the number only while no other
+        import holds it.
+
+        Odoo numbers the first draft of a period at once, while the journal's uniqueness (posted
+        entries only) does not apply to it yet: two workers booking the same period at once would
+        both give it to a draft, and the second posting would fail. The first import to number
+        such a draft holds the number (a lock for the rest of its transaction); another one leaves
+        its draft unnumbered ("/"), to be numbered when posted, after the numbers taken.
+        """
+        for move in self.filtered(
+            lambda move: move.state == "draft" and not move.posted_before and move.name and move.name != "/"
+        ):
+            key = zlib.crc32(f"account.move:{move.journal_id.id}:{move.name}".encode()) & 0x7FFFFFFF
+            self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_DRAFT_NUMBER_LOCK, key])
+            if not self.env.cr.fetchone()[0]:
+                move.name = "/"
 
     def _awaits_number(self):
         """Whether Odoo's ``_compute_name`` gives this entry its first number: posted, dated, unnamed."""
@@ -113,6 +140,27 @@ class AccountMove(models.Model):
         rest._compute_split_sequence()
         rest.flush_recordset(["sequence_prefix", "sequence_number"])
 
+    def _release_taken_draft_numbers(self):
+        """Drafts holding the first number of their period give it up when it was posted meanwhile.
+
+        A draft numbered from a snapshot taken before another import posted and committed that
+        number (see ``_claim_draft_numbers``) could not be posted. Each such draft is tried as
+        posted, in a savepoint undone at once: when its number is taken, it is posted as an entry
+        without a number, which Odoo numbers after the ones taken.
+        """
+        for move in self.filtered(
+            lambda move: move.state == "draft" and not move.posted_before and move.name and move.name != "/"
+        ):
+            move.flush_recordset(["name", "journal_id", "state"])
+            try:
+                with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                    self.env.cr.execute("UPDATE account_move SET state = 'posted' WHERE id = %s", [move.id])
+                    raise _NumberFree
+            except _NumberFree:
+                continue
+            except pgerrors.UniqueViolation:
+                move.name = "/"
+
     def _post(self, soft=True):
         """Store entries record when they were posted; imports raise the customers' ranks once for the
         entries posted together (``res.partner._increase_rank``)."""
@@ -125,6 +173,8 @@ class AccountMove(models.Model):
                 PENDING_RANKS.pop(token, None)
             self.env["res.partner"]._increase_ranks(pending)
             return posted.with_env(self.env)
+        if self.env.context.get("ecommerce_import_posting"):
+            self._release_taken_draft_numbers()
         posted = super()._post(soft=soft)
         posted.filtered(lambda move: move.ecommerce_store_id and not move.ecommerce_posted_at).write(
             {"ecommerce_posted_at": fields.Datetime.now()}

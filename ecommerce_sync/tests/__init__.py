@@ -14,6 +14,7 @@ from . import (
     test_ledger_refund_taxes,
     test_ledger_refunds,
     test_ledger_tips,
+    test_numbering_side_by_side,
     test_order_stock,
     test_partner_names,
     test_platforms,

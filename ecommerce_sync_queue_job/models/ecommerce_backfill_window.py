@@ -7,8 +7,9 @@ from odoo.addons.ecommerce_sync.tools import Deadline, SyncRun
 from .ecommerce_store import aware
 
 WINDOW_KEY = "ecommerce_sync:backfill:{window}"
-#: seconds before a window whose records another worker was booking is worked again
-POSTPONED_DELAY = 5
+#: seconds before a window whose records another worker was booking is worked again (that worker
+#: commits its page within about a second)
+POSTPONED_DELAY = 1
 
 
 class EcommerceBackfillWindow(models.Model):

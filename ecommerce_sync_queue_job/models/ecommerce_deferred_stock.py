@@ -13,6 +13,10 @@ _logger = logging.getLogger(__name__)
 DELIVERIES_KEY = "ecommerce_sync:deliveries:{company}"
 #: orders whose stock one job books at most (then it hands the rest to a new job)
 ORDERS_PER_JOB = 100
+#: queue_job priority of the deliveries job (the windows' is queue_job's default, 10): a worker
+#: set free takes it before the next window, so the deliveries keep pace with the orders booked
+#: instead of all waiting for the last window
+DELIVERIES_PRIORITY = 5
 
 
 class EcommerceDeferredStock(models.Model):
@@ -70,6 +74,7 @@ class EcommerceDeferredStock(models.Model):
             .with_delay(
                 channel=channel,
                 identity_key=DELIVERIES_KEY.format(company=company.id),
+                priority=DELIVERIES_PRIORITY,
                 description=_("Validate the deliveries of %(company)s's imported orders", company=company.name),
                 max_retries=0,
             )

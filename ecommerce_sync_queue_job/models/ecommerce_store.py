@@ -54,6 +54,9 @@ class EcommerceStore(models.Model):
         "jobs free the records they booked for the other workers sooner.",
     )
     backfill_window_ids = fields.One2many("ecommerce.backfill.window", "store_id", "Backfill Windows")
+    deferred_stock_ids = fields.One2many("ecommerce.deferred.stock", "store_id", "Deliveries to Validate")
+    deferred_stock_count = fields.Integer("Deliveries Waiting", compute="_compute_deferred_stock")
+    deferred_stock_failed_count = fields.Integer("Deliveries Failed", compute="_compute_deferred_stock")
     backfill_owns_cursor = fields.Boolean(
         copy=False,
         readonly=True,
@@ -100,6 +103,23 @@ class EcommerceStore(models.Model):
                 if windows
                 else False
             )
+
+    @api.depends("deferred_stock_ids.state")
+    def _compute_deferred_stock(self):
+        for store in self:
+            states = store.deferred_stock_ids.mapped("state")
+            store.deferred_stock_count = states.count("pending")
+            store.deferred_stock_failed_count = states.count("failed")
+
+    def action_open_deferred_stock(self):
+        """The store's deliveries waiting for the deliveries job, and those that failed."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "ecommerce_sync_queue_job.ecommerce_deferred_stock_action"
+        )
+        action["domain"] = [("store_id", "=", self.id)]
+        action["context"] = {"search_default_failed": 1} if self.deferred_stock_failed_count else {}
+        return action
 
     # ------------------------------------------------------------------
     # channels

@@ -239,6 +239,15 @@ class TestBackfill(QueueJobCommon):
         self.assertEqual(set(rows.mapped("state")), {"failed"})
         self.assertIn("lot number", rows[0].message)
         self.assertFalse(self.jobs("_job_book", state="pending"), "a failed row is not retried by itself")
+        # the store's Jobs tab counts them and opens them, the failed ones first
+        self.store.invalidate_recordset(["deferred_stock_count", "deferred_stock_failed_count"])
+        self.assertEqual((self.store.deferred_stock_count, self.store.deferred_stock_failed_count), (0, len(rows)))
+        action = self.store.with_user(reader).action_open_deferred_stock()
+        self.assertEqual(action["res_model"], "ecommerce.deferred.stock")
+        self.assertEqual(action["context"], {"search_default_failed": 1})
+        listed = self.env["ecommerce.deferred.stock"].with_user(reader).search(action["domain"])
+        self.assertEqual(listed, rows.with_user(reader))
+        self.assertNotIn("payload", listed.fields_get(attributes=["type"]), "the payload is the managers'")
         for user in (reader, portal):
             with self.assertRaises(AccessError):
                 rows.with_user(user).action_retry()
