@@ -20,8 +20,9 @@ Each round (one per ``--workers`` count, 1 and 2 by default):
    start to the last job's end (deliveries included), the deliveries validated, and the duplicates:
    sale orders of the same store order, customers of the same email.
 
-It prints orders per second per round, the ratio of the last round to the first, and the
-duplicates (which must be 0). The copies are dropped afterwards.
+It prints per round orders per second, the job retries, the records that failed (the first of them
+with their errors) and how busy the machine's processors were (Linux), then the ratio of the last
+round to the first, and the duplicates (which must be 0). The copies are dropped afterwards.
 """
 
 import argparse
