@@ -76,13 +76,21 @@ class AccountMove(models.Model):
         such a draft holds the number (a lock for the rest of its transaction); another one leaves
         its draft unnumbered ("/"), to be numbered when posted, after the numbers taken.
         """
-        for move in self.filtered(
-            lambda move: move.state == "draft" and not move.posted_before and move.name and move.name != "/"
-        ):
-            key = zlib.crc32(f"account.move:{move.journal_id.id}:{move.name}".encode()) & 0x7FFFFFFF
-            self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_DRAFT_NUMBER_LOCK, key])
-            if not self.env.cr.fetchone()[0]:
+        for move in self._numbered_drafts():
+            if not move._hold_number():
                 move.name = "/"
+
+    def _numbered_drafts(self):
+        return self.filtered(
+            lambda move: move.state == "draft" and not move.posted_before and move.name and move.name != "/"
+        )
+
+    def _hold_number(self):
+        """Hold this entry's number for the rest of the transaction; False when another one holds it."""
+        self.ensure_one()
+        key = zlib.crc32(f"account.move:{self.journal_id.id}:{self.name}".encode()) & 0x7FFFFFFF
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_DRAFT_NUMBER_LOCK, key])
+        return self.env.cr.fetchone()[0]
 
     def _awaits_number(self):
         """Whether Odoo's ``_compute_name`` gives this entry its first number: posted, dated, unnamed."""
@@ -141,16 +149,19 @@ class AccountMove(models.Model):
         rest.flush_recordset(["sequence_prefix", "sequence_number"])
 
     def _release_taken_draft_numbers(self):
-        """Drafts holding the first number of their period give it up when it was posted meanwhile.
+        """Drafts holding the first number of their period give it up when they cannot post it.
 
-        A draft numbered from a snapshot taken before another import posted and committed that
-        number (see ``_claim_draft_numbers``) could not be posted. Each such draft is tried as
-        posted, in a savepoint undone at once: when its number is taken, it is posted as an entry
-        without a number, which Odoo numbers after the ones taken.
+        Whoever posts such a number holds it (``_hold_number``) until its transaction ends, so two
+        imports never post the same one, whichever environment gave the drafts their numbers. A
+        draft numbered from a snapshot taken before another transaction posted and committed that
+        number could not be posted either: each draft is tried as posted, in a savepoint undone at
+        once. A draft whose number is held or taken is posted as an entry without a number, which
+        Odoo numbers after the ones taken.
         """
-        for move in self.filtered(
-            lambda move: move.state == "draft" and not move.posted_before and move.name and move.name != "/"
-        ):
+        for move in self._numbered_drafts():
+            if not move._hold_number():
+                move.name = "/"
+                continue
             move.flush_recordset(["name", "journal_id", "state"])
             try:
                 with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):

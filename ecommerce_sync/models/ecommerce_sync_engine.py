@@ -6,7 +6,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 
 from ..connector import ConnectorError
-from ..tools import RUN_ERRORS, TRANSACTION_ERRORS, Deadline, RunInterrupted, SyncRun
+from ..tools import RUN_ERRORS, TRANSACTION_ERRORS, Deadline, RunInterrupted, RunPostponed, SyncRun
 from .ecommerce_builder_mixin import IMPORT_CONTEXT, batch_memo
 
 _logger = logging.getLogger(__name__)
@@ -339,8 +339,27 @@ class EcommerceSyncEngine(models.AbstractModel):
                 raise
             except Exception as exc:
                 results[index] = ("failed", exc)
-        self._handle_batch(run, parsed, results)
+        try:
+            self._handle_batch(run, parsed, results)
+        except RUN_ERRORS as exc:
+            if not isinstance(exc, RunInterrupted) or isinstance(exc, RunPostponed):
+                # the halves of the batch booked before the error stay, and are committed
+                self._payloads_booked(run, entries, results)
+            raise
+        self._payloads_booked(run, entries, results)
         return results
+
+    @api.model
+    def _payloads_booked(self, run, entries, results):
+        """Hook, called once the records of ``entries`` are booked, or when the run stops among them
+        with the outcomes of those booked before (the others are ``None``) kept: what follows the
+        booking of records in the same transaction (``ecommerce_sync_queue_job`` queues their
+        deliveries). The base books nothing more.
+
+        :param list entries: ``(key, payload)`` pairs
+        :param list results: per entry, ``(outcome, error)`` or ``None``
+        """
+        return None
 
     @api.model
     def _handle_batch(self, run, parsed, results):

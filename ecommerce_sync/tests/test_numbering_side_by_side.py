@@ -82,6 +82,29 @@ class TestNumberingSideBySide(TransactionCase):
         prefix = names[0].rsplit("/", 1)[0]
         self.assertEqual(names, (f"{prefix}/00001", f"{prefix}/00002"))
 
+    def test_an_import_posts_the_first_number_of_a_period_only_while_no_other_one_posts_it(self):
+        # drafts numbered by environments without the imports' context (a recompute elsewhere)
+        with ExitStack() as stack:
+            first = self.transaction(stack, {})
+            second = self.transaction(stack, {})
+            second.cr.execute("SET LOCAL lock_timeout = '5s'")
+            held, waiting = self.draft(first, 10), self.draft(second, 20)
+            first.flush_all()
+            second.flush_all()
+            self.assertEqual(held.name, waiting.name, "both drafts show the period's first number")
+            held.with_context(**IMPORT_CONTEXT).action_post()
+            first.flush_all()
+            # the first posting holds the number: the second gives it up without waiting for it
+            waiting.with_context(**IMPORT_CONTEXT)._release_taken_draft_numbers()
+            self.assertEqual(waiting.name, "/")
+            first.cr.commit()
+            waiting.with_context(**IMPORT_CONTEXT).action_post()
+            second.flush_all()
+            names = held.name, waiting.name
+            second.cr.commit()
+        prefix = names[0].rsplit("/", 1)[0]
+        self.assertEqual(names, (f"{prefix}/00001", f"{prefix}/00002"))
+
     def test_two_imports_post_the_first_invoices_of_a_period_side_by_side(self):
         with ExitStack() as stack:
             first = self.transaction(stack, IMPORT_CONTEXT)

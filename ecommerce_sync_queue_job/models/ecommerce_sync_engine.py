@@ -72,18 +72,19 @@ class EcommerceSyncEngine(models.AbstractModel):
         return super()._handle_record_lists(store, record_lists)
 
     @api.model
-    def _process_payloads(self, run, entries):
+    def _payloads_booked(self, run, entries, results):
         """Orders a backfill books (store context ``ecommerce_defer_stock``) leave their stock to the deliveries job.
 
         See ``ecommerce.deferred.stock``: the orders booked here are queued, with the payload
-        they were booked from, for the company's deliveries job.
+        they were booked from, for the company's deliveries job; so are those booked before a
+        postponement stopped the run among them, which stay booked.
         """
-        results = super()._process_payloads(run, entries)
+        super()._payloads_booked(run, entries, results)
         if run.flow != "orders" or not run.store.env.context.get("ecommerce_defer_stock"):
-            return results
+            return
         booked = []  # (order external id, payload)
-        for (_key, payload), (outcome, error) in zip(entries, results, strict=True):
-            if not error and outcome in ("created", "updated"):
+        for (_key, payload), result in zip(entries, results, strict=True):
+            if result and not result[1] and result[0] in ("created", "updated"):
                 booked.extend(
                     (record.external_id, payload)
                     for record in run.connector.parse(run.flow, payload)
@@ -97,7 +98,6 @@ class EcommerceSyncEngine(models.AbstractModel):
             if sale_order and sale_order.state == "sale":
                 deferred.append((sale_order, payload))
         self.env["ecommerce.deferred.stock"]._defer(run.store, deferred)
-        return results
 
     @api.model
     def run_flow(self, store, flow, trigger="manual", connector=None, max_pages=None, deadline=None):

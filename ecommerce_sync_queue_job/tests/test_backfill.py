@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
 
 from odoo.addons.ecommerce_sync.connector.records import to_datetime
-from odoo.addons.ecommerce_sync.tools import RunInterrupted
+from odoo.addons.ecommerce_sync.tools import RunInterrupted, RunPostponed
 from odoo.addons.ecommerce_sync_shopify.sandbox import merchant
 from odoo.addons.ecommerce_sync_shopify.sandbox.data import START
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -258,3 +258,26 @@ class TestBackfill(QueueJobCommon):
         self.drain()
         self.assertFalse(rows.exists())
         self.assertEqual(self.figures(), plain)
+
+    def test_orders_booked_before_a_postponement_among_them_leave_their_deliveries_to_the_job(self):
+        plain = self.plain_sync_figures()
+        engine = type(self.engine)
+        handle = engine._handle_record_lists
+        calls = []
+
+        def split_then_postponed(self_engine, store, record_lists):
+            calls.append(len(record_lists))
+            if len(calls) == 1 and len(record_lists) > 1:
+                # as a posting stopped by a number another worker took: the batch is split in halves
+                handle(self_engine, store, record_lists)
+                raise ValueError("duplicate key value violates unique constraint")
+            if len(calls) == 3:
+                # the second half meets a customer another worker is booking: the first half stays booked
+                raise RunPostponed("Another worker is booking some of these records right now.")
+            return handle(self_engine, store, record_lists)
+
+        self.patch(engine, "_handle_record_lists", split_then_postponed)
+        self.store._start_backfill(START - timedelta(days=1), until=START + timedelta(days=9))
+        self.drain()
+        self.assertGreater(calls[0], 1)
+        self.assertEqual(self.figures(), plain, "every delivery validated, as by a plain sync")
