@@ -15,10 +15,6 @@ _RANK_TOKENS = itertools.count(1)
 _DRAFT_NUMBER_LOCK = zlib.crc32(b"ecommerce_sync:draft_number") & 0x7FFFFFFF
 
 
-class _NumberFree(Exception):
-    """The probe of a draft's number found it free (its savepoint is undone)."""
-
-
 class AccountMove(models.Model):
     _inherit = "account.move"
 
@@ -148,17 +144,20 @@ class AccountMove(models.Model):
         rest._compute_split_sequence()
         rest.flush_recordset(["sequence_prefix", "sequence_number"])
 
-    def _release_taken_draft_numbers(self):
+    def _release_taken_draft_numbers(self, soft=False):
         """Drafts holding the first number of their period give it up when they cannot post it.
 
         Whoever posts such a number holds it (``_hold_number``) until its transaction ends, so two
         imports never post the same one, whichever environment gave the drafts their numbers. A
         draft numbered from a snapshot taken before another transaction posted and committed that
-        number could not be posted either: each draft is tried as posted, in a savepoint undone at
-        once. A draft whose number is held or taken is posted as an entry without a number, which
-        Odoo numbers after the ones taken.
+        number could not be posted either: each draft is written as posted at once, in a savepoint,
+        so that its number is the journal's from then on (the posting that follows writes the same
+        state). A draft whose number is held or taken is posted as an entry without a number,
+        which Odoo numbers after the ones taken.
         """
-        for move in self._numbered_drafts():
+        today = fields.Date.context_today(self)
+        # a soft posting leaves the entries dated in the future to be posted on their date
+        for move in self._numbered_drafts().filtered(lambda move: not soft or move.date <= today):
             if not move._hold_number():
                 move.name = "/"
                 continue
@@ -166,9 +165,6 @@ class AccountMove(models.Model):
             try:
                 with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
                     self.env.cr.execute("UPDATE account_move SET state = 'posted' WHERE id = %s", [move.id])
-                    raise _NumberFree
-            except _NumberFree:
-                continue
             except pgerrors.UniqueViolation:
                 move.name = "/"
 
@@ -185,7 +181,7 @@ class AccountMove(models.Model):
             self.env["res.partner"]._increase_ranks(pending)
             return posted.with_env(self.env)
         if self.env.context.get("ecommerce_import_posting"):
-            self._release_taken_draft_numbers()
+            self._release_taken_draft_numbers(soft=soft)
         posted = super()._post(soft=soft)
         posted.filtered(lambda move: move.ecommerce_store_id and not move.ecommerce_posted_at).write(
             {"ecommerce_posted_at": fields.Datetime.now()}
