@@ -100,7 +100,11 @@ def measure(odoo, database, store_id):
             [store_id],
         )
         failed = cr.fetchall()
-        cr.execute("SELECT coalesce(sum(retry), 0) FROM queue_job WHERE method_name IN ('_job_import', '_job_book')")
+        # queue_job counts a job's attempts in ``retry``: the first one is no retry
+        cr.execute(
+            "SELECT coalesce(sum(greatest(retry - 1, 0)), 0) FROM queue_job "
+            "WHERE method_name IN ('_job_import', '_job_book')"
+        )
         (retries,) = cr.fetchone()
     registry.delete(database)
     seconds = (last - first).total_seconds() if first and last else float("nan")

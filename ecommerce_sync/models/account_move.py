@@ -1,5 +1,4 @@
 import itertools
-import zlib
 from collections import defaultdict
 
 from psycopg2 import errors as pgerrors
@@ -7,12 +6,13 @@ from psycopg2 import errors as pgerrors
 from odoo import fields, models
 from odoo.tools import mute_logger
 
+from ..tools import lock_key, try_xact_lock
 from .res_partner import PENDING_RANKS
 
 REFUND_TYPES = ("out_refund", "in_refund")
 _RANK_TOKENS = itertools.count(1)
 #: first key of the advisory locks on draft numbers (see ``_claim_draft_numbers``)
-_DRAFT_NUMBER_LOCK = zlib.crc32(b"ecommerce_sync:draft_number") & 0x7FFFFFFF
+_DRAFT_NUMBER_LOCK = lock_key("ecommerce_sync:draft_number")
 
 
 class AccountMove(models.Model):
@@ -84,9 +84,9 @@ class AccountMove(models.Model):
     def _hold_number(self):
         """Hold this entry's number for the rest of the transaction; False when another one holds it."""
         self.ensure_one()
-        key = zlib.crc32(f"account.move:{self.journal_id.id}:{self.name}".encode()) & 0x7FFFFFFF
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_DRAFT_NUMBER_LOCK, key])
-        return self.env.cr.fetchone()[0]
+        return try_xact_lock(
+            self.env.cr, _DRAFT_NUMBER_LOCK, lock_key(f"account.move:{self.journal_id.id}:{self.name}")
+        )
 
     def _awaits_number(self):
         """Whether Odoo's ``_compute_name`` gives this entry its first number: posted, dated, unnamed."""
@@ -157,10 +157,9 @@ class AccountMove(models.Model):
         """
         today = fields.Date.context_today(self)
         # a soft posting leaves the entries dated in the future to be posted on their date
-        for move in self._numbered_drafts().filtered(lambda move: not soft or move.date <= today):
-            if not move._hold_number():
-                move.name = "/"
-                continue
+        to_post = self._numbered_drafts().filtered(lambda move: not soft or move.date <= today)
+        to_post._claim_draft_numbers()
+        for move in to_post._numbered_drafts():
             move.flush_recordset(["name", "journal_id", "state"])
             try:
                 with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):

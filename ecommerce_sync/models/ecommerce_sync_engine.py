@@ -1,12 +1,20 @@
 import logging
-import zlib
 from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 
 from ..connector import ConnectorError
-from ..tools import RUN_ERRORS, TRANSACTION_ERRORS, Deadline, RunInterrupted, RunPostponed, SyncRun
+from ..tools import (
+    RUN_ERRORS,
+    TRANSACTION_ERRORS,
+    Deadline,
+    RunInterrupted,
+    SyncRun,
+    breaks_transaction,
+    lock_key,
+    try_xact_lock,
+)
 from .ecommerce_builder_mixin import IMPORT_CONTEXT, batch_memo
 
 _logger = logging.getLogger(__name__)
@@ -36,13 +44,12 @@ class EcommerceSyncEngine(models.AbstractModel):
     # locking
     @api.model
     def _lock_key(self, flow):
-        return zlib.crc32(f"ecommerce_sync:{flow}".encode()) & 0x7FFFFFFF
+        return lock_key(f"ecommerce_sync:{flow}")
 
     @api.model
     def _try_lock(self, store, flow):
         """Take the store/flow lock for the rest of the transaction; False when someone holds it."""
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (self._lock_key(flow), store.id))
-        return self.env.cr.fetchone()[0]
+        return try_xact_lock(self.env.cr, self._lock_key(flow), store.id)
 
     # ------------------------------------------------------------------
     # handlers
@@ -342,7 +349,7 @@ class EcommerceSyncEngine(models.AbstractModel):
         try:
             self._handle_batch(run, parsed, results)
         except RUN_ERRORS as exc:
-            if not isinstance(exc, RunInterrupted) or isinstance(exc, RunPostponed):
+            if not breaks_transaction(exc):
                 # the halves of the batch booked before the error stay, and are committed
                 self._payloads_booked(run, entries, results)
             raise

@@ -63,6 +63,13 @@ class TestNumberingSideBySide(TransactionCase):
             }
         )
 
+    def assertNumberedInTurn(self, held, waiting):
+        """The second posting committed after the first one: the period's first two numbers, in turn."""
+        waiting.env.flush_all()
+        waiting.env.cr.commit()  # pylint: disable=invalid-commit
+        prefix = held.name.rsplit("/", 1)[0]
+        self.assertEqual((held.name, waiting.name), (f"{prefix}/00001", f"{prefix}/00002"))
+
     def test_an_import_leaves_unnumbered_the_first_draft_of_a_period_another_import_holds(self):
         with ExitStack() as stack:
             first = self.transaction(stack, IMPORT_CONTEXT)
@@ -76,11 +83,7 @@ class TestNumberingSideBySide(TransactionCase):
             held.action_post()
             first.cr.commit()
             waiting.action_post()
-            second.flush_all()
-            names = held.name, waiting.name
-            second.cr.commit()
-        prefix = names[0].rsplit("/", 1)[0]
-        self.assertEqual(names, (f"{prefix}/00001", f"{prefix}/00002"))
+            self.assertNumberedInTurn(held, waiting)
 
     def test_an_import_posts_the_first_number_of_a_period_only_while_no_other_one_posts_it(self):
         # drafts numbered by environments without the imports' context (a recompute elsewhere)
@@ -99,11 +102,7 @@ class TestNumberingSideBySide(TransactionCase):
             self.assertEqual(waiting.name, "/")
             first.cr.commit()
             waiting.with_context(**IMPORT_CONTEXT).action_post()
-            second.flush_all()
-            names = held.name, waiting.name
-            second.cr.commit()
-        prefix = names[0].rsplit("/", 1)[0]
-        self.assertEqual(names, (f"{prefix}/00001", f"{prefix}/00002"))
+            self.assertNumberedInTurn(held, waiting)
 
     def test_two_imports_post_the_first_invoices_of_a_period_side_by_side(self):
         with ExitStack() as stack:

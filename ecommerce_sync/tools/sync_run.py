@@ -34,6 +34,12 @@ class RunPostponed(RunInterrupted):
     records wait for the next run (the log says "skipped", with more pending)."""
 
 
+def breaks_transaction(exc):
+    """Whether ``exc`` means the database broke the run's transaction, so that what the run did is
+    rolled back; a postponement, or any other error that stops a run, keeps what was booked."""
+    return isinstance(exc, RunInterrupted) and not isinstance(exc, RunPostponed)
+
+
 #: errors that stop a run wherever they are raised: refused credentials, a platform down, no connector
 RUN_ERRORS = (RunAborted, AuthenticationError, TransientError)
 #: database errors after which the transaction cannot go on (a concurrent run's write, a deadlock)
@@ -176,7 +182,7 @@ class SyncRun:
         if isinstance(exc, RunPostponed):
             self.note(more_pending=True)
         self.state = "skipped" if isinstance(exc, RunPostponed) else "failed"
-        self.interrupted = isinstance(exc, RunInterrupted) and not isinstance(exc, RunPostponed)
+        self.interrupted = breaks_transaction(exc)
         self.message = str(exc)
 
     def _recover_transaction(self):

@@ -1,9 +1,7 @@
-import zlib
-
 from odoo import _, api, models
 
 from odoo.addons.ecommerce_sync.connector.records import Order
-from odoo.addons.ecommerce_sync.tools import RunPostponed
+from odoo.addons.ecommerce_sync.tools import RunPostponed, lock_key
 from odoo.addons.queue_job.exception import RetryableJobError
 
 #: what records hold that two workers must not create twice: kind -> (attribute, shared by the stores)
@@ -16,8 +14,7 @@ RECORD_KEYS = {
 
 def _lock_pair(kind, value):
     """The two int4 keys of an advisory lock on ``value`` of ``kind``."""
-    first = zlib.crc32(f"ecommerce_sync:record:{kind}".encode()) & 0x7FFFFFFF
-    return first, zlib.crc32(str(value).encode()) & 0x7FFFFFFF
+    return lock_key(f"ecommerce_sync:record:{kind}"), lock_key(value)
 
 
 class EcommerceSyncEngine(models.AbstractModel):
