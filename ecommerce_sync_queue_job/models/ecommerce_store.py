@@ -114,6 +114,7 @@ class EcommerceStore(models.Model):
     def action_open_deferred_stock(self):
         """The store's deliveries waiting for the deliveries job, and those that failed."""
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "ecommerce_sync_queue_job.ecommerce_deferred_stock_action"
         )

@@ -248,6 +248,8 @@ class TestBackfill(QueueJobCommon):
         listed = self.env["ecommerce.deferred.stock"].with_user(reader).search(action["domain"])
         self.assertEqual(listed, rows.with_user(reader))
         self.assertNotIn("payload", listed.fields_get(attributes=["type"]), "the payload is the managers'")
+        with self.assertRaises(AccessError):
+            self.store.with_user(portal).action_open_deferred_stock()
         for user in (reader, portal):
             with self.assertRaises(AccessError):
                 rows.with_user(user).action_retry()
